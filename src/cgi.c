@@ -1,0 +1,197 @@
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgi.h"
+
+/* sipgate gives up after about 10 s; nothing we read may take longer. */
+#ifndef CGI_READ_MS
+#define CGI_READ_MS 5000
+#endif
+#ifndef CGI_DRAIN_MS
+#define CGI_DRAIN_MS 2000
+#endif
+#ifndef CGI_DRAIN_MAX
+#define CGI_DRAIN_MAX (8u << 20)
+#endif
+
+enum cgi_method cgi_method(const char *m)
+{
+	if (m == NULL)
+		return CGI_OTHER;
+	if (strcmp(m, "POST") == 0)
+		return CGI_POST;
+	if (strcmp(m, "GET") == 0)
+		return CGI_GET;
+	if (strcmp(m, "HEAD") == 0)
+		return CGI_HEAD;
+	return CGI_OTHER;
+}
+
+int cgi_is_form(const char *ct)
+{
+	static const char want[] = "application/x-www-form-urlencoded";
+	size_t n = sizeof want - 1;
+
+	if (ct == NULL || strncasecmp(ct, want, n) != 0)
+		return 0;
+	ct += n;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return *ct == '\0' || *ct == ';';
+}
+
+/* A plain decimal number, saturating just above cap; -1 if not one. */
+static int parse_decimal(const char *v, size_t cap, size_t *out)
+{
+	size_t n = 0;
+
+	if (*v == '\0')
+		return -1;
+	for (; *v; v++) {
+		if (*v < '0' || *v > '9')
+			return -1;
+		if (n <= cap)
+			n = n * 10 + (size_t)(*v - '0');
+	}
+	*out = n > cap ? cap + 1 : n;
+	return 0;
+}
+
+enum err cgi_content_length(const char *v, size_t max, size_t *len,
+    struct fail *f)
+{
+	if (v == NULL || *v == '\0')
+		return fail_set(f, ERR_NO_LENGTH, "a Content-Length is required");
+	if (parse_decimal(v, max, len) < 0)
+		return fail_set(f, ERR_BAD_LENGTH,
+		    "Content-Length is not a plain decimal number");
+	if (*len > max)
+		return fail_set(f, ERR_TOO_LARGE,
+		    "a body of %.24s bytes is larger than the limit of %zu", v, max);
+	return ERR_OK;
+}
+
+static long ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (deadline->tv_sec - now.tv_sec) * 1000 +
+	    (deadline->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+static void deadline_in(struct timespec *deadline, long ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, deadline);
+	deadline->tv_sec += ms / 1000;
+	deadline->tv_nsec += (ms % 1000) * 1000000;
+	if (deadline->tv_nsec >= 1000000000) {
+		deadline->tv_sec++;
+		deadline->tv_nsec -= 1000000000;
+	}
+}
+
+/* read() on stdin that gives up at the deadline: 0 is EOF, -1 an error
+ * (ETIMEDOUT when the time ran out). */
+static ssize_t read_until(char *p, size_t len, const struct timespec *deadline)
+{
+	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	long left;
+	ssize_t n;
+	int rc;
+
+	for (;;) {
+		if ((left = ms_left(deadline)) <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		rc = poll(&pfd, 1, (int)left);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			continue;
+		n = read(STDIN_FILENO, p, len);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		return n;
+	}
+}
+
+enum err cgi_read_body(size_t len, char **body, struct fail *f)
+{
+	struct timespec deadline;
+	size_t got = 0;
+	ssize_t n;
+	char *p;
+
+	if ((p = malloc(len + 1)) == NULL)
+		return fail_set(f, ERR_INTERNAL, "out of memory for a %zu-byte body", len);
+	deadline_in(&deadline, CGI_READ_MS);
+	while (got < len) {
+		n = read_until(p + got, len - got, &deadline);
+		if (n <= 0) {
+			free(p);
+			if (n < 0 && errno != ETIMEDOUT)
+				return fail_set(f, ERR_SHORT_BODY,
+				    "cannot read the body after %zu of %zu bytes: %s",
+				    got, len, strerror(errno));
+			return fail_set(f, ERR_SHORT_BODY,
+			    "body ended after %zu of the %zu bytes announced%s",
+			    got, len, n < 0 ? " (timed out)" : "");
+		}
+		got += (size_t)n;
+	}
+	p[len] = '\0';
+	*body = p;
+	return ERR_OK;
+}
+
+void cgi_drain(size_t expected)
+{
+	struct timespec deadline;
+	char scratch[16384];
+	size_t limit = expected < CGI_DRAIN_MAX ? expected : CGI_DRAIN_MAX;
+	size_t got = 0;
+	ssize_t n;
+
+	deadline_in(&deadline, CGI_DRAIN_MS);
+	while (got < limit) {
+		n = read_until(scratch, sizeof scratch, &deadline);
+		if (n <= 0)
+			return;
+		got += (size_t)n;
+	}
+}
+
+int cgi_write(const char *p, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(STDOUT_FILENO, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+size_t cgi_body_pending(int is_post)
+{
+	const char *v = getenv("CONTENT_LENGTH");
+	size_t n;
+
+	if (v && parse_decimal(v, CGI_DRAIN_MAX, &n) == 0)
+		return n;
+	return is_post ? CGI_UNKNOWN : 0;
+}

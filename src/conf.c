@@ -1,0 +1,103 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+
+#ifndef LOGFILE
+#define LOGFILE "/var/log/sipgate-webhook/events.jsonl"
+#endif
+
+static const char *setting(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+static int parse_follow(const char *v, unsigned *follow)
+{
+	const char *p = v;
+	size_t n;
+
+	*follow = 0;
+	if (strcmp(v, "none") == 0)
+		return 0;
+	for (;;) {
+		n = strcspn(p, ",");
+		if (n == 6 && strncmp(p, "answer", n) == 0)
+			*follow |= CONF_FOLLOW_ANSWER;
+		else if (n == 6 && strncmp(p, "hangup", n) == 0)
+			*follow |= CONF_FOLLOW_HANGUP;
+		else
+			return -1;
+		if (p[n] == '\0')
+			return 0;
+		p += n + 1;
+	}
+}
+
+static int parse_bool(const char *v, int *out)
+{
+	static const char *const yes[] = { "1", "on", "yes", "true" };
+	static const char *const no[] = { "0", "off", "no", "false" };
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		if (strcmp(v, yes[i]) == 0)
+			return *out = 1, 0;
+		if (strcmp(v, no[i]) == 0)
+			return *out = 0, 0;
+	}
+	return -1;
+}
+
+static int plausible_url(const char *v)
+{
+	const unsigned char *p;
+
+	if (strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0)
+		return 0;
+	for (p = (const unsigned char *)v; *p; p++)
+		if (*p <= ' ' || *p == 0x7F)
+			return 0;
+	return 1;
+}
+
+enum err conf_load(struct conf *c, struct fail *f)
+{
+	const char *v;
+
+	c->log_path = setting("SIPGATE_LOG");
+	if (c->log_path == NULL)
+		c->log_path = LOGFILE;
+
+	c->follow = CONF_FOLLOW_ANSWER | CONF_FOLLOW_HANGUP;
+	if ((v = setting("SIPGATE_FOLLOW")) && parse_follow(v, &c->follow) < 0)
+		return fail_set(f, ERR_CONFIG,
+		    "SIPGATE_FOLLOW=%.64s: want answer,hangup or answer or hangup or none", v);
+
+	c->webhook_url = setting("SIPGATE_WEBHOOK_URL");
+	if (c->webhook_url && !plausible_url(c->webhook_url))
+		return fail_set(f, ERR_CONFIG,
+		    "SIPGATE_WEBHOOK_URL must be an absolute http:// or https:// URL without spaces");
+
+	c->sync = 1;
+	if ((v = setting("SIPGATE_SYNC")) && parse_bool(v, &c->sync) < 0)
+		return fail_set(f, ERR_CONFIG, "SIPGATE_SYNC=%.64s: want 1 or 0", v);
+
+	c->signature = CONF_SIG_REQUIRE;
+	if ((v = setting("SIPGATE_SIGNATURE"))) {
+		if (strcmp(v, "require") == 0)
+			c->signature = CONF_SIG_REQUIRE;
+		else if (strcmp(v, "log") == 0)
+			c->signature = CONF_SIG_LOG;
+		else if (strcmp(v, "off") == 0)
+			c->signature = CONF_SIG_OFF;
+		else
+			return fail_set(f, ERR_CONFIG,
+			    "SIPGATE_SIGNATURE=%.64s: want require, log or off", v);
+	}
+	c->public_key = setting("SIPGATE_PUBLIC_KEY");
+	c->allow_from = setting("SIPGATE_ALLOW_FROM");
+	return ERR_OK;
+}

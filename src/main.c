@@ -1,0 +1,145 @@
+/*
+ * sipgate-webhook: one sipgate.io push, start to end.
+ *
+ * Read the settings, check the method, the media type and the length, read
+ * the body, decode it, append the event to the log, answer with the XML
+ * that subscribes the call's later events.  Every failure on the way is a
+ * struct fail; answer() turns it into the response (err.c has the table).
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "cgi.h"
+#include "conf.h"
+#include "diag.h"
+#include "err.h"
+#include "form.h"
+#include "log.h"
+#include "record.h"
+#include "reply.h"
+#include "url.h"
+
+struct request {
+	enum cgi_method method;
+	size_t unread;		/* body bytes still on stdin, for draining */
+	int new_call;		/* the event is newCall: subscribe the rest */
+	struct buf url;		/* where follow-up events go */
+	struct buf record;	/* the log line */
+};
+
+static enum err accept_event(const struct conf *c, struct request *rq,
+    struct fail *f)
+{
+	const char *remote = getenv("REMOTE_ADDR");
+	char received[32];
+	const struct form_param *event;
+	struct record_meta meta;
+	struct form form;
+	size_t len;
+	char *body;
+	enum err rc;
+
+	if (!cgi_is_form(getenv("CONTENT_TYPE")))
+		return fail_set(f, ERR_MEDIA_TYPE,
+		    "Content-Type must be application/x-www-form-urlencoded");
+	if ((rc = cgi_content_length(getenv("CONTENT_LENGTH"), CGI_MAX_BODY,
+	    &len, f)) != ERR_OK)
+		return rc;
+	rc = cgi_read_body(len, &body, f);
+	rq->unread = 0;
+	if (rc != ERR_OK)
+		return rc;
+
+	record_timestamp(received);
+	if ((rc = form_decode(body, len, &form, f)) != ERR_OK) {
+		free(body);
+		return rc;
+	}
+	if ((event = form_get(&form, "event")) == NULL)
+		rc = fail_set(f, ERR_NO_EVENT, "the body has no event parameter");
+	else {
+		rq->new_call = event->value_len == 7 &&
+		    memcmp(event->value, "newCall", 7) == 0;
+		meta.received = received;
+		meta.remote_addr = remote && *remote ? remote : NULL;
+		meta.signature = "unchecked";
+		rc = record_build(&rq->record, &form, &meta, f);
+	}
+	form_free(&form);
+	free(body);
+	if (rc != ERR_OK)
+		return rc;
+	return log_append(c->log_path, rq->record.data, rq->record.len, c->sync, f);
+}
+
+static enum err handle(struct request *rq, struct conf *c, struct fail *f)
+{
+	enum err rc;
+
+	if ((rc = conf_load(c, f)) != ERR_OK)
+		return rc;
+	if (c->follow && c->webhook_url == NULL &&
+	    (rc = url_derive(&rq->url, f)) != ERR_OK)
+		return rc;
+	switch (rq->method) {
+	case CGI_GET:
+	case CGI_HEAD:
+		return log_check(c->log_path, f);
+	case CGI_POST:
+		return accept_event(c, rq, f);
+	default:
+		return fail_set(f, ERR_METHOD, "method not allowed; use POST");
+	}
+}
+
+static int answer(struct request *rq, const struct conf *c,
+    const struct fail *f)
+{
+	struct buf out = { 0 };
+	int with_body = rq->method != CGI_HEAD;
+	int rc = 0;
+
+	if (f->code != ERR_OK) {
+		if (f->code == ERR_LOG && rq->record.len > 0)
+			diag_event(f->why, rq->record.data, rq->record.len);
+		else if (err_to_stderr(f->code))
+			diag(f->why);
+		reply_error(&out, f, with_body);
+	} else if (rq->method != CGI_POST) {
+		reply_ok(&out, with_body);
+	} else {
+		reply_event(&out, rq->new_call ? c->follow : 0,
+		    c->webhook_url ? c->webhook_url : rq->url.data);
+	}
+	if (rq->unread > 0)
+		cgi_drain(rq->unread);
+	if (out.oom || cgi_write(out.data, out.len) < 0) {
+		diag("cannot write the response to the web server");
+		rc = 1;
+	}
+	buf_free(&out);
+	return rc;
+}
+
+int main(void)
+{
+	struct request rq = { 0 };
+	struct conf c = { 0 };
+	struct fail f = { 0 };
+	int rc;
+
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
+	umask(027);
+
+	rq.method = cgi_method(getenv("REQUEST_METHOD"));
+	rq.unread = cgi_body_pending(rq.method == CGI_POST);
+	handle(&rq, &c, &f);
+	rc = answer(&rq, &c, &f);
+	buf_free(&rq.url);
+	buf_free(&rq.record);
+	return rc;
+}

@@ -1,0 +1,163 @@
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "json.h"
+#include "record.h"
+
+/* Parameters sharing a name, linked in arrival order. */
+struct group {
+	size_t first, last, count;
+	int bracketed;
+};
+
+struct grouping {
+	struct group *groups;
+	size_t ngroups;
+	size_t *next;	/* next parameter of the same group; SIZE_MAX ends */
+	size_t *slots;	/* hash table of group indices; SIZE_MAX is empty */
+	size_t mask;
+};
+
+static uint32_t hash_name(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static int same_name(const struct form_param *a, const struct form_param *b)
+{
+	return a->name_len == b->name_len &&
+	    memcmp(a->name, b->name, a->name_len) == 0;
+}
+
+static int group_params(const struct form *form, struct grouping *g)
+{
+	size_t size = 16, i, s;
+
+	while (size < form->count * 2)
+		size *= 2;
+	g->mask = size - 1;
+	g->ngroups = 0;
+	g->groups = calloc(form->count ? form->count : 1, sizeof *g->groups);
+	g->next = calloc(form->count ? form->count : 1, sizeof *g->next);
+	g->slots = malloc(size * sizeof *g->slots);
+	if (g->groups == NULL || g->next == NULL || g->slots == NULL)
+		return -1;
+	memset(g->slots, 0xff, size * sizeof *g->slots);
+
+	for (i = 0; i < form->count; i++) {
+		const struct form_param *p = &form->params[i];
+		struct group *gr;
+
+		s = hash_name(p->name, p->name_len) & g->mask;
+		while (g->slots[s] != SIZE_MAX &&
+		    !same_name(&form->params[g->groups[g->slots[s]].first], p))
+			s = (s + 1) & g->mask;
+		if (g->slots[s] == SIZE_MAX) {
+			g->slots[s] = g->ngroups;
+			gr = &g->groups[g->ngroups++];
+			gr->first = i;
+		} else {
+			gr = &g->groups[g->slots[s]];
+			g->next[gr->last] = i;
+		}
+		gr->last = i;
+		gr->count++;
+		gr->bracketed |= p->bracketed;
+		g->next[i] = SIZE_MAX;
+	}
+	return 0;
+}
+
+static void grouping_free(struct grouping *g)
+{
+	free(g->groups);
+	free(g->next);
+	free(g->slots);
+}
+
+static void put_params(struct buf *out, const struct form *form,
+    const struct grouping *g)
+{
+	size_t i, j;
+
+	buf_putc(out, '{');
+	for (i = 0; i < g->ngroups; i++) {
+		const struct group *gr = &g->groups[i];
+		const struct form_param *p = &form->params[gr->first];
+		int array = gr->bracketed || gr->count > 1;
+
+		if (i > 0)
+			buf_putc(out, ',');
+		json_put_string(out, p->name, p->name_len);
+		buf_putc(out, ':');
+		if (array)
+			buf_putc(out, '[');
+		for (j = gr->first; j != SIZE_MAX; j = g->next[j]) {
+			if (j != gr->first)
+				buf_putc(out, ',');
+			json_put_string(out, form->params[j].value,
+			    form->params[j].value_len);
+		}
+		if (array)
+			buf_putc(out, ']');
+	}
+	buf_putc(out, '}');
+}
+
+static void put_field(struct buf *out, const char *name, const char *value)
+{
+	buf_printf(out, ",\"%s\":", name);
+	if (value)
+		json_put_string(out, value, strlen(value));
+	else
+		buf_puts(out, "null");
+}
+
+enum err record_build(struct buf *out, const struct form *form,
+    const struct record_meta *meta, struct fail *f)
+{
+	const struct form_param *event = form_get(form, "event");
+	struct grouping g;
+	int rc;
+
+	memset(&g, 0, sizeof g);
+	rc = group_params(form, &g);
+	if (rc == 0) {
+		buf_puts(out, "{\"received\":");
+		json_put_string(out, meta->received, strlen(meta->received));
+		buf_puts(out, ",\"event\":");
+		json_put_string(out, event ? event->value : "", event ? event->value_len : 0);
+		put_field(out, "signature", meta->signature);
+		put_field(out, "remote_addr", meta->remote_addr);
+		buf_puts(out, ",\"params\":");
+		put_params(out, form, &g);
+		buf_puts(out, "}\n");
+	}
+	grouping_free(&g);
+	if (rc < 0 || out->oom)
+		return fail_set(f, ERR_INTERNAL, "out of memory building the log record");
+	return ERR_OK;
+}
+
+void record_timestamp(char out[32])
+{
+	struct timespec ts;
+	struct tm tm;
+	size_t n;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) < 0 || gmtime_r(&ts.tv_sec, &tm) == NULL) {
+		ts.tv_sec = 0;
+		ts.tv_nsec = 0;
+		gmtime_r(&ts.tv_sec, &tm);
+	}
+	n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, 32 - n, ".%03dZ", (int)(ts.tv_nsec / 1000000));
+}
