@@ -25,6 +25,14 @@ $(PROG): $(OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS)
 
+# The sipgate key is kept as the PEM it is published as and becomes a C
+# string constant at build time.
+build/sipgate_key.inc: keys/sipgate-push.pem
+	@mkdir -p $(@D)
+	sed -e 's/.*/"&\\n"/' $< > $@
+
+build/key.o: build/sipgate_key.inc
+
 build/%.o: src/%.c $(wildcard src/*.h) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<

@@ -1,9 +1,10 @@
 /*
  * sipgate-webhook: one sipgate.io push, start to end.
  *
- * Read the settings, check the method, the media type and the length, read
- * the body, decode it, append the event to the log, answer with the XML
- * that subscribes the call's later events.  Every failure on the way is a
+ * Read the settings, check the sender's address, the method, the media
+ * type and the length, read the body, verify its signature, decode it,
+ * append the event to the log, answer with the XML that subscribes the
+ * call's later events.  Every failure on the way is a
  * struct fail; answer() turns it into the response (err.c has the table).
  */
 #include <signal.h>
@@ -12,14 +13,17 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "allow.h"
 #include "cgi.h"
 #include "conf.h"
 #include "diag.h"
 #include "err.h"
 #include "form.h"
+#include "key.h"
 #include "log.h"
 #include "record.h"
 #include "reply.h"
+#include "sig.h"
 #include "url.h"
 
 struct request {
@@ -28,6 +32,7 @@ struct request {
 	int new_call;		/* the event is newCall: subscribe the rest */
 	struct buf url;		/* where follow-up events go */
 	struct buf record;	/* the log line */
+	struct rsa_key key;	/* whose signature counts */
 };
 
 static enum err accept_event(const struct conf *c, struct request *rq,
@@ -36,6 +41,8 @@ static enum err accept_event(const struct conf *c, struct request *rq,
 	const char *remote = getenv("REMOTE_ADDR");
 	char received[32];
 	const struct form_param *event;
+	enum sig_outcome outcome;
+	const char *why = NULL;
 	struct record_meta meta;
 	struct form form;
 	size_t len;
@@ -53,6 +60,14 @@ static enum err accept_event(const struct conf *c, struct request *rq,
 	if (rc != ERR_OK)
 		return rc;
 
+	if (c->signature == CONF_SIG_OFF)
+		outcome = SIG_UNCHECKED;
+	else if ((outcome = sig_check(&rq->key, getenv("HTTP_X_SIPGATE_SIGNATURE"),
+	    body, len, &why)) != SIG_VALID && c->signature == CONF_SIG_REQUIRE) {
+		free(body);
+		return fail_set(f, ERR_SIGNATURE, "forbidden: %s", why);
+	}
+
 	record_timestamp(received);
 	if ((rc = form_decode(body, len, &form, f)) != ERR_OK) {
 		free(body);
@@ -65,7 +80,7 @@ static enum err accept_event(const struct conf *c, struct request *rq,
 		    memcmp(event->value, "newCall", 7) == 0;
 		meta.received = received;
 		meta.remote_addr = remote && *remote ? remote : NULL;
-		meta.signature = "unchecked";
+		meta.signature = sig_outcome_name(outcome);
 		rc = record_build(&rq->record, &form, &meta, f);
 	}
 	form_free(&form);
@@ -80,6 +95,11 @@ static enum err handle(struct request *rq, struct conf *c, struct fail *f)
 	enum err rc;
 
 	if ((rc = conf_load(c, f)) != ERR_OK)
+		return rc;
+	if ((rc = allow_check(c->allow_from, getenv("REMOTE_ADDR"), f)) != ERR_OK)
+		return rc;
+	if (c->signature != CONF_SIG_OFF &&
+	    (rc = key_load(c->public_key, &rq->key, NULL, f)) != ERR_OK)
 		return rc;
 	if (c->follow && c->webhook_url == NULL &&
 	    (rc = url_derive(&rq->url, f)) != ERR_OK)
@@ -126,7 +146,7 @@ static int answer(struct request *rq, const struct conf *c,
 
 int main(void)
 {
-	struct request rq = { 0 };
+	static struct request rq;
 	struct conf c = { 0 };
 	struct fail f = { 0 };
 	int rc;

@@ -1,0 +1,14 @@
+/* base64: strict decoding of the standard alphabet (RFC 4648 section 4).
+ * The input must be a whole number of 4-character groups, '=' only as
+ * final padding, and unused bits zero, so each byte string has exactly one
+ * accepted encoding. */
+#ifndef BASE64_H
+#define BASE64_H
+
+#include <stddef.h>
+
+/* Decodes into out (room for at least len / 4 * 3 bytes); returns the
+ * decoded length, or -1 if the input is not canonical base64. */
+long base64_decode(const char *in, size_t len, unsigned char *out);
+
+#endif

@@ -1,0 +1,22 @@
+/* key: sipgate's RSA public key, built in from keys/sipgate-push.pem, or
+ * another one read from a PEM file (SubjectPublicKeyInfo, rsaEncryption,
+ * 2048 to 8192 bits) so that a rotated key needs no rebuild. */
+#ifndef KEY_H
+#define KEY_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "rsa.h"
+#include "sha256.h"
+
+/* path NULL: the built-in key.  fingerprint (may be NULL) receives the
+ * SHA-256 of the key's DER form. */
+enum err key_load(const char *path, struct rsa_key *key,
+    unsigned char fingerprint[SHA256_LEN], struct fail *f);
+
+/* Parses PEM text; returns NULL or the reason it is not a usable key. */
+const char *key_parse_pem(const char *pem, size_t len, struct rsa_key *key,
+    unsigned char fingerprint[SHA256_LEN]);
+
+#endif
