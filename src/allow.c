@@ -58,7 +58,7 @@ static int parse_entry(const char *s, size_t len, struct addr *net, int *prefix)
 {
 	char text[ENTRY_MAX];
 	char *slash;
-	int max;
+	int max, written_as_v6;
 
 	while (len > 0 && (*s == ' ' || *s == '\t'))
 		s++, len--;
@@ -72,12 +72,13 @@ static int parse_entry(const char *s, size_t len, struct addr *net, int *prefix)
 		*slash = '\0';
 	if (parse_addr(text, net) < 0)
 		return -1;
-	max = net->family == AF_INET ? 32 : 128;
+	written_as_v6 = strchr(text, ':') != NULL;
+	max = written_as_v6 ? 128 : 32;
 	*prefix = slash ? parse_prefix(slash + 1, max) : max;
 	if (*prefix < 0)
 		return -1;
-	/* A mapped address's prefix was given over 128 bits: take the v4 part. */
-	if (slash && net->family == AF_INET && strchr(text, ':')) {
+	/* An IPv4-mapped range counts 96 bits of prefix before the IPv4 part. */
+	if (net->family == AF_INET && written_as_v6) {
 		if (*prefix < 96)
 			return -1;
 		*prefix -= 96;

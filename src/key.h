@@ -1,4 +1,4 @@
-/* key: sipgate's RSA public key, built in from keys/sipgate-push.pem, or
+/* key: sipgate's RSA public key, built in from src/sipgate-push.pem, or
  * another one read from a PEM file (SubjectPublicKeyInfo, rsaEncryption,
  * 2048 to 8192 bits) so that a rotated key needs no rebuild. */
 #ifndef KEY_H

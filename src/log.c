@@ -33,6 +33,8 @@ static int log_open(const char *path, struct fail *f)
 	if (fd < 0) {
 		if (errno == ELOOP)
 			fail_set(f, ERR_LOG, "cannot open %s: it is a symbolic link", path);
+		else if (errno == ENXIO)	/* a FIFO nobody reads */
+			fail_set(f, ERR_LOG, "cannot use %s: not a regular file", path);
 		else
 			fail_set(f, ERR_LOG, "cannot open %s: %s", path, strerror(errno));
 		return -1;

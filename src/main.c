@@ -96,6 +96,8 @@ static enum err handle(struct request *rq, struct conf *c, struct fail *f)
 
 	if ((rc = conf_load(c, f)) != ERR_OK)
 		return rc;
+	if (rq->method == CGI_OTHER)
+		return fail_set(f, ERR_METHOD, "method not allowed; use POST");
 	if ((rc = allow_check(c->allow_from, getenv("REMOTE_ADDR"), f)) != ERR_OK)
 		return rc;
 	if (c->signature != CONF_SIG_OFF &&
@@ -104,15 +106,9 @@ static enum err handle(struct request *rq, struct conf *c, struct fail *f)
 	if (c->follow && c->webhook_url == NULL &&
 	    (rc = url_derive(&rq->url, f)) != ERR_OK)
 		return rc;
-	switch (rq->method) {
-	case CGI_GET:
-	case CGI_HEAD:
-		return log_check(c->log_path, f);
-	case CGI_POST:
+	if (rq->method == CGI_POST)
 		return accept_event(c, rq, f);
-	default:
-		return fail_set(f, ERR_METHOD, "method not allowed; use POST");
-	}
+	return log_check(c->log_path, f);
 }
 
 static int answer(struct request *rq, const struct conf *c,

@@ -1,0 +1,103 @@
+# Shared by every bats file: runs the CGI the way a web server does (a clean
+# environment, the body on stdin) and splits what it printed.
+
+TOP="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
+PROG="${PROG:-$TOP/cgi-bin/sipgate-webhook}"
+TOOLS="$TOP/build/tools"
+FIXTURES="$TOP/tests/fixtures"
+
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+
+common_setup() {
+	T="$BATS_TEST_TMPDIR"
+	LOG="$T/events.jsonl"
+}
+
+# cgi [VAR=value | -u VAR ...] < body
+# Runs the program with a POST environment that the arguments extend,
+# override or (-u) remove.  Sets CGI_STATUS (e.g. 200), and leaves the headers in
+# $T/headers, the body in $T/body, stderr in $T/stderr.
+cgi() {
+	local opts=() vars=()
+	while [ $# -gt 0 ]; do
+		if [ "$1" = -u ]; then opts+=(-u "$2"); shift 2; else vars+=("$1"); shift; fi
+	done
+	env -i PATH="$PATH" \
+		REQUEST_METHOD=POST \
+		CONTENT_TYPE='application/x-www-form-urlencoded; charset=UTF-8' \
+		GATEWAY_INTERFACE=CGI/1.1 SERVER_PROTOCOL=HTTP/1.1 \
+		SERVER_NAME=hooks.example.org SERVER_PORT=443 HTTPS=on \
+		SCRIPT_NAME=/sipgate REMOTE_ADDR=217.116.118.254 \
+		SIPGATE_LOG="$LOG" SIPGATE_SIGNATURE=off SIPGATE_SYNC=0 \
+		env "${opts[@]}" "${vars[@]}" ${CGI_WRAPPER:-} "$PROG" > "$T/out" 2> "$T/stderr"
+	CGI_RC=$?
+	split_response "$T/out"
+}
+
+split_response() {
+	# The header block ends at the first empty line (CRLF or LF).
+	awk 'BEGIN{h=1} h && /^\r?$/ {h=0; next} h {sub(/\r$/,""); print > "'"$T/headers"'"; next} {print > "'"$T/body"'"}' "$1"
+	touch "$T/headers" "$T/body"
+	CGI_STATUS=$(sed -n 's/^Status: \([0-9][0-9][0-9]\).*/\1/p' "$T/headers")
+}
+
+# post BODY [VAR=value ...]: cgi with BODY on stdin and its CONTENT_LENGTH.
+post() {
+	local body=$1
+	shift
+	printf '%s' "$body" > "$T/request"
+	cgi CONTENT_LENGTH="$(wc -c < "$T/request" | tr -d ' ')" "$@" < "$T/request"
+}
+
+# post_file FILE [VAR=value ...]
+post_file() {
+	local file=$1
+	shift
+	cgi CONTENT_LENGTH="$(wc -c < "$file" | tr -d ' ')" "$@" < "$file"
+}
+
+header() {
+	sed -n "s/^$1: //p" "$T/headers"
+}
+
+assert_status() {
+	if [ "$CGI_STATUS" != "$1" ]; then
+		echo "expected status $1, got '$CGI_STATUS'" >&2
+		cat "$T/out" "$T/stderr" >&2
+		return 1
+	fi
+}
+
+# The one line of text an error response carries.
+assert_reason() {
+	assert_equal "$(header Content-Type)" "text/plain; charset=utf-8"
+	assert_equal "$(wc -l < "$T/body" | tr -d ' ')" 1
+	run cat "$T/body"
+	assert_output --partial "$1"
+}
+
+log_lines() {
+	if [ -f "$LOG" ]; then wc -l < "$LOG" | tr -d ' '; else echo 0; fi
+}
+
+# Every line of the log must be a JSON object, in strict UTF-8; prints the
+# number of lines.
+check_jsonl() {
+	python3 "$TOP/tests/tools/check-jsonl" "${1:-$LOG}"
+}
+
+# last_record [-r] FILTER: applies a jq filter to the last log record.
+last_record() {
+	tail -n 1 "$LOG" | jq -c "$@"
+}
+
+# Some checks need to be unprivileged or need root's mount; outside CI they
+# may be skipped, in CI they must run.
+skip_unless_ci_root() {
+	if [ "${CI:-}" = true ]; then
+		echo "this check cannot run here, and CI=true forbids skipping it" >&2
+		return 1
+	fi
+	skip "needs a different privilege level"
+}

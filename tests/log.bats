@@ -1,0 +1,178 @@
+#!/usr/bin/env bats
+# The event log: one JSON object per line, appended whole or not at all.
+
+load helpers
+
+setup() { common_setup; }
+
+@test "a record has received, event, signature, remote_addr and params" {
+	post 'event=hangup&cause=busy'
+	assert_status 200
+	run last_record 'keys_unsorted'
+	assert_output '["received","event","signature","remote_addr","params"]'
+	run last_record .received
+	assert_output --regexp '^"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z"$'
+	assert_equal "$(last_record .remote_addr)" '"217.116.118.254"'
+	assert_equal "$(last_record .signature)" '"unchecked"'
+}
+
+@test "the received time is now, in UTC" {
+	before=$(date -u +%s)
+	post 'event=hangup'
+	after=$(date -u +%s)
+	t=$(date -u -d "$(last_record -r .received)" +%s)
+	[ "$t" -ge "$before" ] && [ "$t" -le "$after" ]
+}
+
+@test "a missing REMOTE_ADDR is null" {
+	post 'event=hangup' -u REMOTE_ADDR
+	assert_status 200
+	assert_equal "$(last_record .remote_addr)" null
+}
+
+@test "control characters, quotes and backslashes are escaped" {
+	post 'event=x&v=%22q%22+%5C+%0A%0D%09%01%1F%7F+%3C%26%3E'
+	assert_status 200
+	run grep -c -F '"v":"\"q\" \\ \n\r\t\u0001\u001f\u007f <&>"' "$LOG"
+	assert_output 1
+	assert_equal "$(check_jsonl)" 1
+	assert_equal "$(last_record .params.v)" '"\"q\" \\ \n\r\t\u0001\u001f\u007f <&>"'
+}
+
+@test "records are appended, one line each, never rewritten" {
+	for i in 1 2 3; do post "event=dtmf&dtmf=$i"; done
+	assert_equal "$(check_jsonl)" 3
+	assert_equal "$(jq -r .params.dtmf "$LOG" | tr -d '\n')" 123
+}
+
+@test "a new log file is created with mode 0640" {
+	post 'event=hangup'
+	assert_equal "$(stat -c %a "$LOG")" 640
+}
+
+@test "the log is fdatasync'ed by default and not with SIPGATE_SYNC=0" {
+	command -v strace > /dev/null || { [ "${CI:-}" != true ] || false; skip "strace not installed"; }
+	post 'event=hangup' -u SIPGATE_SYNC CGI_WRAPPER="strace -f -e trace=fdatasync -o $T/trace"
+	CGI_WRAPPER="strace -e trace=fdatasync -o $T/trace" post 'event=hangup' -u SIPGATE_SYNC
+	assert_status 200
+	run grep -c fdatasync "$T/trace"
+	assert_output 1
+	CGI_WRAPPER="strace -e trace=fdatasync -o $T/trace" post 'event=hangup' SIPGATE_SYNC=0
+	assert_status 200
+	run grep -c fdatasync "$T/trace"
+	assert_output 0
+}
+
+@test "SIPGATE_SYNC with an unknown value is a 500" {
+	post 'event=hangup' SIPGATE_SYNC=maybe
+	assert_status 500
+	run cat "$T/stderr"
+	assert_output --partial "SIPGATE_SYNC=maybe"
+}
+
+@test "50 processes appending at once: every line whole, exact count" {
+	body="event=newCall&callId=$(head -c 3000 /dev/zero | tr '\0' 'A')"
+	printf '%s' "$body" > "$T/request"
+	len=$(wc -c < "$T/request")
+	for i in $(seq 50); do
+		env -i REQUEST_METHOD=POST CONTENT_TYPE=application/x-www-form-urlencoded \
+			CONTENT_LENGTH="$len" SIPGATE_LOG="$LOG" SIPGATE_SIGNATURE=off \
+			SIPGATE_WEBHOOK_URL=https://h.example/x SIPGATE_SYNC=0 \
+			"$PROG" < "$T/request" > "$T/out.$i" &
+	done
+	wait
+	assert_equal "$(check_jsonl)" 50
+	assert_equal "$(jq -r '.params.callId | length' "$LOG" | sort -u)" 3000
+	assert_equal "$(grep -l '^Status: 200' "$T"/out.* | wc -l)" 50
+}
+
+# A log that cannot take the event: 503, and the complete record on stderr.
+assert_event_on_stderr() {
+	assert_status 503
+	assert_reason "event log unavailable"
+	run grep -c '^sipgate-webhook: event: {' "$T/stderr"
+	assert_output 1
+	sed -n 's/^sipgate-webhook: event: //p' "$T/stderr" > "$T/saved"
+	assert_equal "$(check_jsonl "$T/saved")" 1
+	assert_equal "$(jq -r .params.callId "$T/saved")" lost-1
+}
+
+@test "an unwritable log answers 503 and writes the event to stderr" {
+	post 'event=newCall&callId=lost-1' SIPGATE_LOG="$T/no/such/dir/events.jsonl"
+	assert_event_on_stderr
+	run head -n 1 "$T/stderr"
+	assert_output --partial "No such file or directory"
+}
+
+# make_read_only DIR [FILE]: DIR (holding FILE, if named) becomes read-only,
+# also for root: then it is a tmpfs remounted read-only.
+make_read_only() {
+	mkdir -p "$1"
+	if [ "$(id -u)" = 0 ]; then
+		mount -t tmpfs -o size=1m tmpfs "$1" || skip_unless_ci_root
+		RO_MOUNT=$1
+	fi
+	[ -z "${2:-}" ] || { touch "$1/$2"; chmod 0444 "$1/$2"; }
+	if [ "$(id -u)" = 0 ]; then mount -o remount,ro "$1"; else chmod 0555 "$1"; fi
+}
+
+teardown() {
+	[ -z "${RO_MOUNT:-}" ] || umount "$RO_MOUNT"
+}
+
+@test "a read-only log file is refused with 503" {
+	make_read_only "$T/ro" events.jsonl
+	post 'event=newCall&callId=lost-1' SIPGATE_LOG="$T/ro/events.jsonl"
+	assert_event_on_stderr
+	assert_equal "$(stat -c %s "$T/ro/events.jsonl")" 0
+}
+
+@test "a read-only directory is refused with 503" {
+	make_read_only "$T/ro"
+	post 'event=newCall&callId=lost-1' SIPGATE_LOG="$T/ro/events.jsonl"
+	assert_event_on_stderr
+	[ ! -e "$T/ro/events.jsonl" ]
+}
+
+@test "a symlink at the log path is refused, the target untouched" {
+	echo original > "$T/target"
+	ln -s "$T/target" "$LOG"
+	post 'event=newCall&callId=lost-1'
+	assert_event_on_stderr
+	run head -n 1 "$T/stderr"
+	assert_output --partial "it is a symbolic link"
+	assert_equal "$(cat "$T/target")" original
+}
+
+@test "a FIFO at the log path is refused without blocking" {
+	mkfifo "$LOG"
+	post 'event=newCall&callId=lost-1'
+	assert_event_on_stderr
+	run head -n 1 "$T/stderr"
+	assert_output --partial "not a regular file"
+}
+
+@test "a directory at the log path is refused" {
+	mkdir "$LOG"
+	post 'event=newCall&callId=lost-1'
+	assert_event_on_stderr
+}
+
+@test "a file-size limit mid-append leaves no partial line" {
+	post 'event=newCall&callId=first'
+	size=$(stat -c %s "$LOG")
+	big="event=newCall&callId=lost-1&pad=$(head -c 4000 /dev/zero | tr '\0' 'x')"
+	# The limit lets the write start and cuts it off in the middle.  stderr
+	# goes through a pipe, as to a web server, so the limit spares it.
+	cat > "$T/limited" <<-EOS
+	#!/bin/sh
+	{ prlimit --fsize=$((size + 1000)) "\$@" 2>&1 1>&3 3>&- | cat >&2; } 3>&1
+	EOS
+	chmod +x "$T/limited"
+	CGI_WRAPPER="$T/limited" post "$big"
+	assert_event_on_stderr
+	run head -n 1 "$T/stderr"
+	assert_output --partial "short write"
+	assert_equal "$(stat -c %s "$LOG")" "$size"
+	assert_equal "$(check_jsonl)" 1
+}
