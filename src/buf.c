@@ -33,10 +33,11 @@ static int buf_reserve(struct buf *b, size_t n)
 
 void buf_put(struct buf *b, const void *p, size_t n)
 {
-	if (n == 0 || buf_reserve(b, n) < 0)
+	if (n == 0 || buf_reserve(b, n + 1) < 0)
 		return;
 	memcpy(b->data + b->len, p, n);
 	b->len += n;
+	b->data[b->len] = '\0';
 }
 
 void buf_puts(struct buf *b, const char *s)
@@ -66,7 +67,7 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 		buf_put(b, small, (size_t)n);
 		return;
 	}
-	if (buf_reserve(b, (size_t)n + 1) < 0)
+	if (buf_reserve(b, (size_t)n + 1) < 0)	/* vsnprintf's NUL included */
 		return;
 	va_start(ap, fmt);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);

@@ -1,5 +1,6 @@
-/* buf: a growable byte buffer.  Appends never fail loudly: running out of
- * memory sets a sticky flag that the owner checks once, after building. */
+/* buf: a growable byte buffer, kept NUL-terminated once anything is in it.
+ * Appends never fail loudly: running out of memory sets a sticky flag that
+ * the owner checks once, after building. */
 #ifndef BUF_H
 #define BUF_H
 

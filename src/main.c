@@ -35,6 +35,15 @@ struct request {
 	struct rsa_key key;	/* whose signature counts */
 };
 
+/* Derives the URL for onAnswer/onHangup unless it is configured or unused. */
+static enum err follow_url(const struct conf *c, struct request *rq,
+    struct fail *f)
+{
+	if (c->follow == 0 || c->webhook_url != NULL)
+		return ERR_OK;
+	return url_derive(&rq->url, f);
+}
+
 static enum err accept_event(const struct conf *c, struct request *rq,
     struct fail *f)
 {
@@ -87,7 +96,10 @@ static enum err accept_event(const struct conf *c, struct request *rq,
 	free(body);
 	if (rc != ERR_OK)
 		return rc;
-	return log_append(c->log_path, rq->record.data, rq->record.len, c->sync, f);
+	if ((rc = log_append(c->log_path, rq->record.data, rq->record.len,
+	    c->sync, f)) != ERR_OK)
+		return rc;
+	return rq->new_call ? follow_url(c, rq, f) : ERR_OK;
 }
 
 static enum err handle(struct request *rq, struct conf *c, struct fail *f)
@@ -103,11 +115,10 @@ static enum err handle(struct request *rq, struct conf *c, struct fail *f)
 	if (c->signature != CONF_SIG_OFF &&
 	    (rc = key_load(c->public_key, &rq->key, NULL, f)) != ERR_OK)
 		return rc;
-	if (c->follow && c->webhook_url == NULL &&
-	    (rc = url_derive(&rq->url, f)) != ERR_OK)
-		return rc;
 	if (rq->method == CGI_POST)
 		return accept_event(c, rq, f);
+	if ((rc = follow_url(c, rq, f)) != ERR_OK)
+		return rc;
 	return log_check(c->log_path, f);
 }
 

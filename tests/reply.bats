@@ -128,11 +128,17 @@ print(r.get(sys.argv[2], "-"))' "$T/body" "$1"
 	assert_equal "$(xml_attr onAnswer)" 'https://hooks.example.org/a%20b/%22x%22/%C3%BC'
 }
 
-@test "no host at all and no SIPGATE_WEBHOOK_URL: 500 that says what to set" {
-	post 'event=newCall' -u HTTP_HOST -u SERVER_NAME
+@test "no host at all and no SIPGATE_WEBHOOK_URL: 500 that says what to set, event kept" {
+	post 'event=newCall&callId=kept' -u HTTP_HOST -u SERVER_NAME
 	assert_status 500
 	run cat "$T/stderr"
 	assert_output --partial "set SIPGATE_WEBHOOK_URL"
+	assert_equal "$(last_record -r .params.callId)" kept
+	cgi REQUEST_METHOD=GET -u HTTP_HOST -u SERVER_NAME < /dev/null
+	assert_status 500
+	# Only newCall needs the URL.
+	post 'event=hangup' -u HTTP_HOST -u SERVER_NAME
+	assert_status 200
 	post 'event=newCall' -u HTTP_HOST -u SERVER_NAME SIPGATE_FOLLOW=none
 	assert_status 200
 }
