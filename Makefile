@@ -26,7 +26,7 @@ TOOLS   = $(patsubst tests/tools/%.c,build/tools/%,$(wildcard tests/tools/*.c))
 
 ALL_CFLAGS = $(REQUIRED_CPPFLAGS) $(CPPFLAGS) $(REQUIRED_CFLAGS) $(CFLAGS)
 
-.PHONY: all clean test install uninstall
+.PHONY: all clean test install uninstall serve
 
 all: $(PROG)
 
@@ -59,10 +59,17 @@ build/tools/%: tests/tools/%.c $(LIBOBJS)
 test: all $(TOOLS)
 	tests/run
 
+# Serves the webhook on http://127.0.0.1:$(PORT)/sipgate until Ctrl-C.
+PORT   ?= 8080
+SERVER ?=
+LOG    ?=
+serve: all
+	PORT=$(PORT) SERVER=$(SERVER) LOG=$(LOG) tests/serve
+
 install: all
 	$(INSTALL) -d $(DESTDIR)$(CGIDIR) $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(MANDIR)/man8
 	$(INSTALL) -m 0755 $(PROG) $(DESTDIR)$(CGIDIR)/sipgate-webhook
-	$(INSTALL) -m 0644 apache-example.conf nginx-fcgiwrap.conf logrotate.conf \
+	$(INSTALL) -m 0644 apache-example.conf nginx-fcgiwrap.conf contrib/sipgate-webhook.logrotate \
 		$(DESTDIR)$(DOCDIR)/examples/
 	$(INSTALL) -m 0644 README.md LICENSE $(DESTDIR)$(DOCDIR)/
 	$(INSTALL) -m 0644 man/sipgate-webhook.8 $(DESTDIR)$(MANDIR)/man8/

@@ -1,0 +1,93 @@
+#!/usr/bin/env bats
+# make serve: start, take a POST, log it, stop on Ctrl-C, leave nothing.
+
+load helpers
+load lib/servers
+
+setup() {
+	common_setup
+	if ! srv_have_apache && ! srv_have_nginx; then
+		[ "${CI:-}" != true ] || { echo "no web server installed, and CI=true" >&2; return 1; }
+		skip "neither Apache with mod_cgid nor nginx with fcgiwrap is installed"
+	fi
+}
+
+serve_dir() {
+	sed -n "s|^Server's error log: *\(.*\)/[a-z]*-error.log$|\1|p" "$T/serve.out" 2> /dev/null
+}
+
+# After a failure, stop what the script left behind, by the PIDs it recorded.
+teardown() {
+	local d
+	[ -z "${SERVE_PID:-}" ] || kill -KILL -- "-$SERVE_PID" 2> /dev/null || true
+	d=$(serve_dir)
+	if [ -n "$d" ] && [ -f "$d/pids" ]; then
+		SRV_DIR=$d srv_stop
+		rm -rf "$d"
+	fi
+	[ -z "${LOGDIR:-}" ] || rm -rf "$LOGDIR"
+}
+
+serve_one() {
+	local server=$1 port
+	port=$(srv_free_port)
+	rm -f "$T/serve.out"
+	cd "$TOP"
+	# The server's user (www-data, when root runs this) must reach the log:
+	# bats' own temporary folder is private.
+	LOGDIR=$(mktemp -d /tmp/sipgate-serve-test.XXXXXX)
+	chmod 0755 "$LOGDIR"
+	# A background job starts with SIGINT ignored, which no trap can undo:
+	# give it back the default a terminal's foreground job has.
+	python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.setsid()
+os.execvp(sys.argv[1], sys.argv[1:])' make -s serve PORT="$port" SERVER="$server" \
+		LOG="$LOGDIR/var/events.jsonl" > "$T/serve.out" 2>&1 &
+	SERVE_PID=$!
+	for _ in $(seq 150); do
+		grep -q 'Ctrl-C stops it' "$T/serve.out" 2> /dev/null && break
+		kill -0 "$SERVE_PID" 2> /dev/null || break
+		sleep 0.1
+	done
+	run cat "$T/serve.out"
+	assert_output --partial "http://127.0.0.1:$port/sipgate"
+	assert_output --partial "Health check:            ok"
+	assert_output --partial "ssh -R 80:localhost:$port"
+	assert_output --partial "curl -i"
+
+	CODE=$(curl -s -o "$T/b" -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' \
+		--data 'event=newCall&callId=serve-test' "http://127.0.0.1:$port/sipgate")
+	assert_equal "$CODE" 200
+	assert_equal "$(tail -n 1 "$LOGDIR/var/events.jsonl" | jq -r '.params.callId + " " + .signature')" "serve-test missing"
+
+	# Ctrl-C: SIGINT to the whole foreground process group.
+	kill -INT -- "-$SERVE_PID"
+	for _ in $(seq 100); do
+		kill -0 -- "-$SERVE_PID" 2> /dev/null || break
+		sleep 0.1
+	done
+	run kill -0 -- "-$SERVE_PID"
+	assert_failure
+	SERVE_PID=
+	run cat "$T/serve.out"
+	assert_output --partial "serve: stopped."
+	run curl -s --max-time 2 "http://127.0.0.1:$port/sipgate"
+	assert_failure
+	# Nothing of the private instance is left: no process names its folder.
+	srvdir=$(serve_dir)
+	[ -n "$srvdir" ]
+	run pgrep -f "$srvdir"
+	assert_failure
+	[ ! -e "$srvdir" ]
+}
+
+@test "make serve under Apache: start, POST, log line, Ctrl-C, nothing left" {
+	srv_have_apache || { [ "${CI:-}" != true ] || false; skip "Apache not installed"; }
+	serve_one apache
+}
+
+@test "make serve under nginx + fcgiwrap: start, POST, log line, Ctrl-C, nothing left" {
+	srv_have_nginx || { [ "${CI:-}" != true ] || false; skip "nginx/fcgiwrap not installed"; }
+	serve_one nginx
+}

@@ -1,0 +1,212 @@
+#!/usr/bin/env bats
+# The shipped apache-example.conf and nginx-fcgiwrap.conf under private
+# Apache (mod_cgid) and nginx + fcgiwrap instances on 127.0.0.1.  Each
+# server runs twice: "strict" exactly as shipped (signature required) and
+# "open" with SIPGATE_SIGNATURE=off, for the documentation's unsigned bodies.
+
+load helpers
+load lib/servers
+
+SERVERS="apache nginx"
+
+# start_instance NAME SERVER MODE: exports NAME_PORT, NAME_DIR, NAME_LOG.
+start_instance() {
+	local name=$1 server=$2
+	SRV_TOP=$TOP SRV_SIGNATURE=$3 SRV_LOG=
+	srv_prepare || return 1
+	local port
+	port=$(srv_free_port)
+	echo "$SRV_DIR" >> "$BATS_FILE_TMPDIR/instances"
+	srv_start_"$server" "$port" || return 1
+	printf 'export %s_PORT=%s %s_DIR=%s %s_LOG=%s\n' \
+		"$name" "$port" "$name" "$SRV_DIR" "$name" "$SRV_LOG" >> "$BATS_FILE_TMPDIR/env"
+}
+
+setup_file() {
+	: > "$BATS_FILE_TMPDIR/env"
+	: > "$BATS_FILE_TMPDIR/instances"
+	for s in $SERVERS; do
+		if ! srv_have_"$s"; then
+			[ "${CI:-}" != true ] || { echo "$s is not installed, and CI=true" >&2; return 1; }
+			continue
+		fi
+		start_instance "${s}_strict" "$s" require
+		start_instance "${s}_open" "$s" off
+	done
+}
+
+teardown_file() {
+	local d
+	while read -r d; do
+		SRV_DIR=$d srv_stop
+		rm -rf "$d"
+	done < "$BATS_FILE_TMPDIR/instances"
+}
+
+setup() {
+	common_setup
+	. "$BATS_FILE_TMPDIR/env"
+	RUN=
+	for s in $SERVERS; do
+		eval "[ -n \"\${${s}_strict_PORT:-}\" ]" && RUN="$RUN $s"
+	done
+	[ -n "$RUN" ] || skip "neither Apache with mod_cgid nor nginx with fcgiwrap is installed"
+}
+
+# url SERVER KIND: the webhook URL of that instance.
+url() { eval "echo http://127.0.0.1:\$${1}_${2}_PORT/sipgate"; }
+logfile() { eval "echo \$${1}_${2}_LOG"; }
+errlog() { eval "cat \$${1}_${2}_DIR/$1-error.log"; }
+
+# request [curl args]: sets CODE, leaves headers in $T/h and the body in $T/b.
+request() {
+	CODE=$(curl -s --max-time 20 -o "$T/b" -D "$T/h" -w '%{http_code}' "$@")
+}
+
+form_post() {
+	request -H 'Content-Type: application/x-www-form-urlencoded' "$@"
+}
+
+count_lines() { if [ -f "$1" ]; then wc -l < "$1" | tr -d ' '; else echo 0; fi; }
+
+resp_header() { sed -n "s/^$1: //Ip" "$T/h" | tr -d '\r'; }
+
+@test "the documentation's four sample bodies through each server" {
+	for s in $RUN; do
+		n0=$(count_lines "$(logfile "$s" open)")
+		for body in \
+		    'event=newCall&from=492111234567&to=4915791234567&direction=in&callId=123456&user[]=Alice&user[]=Bob&userId[]=w0&userId[]=w1&fullUserId[]=1234567w0&fullUserId[]=1234567w1' \
+		    'event=answer&callId=123456&user=John+Doe&userId=w0&fullUserId=1234567w0&from=492111234567&to=4915791234567&direction=in&answeringNumber=21199999999' \
+		    'event=hangup&cause=normalClearing&callId=123456&from=492111234567&to=4915791234567&direction=in&answeringNumber=4921199999999' \
+		    'event=dtmf&dtmf=1&callId=123456'; do
+			form_post --data-binary "$body" "$(url "$s" open)"
+			assert_equal "$s $CODE" "$s 200"
+			assert_equal "$(resp_header Content-Type)" "application/xml; charset=utf-8"
+			ev=${body#event=}; ev=${ev%%&*}
+			assert_equal "$(tail -n 1 "$(logfile "$s" open)" | jq -r .event)" "$ev"
+			if [ "$ev" = newCall ]; then
+				u=$(url "$s" open)
+				assert_equal "$(tail -n 1 "$T/b")" "<Response onAnswer=\"$u\" onHangup=\"$u\"/>"
+			else
+				assert_equal "$(tail -n 1 "$T/b")" "<Response/>"
+			fi
+		done
+		assert_equal "$(tail -n 4 "$(logfile "$s" open)" | jq -c '.params.user' | head -n 2 | tr '\n' ' ')" '["Alice","Bob"] "John Doe" '
+		assert_equal "$(check_jsonl "$(logfile "$s" open)")" $((n0 + 4))
+	done
+}
+
+@test "the real signed request, with its header, through the servers as shipped" {
+	for s in $RUN; do
+		form_post -H "X-Sipgate-Signature: $(cat "$FIXTURES/signed-newcall.sig")" \
+			--data-binary @"$FIXTURES/signed-newcall.body" "$(url "$s" strict)"
+		assert_equal "$s $CODE" "$s 200"
+		assert_equal "$(resp_header Content-Type)" "application/xml; charset=utf-8"
+		u=$(url "$s" strict)
+		assert_equal "$(tail -n 1 "$T/b")" "<Response onAnswer=\"$u\" onHangup=\"$u\"/>"
+		rec=$(tail -n 1 "$(logfile "$s" strict)")
+		assert_equal "$(jq -r .signature <<< "$rec")" valid
+		assert_equal "$(jq -r .remote_addr <<< "$rec")" 127.0.0.1
+		assert_equal "$(jq -r .params.xcid <<< "$rec")" 8419b3450b75cd19
+	done
+}
+
+@test "an unsigned or forged request is 403 through the servers as shipped" {
+	for s in $RUN; do
+		n0=$(count_lines "$(logfile "$s" strict)")
+		form_post --data-binary 'event=newCall&callId=forged' "$(url "$s" strict)"
+		assert_equal "$s $CODE" "$s 403"
+		assert_equal "$(cat "$T/b")" "forbidden: no X-Sipgate-Signature header"
+		form_post -H "X-Sipgate-Signature: $(cat "$FIXTURES/signed-newcall.sig")" \
+			--data-binary 'event=newCall&callId=forged' "$(url "$s" strict)"
+		assert_equal "$s $CODE" "$s 403"
+		assert_equal "$(count_lines "$(logfile "$s" strict)")" "$n0"
+		# The reason reached the server's error log.
+		run errlog "$s" strict
+		assert_output --partial "forbidden: X-Sipgate-Signature does not match the body"
+	done
+}
+
+@test "GET and HEAD are the health check through the servers" {
+	for s in $RUN; do
+		request "$(url "$s" strict)"
+		assert_equal "$s $CODE" "$s 200"
+		assert_equal "$(cat "$T/b")" ok
+		request -I "$(url "$s" strict)"
+		assert_equal "$s $CODE" "$s 200"
+	done
+}
+
+@test "405, 415 and 411 through the servers" {
+	for s in $RUN; do
+		form_post -X PUT --data-binary 'event=x' "$(url "$s" open)"
+		assert_equal "$s $CODE" "$s 405"
+		assert_equal "$(resp_header Allow)" "GET, HEAD, POST"
+		request -H 'Content-Type: text/plain' --data-binary 'event=x' "$(url "$s" open)"
+		assert_equal "$s $CODE" "$s 415"
+		request -X POST -H 'Content-Type: application/x-www-form-urlencoded' "$(url "$s" open)"
+		assert_equal "$s $CODE" "$s 411"
+	done
+}
+
+@test "a chunked POST: a clean 411 from Apache, dechunked by nginx" {
+	for s in $RUN; do
+		form_post -H 'Transfer-Encoding: chunked' --data-binary 'event=dtmf&dtmf=7' "$(url "$s" open)"
+		case $s in
+		apache)
+			# Apache passes no CONTENT_LENGTH for a chunked body.
+			assert_equal "$s $CODE" "$s 411"
+			assert_equal "$(cat "$T/b")" "a Content-Length is required"
+			;;
+		nginx)
+			# nginx reads the whole body first and passes its length.
+			assert_equal "$s $CODE" "$s 200"
+			assert_equal "$(tail -n 1 "$(logfile "$s" open)" | jq -r .params.dtmf)" 7
+			;;
+		esac
+	done
+}
+
+@test "a 1 MiB body is answered 413 cleanly" {
+	head -c 1048576 /dev/zero | tr '\0' a > "$T/big"
+	for s in $RUN; do
+		n0=$(count_lines "$(logfile "$s" open)")
+		form_post --data-binary @"$T/big" "$(url "$s" open)"
+		assert_equal "$s $CODE" "$s 413"
+		assert_equal "$(count_lines "$(logfile "$s" open)")" "$n0"
+	done
+}
+
+@test "a body just over the program's limit is 413 through the servers" {
+	head -c 65537 /dev/zero | tr '\0' a > "$T/over"
+	for s in $RUN; do
+		form_post --data-binary @"$T/over" "$(url "$s" open)"
+		assert_equal "$s $CODE" "$s 413"
+	done
+}
+
+@test "200 concurrent POSTs: no lost or torn log lines" {
+	for s in $RUN; do
+		log=$(logfile "$s" open)
+		n0=$(count_lines "$log")
+		u=$(url "$s" open)
+		seq 200 | xargs -P 200 -I{} curl -s -o /dev/null -w '%{http_code}\n' --max-time 60 \
+			-H 'Content-Type: application/x-www-form-urlencoded' \
+			--data-binary "event=newCall&callId=c{}&pad=$(head -c 2000 /dev/zero | tr '\0' p)" \
+			"$u" > "$T/codes"
+		assert_equal "$s $(sort "$T/codes" | uniq -c | sed 's/^ *//')" "$s 200 200"
+		assert_equal "$(check_jsonl "$log")" $((n0 + 200))
+		assert_equal "$(tail -n 200 "$log" | jq -r .params.callId | sort -u | wc -l)" 200
+	done
+}
+
+@test "the derived follow-up URL is the URL curl used" {
+	for s in $RUN; do
+		port=$(eval "echo \$${s}_open_PORT")
+		for u in "http://127.0.0.1:$port/sipgate" "http://localhost:$port/sipgate"; do
+			form_post --data-binary 'event=newCall&callId=1' "$u"
+			assert_equal "$s $CODE" "$s 200"
+			assert_equal "$(tail -n 1 "$T/b")" "<Response onAnswer=\"$u\" onHangup=\"$u\"/>"
+		done
+	done
+}
