@@ -1,0 +1,82 @@
+#!/usr/bin/env bats
+# The Makefile: a warning-free build that honours the user's variables, and
+# an install that honours PREFIX and DESTDIR.
+
+load helpers
+
+setup() {
+	common_setup
+	# `make test` runs this suite: its flags (-s) must not reach these makes.
+	unset MAKEFLAGS MAKELEVEL MFLAGS
+}
+
+@test "the build is warning-free under -Wall -Wextra -Wpedantic -Wshadow -Wconversion" {
+	cp -r "$TOP/src" "$TOP/Makefile" "$T/"
+	mkdir -p "$T/tests/tools"
+	run make -C "$T" CFLAGS="-O2 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion -Werror"
+	assert_success
+	[ -x "$T/cgi-bin/sipgate-webhook" ]
+}
+
+@test "CC, CFLAGS and LDFLAGS from the command line are used, required flags kept" {
+	cp -r "$TOP/src" "$TOP/Makefile" "$T/"
+	mkdir -p "$T/tests/tools"
+	run make -C "$T" CC=gcc CFLAGS=-O0 LDFLAGS=-Wl,--as-needed LOGFILE=/nonexistent-sipgate-dir/hook.jsonl
+	assert_success
+	assert_output --partial "gcc -D_GNU_SOURCE -DLOGFILE='\"/nonexistent-sipgate-dir/hook.jsonl\"'"
+	assert_output --partial "-std=c11 -O0"
+	assert_output --partial "-Wl,--as-needed"
+	# The compiled-in log path is the default.
+	run env -i REQUEST_METHOD=GET SIPGATE_FOLLOW=none "$T/cgi-bin/sipgate-webhook"
+	assert_output --partial "Status: 503"
+	run strings "$T/cgi-bin/sipgate-webhook"
+	assert_output --partial /nonexistent-sipgate-dir/hook.jsonl
+}
+
+@test "make install honours PREFIX and DESTDIR" {
+	run make -C "$TOP" install DESTDIR="$T/root" PREFIX=/usr
+	assert_success
+	[ -x "$T/root/usr/lib/cgi-bin/sipgate-webhook" ]
+	[ -f "$T/root/usr/share/man/man8/sipgate-webhook.8" ]
+	for f in apache-example.conf nginx-fcgiwrap.conf sipgate-webhook.logrotate; do
+		[ -f "$T/root/usr/share/doc/sipgate-webhook/examples/$f" ]
+	done
+	[ -d "$T/root/var/log/sipgate-webhook" ]
+	assert_equal "$(stat -c %a "$T/root/var/log/sipgate-webhook")" 750
+	assert_equal "$(stat -c %a "$T/root/usr/lib/cgi-bin/sipgate-webhook")" 755
+	# Nothing lands outside DESTDIR's tree.
+	run find "$T/root" -newer "$TOP/Makefile" -type f
+	assert_success
+}
+
+@test "the installed binary answers" {
+	make -C "$TOP" -s install DESTDIR="$T/root" PREFIX=/usr/local
+	printf 'event=hangup' | env -i REQUEST_METHOD=POST CONTENT_TYPE=application/x-www-form-urlencoded \
+		CONTENT_LENGTH=12 SIPGATE_SIGNATURE=off SIPGATE_LOG="$LOG" SIPGATE_WEBHOOK_URL=https://h.example/ \
+		"$T/root/usr/local/lib/cgi-bin/sipgate-webhook" > "$T/out"
+	assert_equal "$(head -n 1 "$T/out" | tr -d '\r')" "Status: 200 OK"
+	assert_equal "$(check_jsonl)" 1
+}
+
+@test "the logrotate sample renames and creates, never copytruncate" {
+	run grep -E '^\s*(create|copytruncate)' "$TOP/contrib/sipgate-webhook.logrotate"
+	assert_output --regexp 'create 0640 www-data adm'
+	refute_output --partial copytruncate
+	if command -v logrotate > /dev/null; then
+		sed "s|/var/log/sipgate-webhook/events.jsonl|$LOG|; s/create 0640 www-data adm/create 0640/" \
+			"$TOP/contrib/sipgate-webhook.logrotate" > "$T/lr.conf"
+		post 'event=hangup&n=1'
+		logrotate -f -s "$T/lr.state" "$T/lr.conf"
+		post 'event=hangup&n=2'
+		assert_equal "$(jq -r .params.n "$LOG")" 2
+		assert_equal "$(jq -r .params.n "$LOG.1")" 1
+	elif [ "${CI:-}" = true ]; then
+		false
+	fi
+}
+
+@test "the man page renders without warnings" {
+	command -v man > /dev/null || { [ "${CI:-}" != true ] || false; skip "man not installed"; }
+	run sh -c "MANWIDTH=80 man --warnings -l '$TOP/man/sipgate-webhook.8' 2>&1 >/dev/null"
+	assert_output ""
+}
