@@ -26,7 +26,7 @@ TOOLS   = $(patsubst tests/tools/%.c,build/tools/%,$(wildcard tests/tools/*.c))
 
 ALL_CFLAGS = $(REQUIRED_CPPFLAGS) $(CPPFLAGS) $(REQUIRED_CFLAGS) $(CFLAGS)
 
-.PHONY: all clean test install uninstall serve
+.PHONY: all clean test install uninstall serve bench
 
 all: $(PROG)
 
@@ -58,6 +58,10 @@ build/tools/%: tests/tools/%.c $(LIBOBJS)
 
 test: all $(TOOLS)
 	tests/run
+
+# Benchmarks (not tests): prints a table and writes build/bench/results.md.
+bench: all
+	tests/bench/run
 
 # Serves the webhook on http://127.0.0.1:$(PORT)/sipgate until Ctrl-C.
 PORT   ?= 8080

@@ -59,39 +59,39 @@ static void double_mod(uint64_t *r, const struct bn_mont *m)
 		sub_n(r, m->n, m->limbs);
 }
 
-/* r = a * b / R mod n (CIOS), for a, b < n.  r may alias a or b. */
+/*
+ * r = a * b / R mod n, for a, b < n; r may alias a or b.  Coarsely
+ * integrated operand scanning with the multiplication and the reduction
+ * fused into one pass over the limbs, two carry chains side by side.
+ * The running total stays below 2n, so one limb above L is enough.
+ */
 static void mont_mul(uint64_t *r, const uint64_t *a, const uint64_t *b,
     const struct bn_mont *m)
 {
-	uint64_t t[BN_MAX_LIMBS + 2];
+	uint64_t t[BN_MAX_LIMBS + 1];
 	size_t L = m->limbs, i, j;
 	const uint64_t *n = m->n;
 
-	memset(t, 0, (L + 2) * sizeof *t);
+	memset(t, 0, (L + 1) * sizeof *t);
 	for (i = 0; i < L; i++) {
-		uint64_t c = 0, q;
-		u128 s;
+		uint64_t bi = b[i], c1, c2, q;
+		u128 s, p;
 
-		for (j = 0; j < L; j++) {
-			s = (u128)a[j] * b[i] + t[j] + c;
-			t[j] = (uint64_t)s;
-			c = (uint64_t)(s >> 64);
-		}
-		s = (u128)t[L] + c;
-		t[L] = (uint64_t)s;
-		t[L + 1] = (uint64_t)(s >> 64);
-
-		q = t[0] * m->n0inv;
-		s = (u128)q * n[0] + t[0];
-		c = (uint64_t)(s >> 64);
+		s = (u128)a[0] * bi + t[0];
+		c1 = (uint64_t)(s >> 64);
+		q = (uint64_t)s * m->n0inv;
+		p = (u128)q * n[0] + (uint64_t)s;
+		c2 = (uint64_t)(p >> 64);
 		for (j = 1; j < L; j++) {
-			s = (u128)q * n[j] + t[j] + c;
-			t[j - 1] = (uint64_t)s;
-			c = (uint64_t)(s >> 64);
+			s = (u128)a[j] * bi + t[j] + c1;
+			c1 = (uint64_t)(s >> 64);
+			p = (u128)q * n[j] + (uint64_t)s + c2;
+			c2 = (uint64_t)(p >> 64);
+			t[j - 1] = (uint64_t)p;
 		}
-		s = (u128)t[L] + c;
+		s = (u128)t[L] + c1 + c2;
 		t[L - 1] = (uint64_t)s;
-		t[L] = t[L + 1] + (uint64_t)(s >> 64);
+		t[L] = (uint64_t)(s >> 64);
 	}
 	if (t[L] || bn_cmp(t, n, L) >= 0)
 		sub_n(t, n, L);

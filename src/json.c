@@ -32,6 +32,11 @@ size_t json_utf8_len(const unsigned char *s, size_t len)
 	return need;
 }
 
+static int plain_ascii(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+}
+
 void json_put_string(struct buf *b, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -41,7 +46,12 @@ void json_put_string(struct buf *b, const char *s, size_t len)
 	while (i < len) {
 		unsigned char c = p[i];
 
-		if (c == '"' || c == '\\') {
+		if (plain_ascii(c)) {	/* the common case, copied in runs */
+			for (n = i + 1; n < len && plain_ascii(p[n]); n++)
+				;
+			buf_put(b, p + i, n - i);
+			i = n;
+		} else if (c == '"' || c == '\\') {
 			buf_putc(b, '\\');
 			buf_putc(b, (char)c);
 			i++;
