@@ -15,6 +15,12 @@ CFLAGS     ?= -O2 -g -Wall -Wextra
 LDFLAGS    ?=
 INSTALL    ?= install
 
+# make SANITIZE=1: an ASan+UBSan build (the test suite runs against it too).
+ifeq ($(SANITIZE),1)
+CFLAGS  += -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
 REQUIRED_CPPFLAGS = -D_GNU_SOURCE -DLOGFILE='"$(LOGFILE)"' -DCGI_MAX_BODY=$(MAX_BODY) -Ibuild
 REQUIRED_CFLAGS   = -std=c11
 
@@ -26,7 +32,7 @@ TOOLS   = $(patsubst tests/tools/%.c,build/tools/%,$(wildcard tests/tools/*.c))
 
 ALL_CFLAGS = $(REQUIRED_CPPFLAGS) $(CPPFLAGS) $(REQUIRED_CFLAGS) $(CFLAGS)
 
-.PHONY: all clean test install uninstall serve bench
+.PHONY: all clean test install uninstall serve bench valgrind fuzz fuzz-build
 
 all: $(PROG)
 
@@ -58,6 +64,49 @@ build/tools/%: tests/tools/%.c $(LIBOBJS)
 
 test: all $(TOOLS)
 	tests/run
+
+# The suite once more with every direct CGI run under valgrind's memcheck;
+# any error or leak fails (exit code 99, and the reports are searched).
+valgrind: all $(TOOLS)
+	rm -rf build/valgrind && mkdir -p build/valgrind
+	MEMCHECK="valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --log-file=$(CURDIR)/build/valgrind/%p.log" \
+		tests/run
+	@if grep -l . build/valgrind/*.log 2> /dev/null; then \
+		echo "valgrind reported errors: see the files above"; exit 1; fi
+
+# libFuzzer targets (clang), each over its own seeds with the protocol's
+# dictionary, for FUZZ_SECONDS each.  Crashes land in build/fuzz/.
+CLANG        ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS   = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_LDFLAGS  = -fsanitize=fuzzer,address,undefined
+FUZZ_OBJS     = $(SRCS:src/%.c=build/fuzz/obj/%.o)
+FUZZ_LIBOBJS  = $(filter-out build/fuzz/obj/main.o,$(FUZZ_OBJS))
+FUZZERS       = build/fuzz/fuzz-form build/fuzz/fuzz-sig build/fuzz/fuzz-request
+
+build/fuzz/obj/main.o: src/main.c $(wildcard src/*.h) build/flags
+	@mkdir -p $(@D)
+	$(CLANG) $(REQUIRED_CPPFLAGS) $(REQUIRED_CFLAGS) $(FUZZ_CFLAGS) \
+		-Dmain=webhook_main -Dharden_process=fuzz_harden_process -c -o $@ $<
+
+build/fuzz/obj/%.o: src/%.c $(wildcard src/*.h) build/sipgate_key.inc build/flags
+	@mkdir -p $(@D)
+	$(CLANG) $(REQUIRED_CPPFLAGS) $(REQUIRED_CFLAGS) $(FUZZ_CFLAGS) -c -o $@ $<
+
+build/fuzz/check.o: tests/fuzz/check.c tests/fuzz/check.h
+	@mkdir -p $(@D)
+	$(CLANG) $(REQUIRED_CPPFLAGS) $(REQUIRED_CFLAGS) $(FUZZ_CFLAGS) -Isrc -c -o $@ $<
+
+build/fuzz/fuzz-request: tests/fuzz/fuzz-request.c build/fuzz/check.o $(FUZZ_OBJS)
+	$(CLANG) $(REQUIRED_CPPFLAGS) $(FUZZ_CFLAGS) $(FUZZ_LDFLAGS) -Isrc -o $@ $^
+
+build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c build/fuzz/check.o $(FUZZ_LIBOBJS)
+	$(CLANG) $(REQUIRED_CPPFLAGS) $(REQUIRED_CFLAGS) $(FUZZ_CFLAGS) $(FUZZ_LDFLAGS) -Isrc -o $@ $^
+
+fuzz-build: $(FUZZERS)
+
+fuzz: fuzz-build
+	tests/fuzz/run $(FUZZ_SECONDS)
 
 # Benchmarks (not tests): prints a table and writes build/bench/results.md.
 bench: all

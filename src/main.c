@@ -7,18 +7,17 @@
  * call's later events.  Every failure on the way is a
  * struct fail; answer() turns it into the response (err.c has the table).
  */
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "buf.h"
 #include "allow.h"
+#include "buf.h"
 #include "cgi.h"
 #include "conf.h"
 #include "diag.h"
 #include "err.h"
 #include "form.h"
+#include "harden.h"
 #include "key.h"
 #include "log.h"
 #include "record.h"
@@ -153,14 +152,12 @@ static int answer(struct request *rq, const struct conf *c,
 
 int main(void)
 {
-	static struct request rq;
+	struct request rq = { 0 };
 	struct conf c = { 0 };
 	struct fail f = { 0 };
 	int rc;
 
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGXFSZ, SIG_IGN);
-	umask(027);
+	harden_process();
 
 	rq.method = cgi_method(getenv("REQUEST_METHOD"));
 	rq.unread = cgi_body_pending(rq.method == CGI_POST);
