@@ -70,6 +70,8 @@ enum err conf_load(struct conf *c, struct fail *f)
 	c->log_path = setting("SIPGATE_LOG");
 	if (c->log_path == NULL)
 		c->log_path = LOGFILE;
+	if (c->log_path[0] != '/')	/* relative to wherever the server runs us */
+		return fail_set(f, ERR_CONFIG, "SIPGATE_LOG must be an absolute path");
 
 	c->follow = CONF_FOLLOW_ANSWER | CONF_FOLLOW_HANGUP;
 	if ((v = setting("SIPGATE_FOLLOW")) && parse_follow(v, &c->follow) < 0)

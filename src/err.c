@@ -14,7 +14,7 @@ static const struct {
 	[ERR_NO_LENGTH]  = { "411 Length Required", NULL },
 	[ERR_BAD_LENGTH] = { "400 Bad Request", NULL },
 	[ERR_TOO_LARGE]  = { "413 Content Too Large", NULL },
-	[ERR_SHORT_BODY] = { "400 Bad Request", NULL },
+	[ERR_SHORT_BODY] = { "400 Bad Request", NULL, 1 },
 	[ERR_BAD_FORM]   = { "400 Bad Request", NULL },
 	[ERR_NO_EVENT]   = { "400 Bad Request", NULL },
 	[ERR_ADDRESS]    = { "403 Forbidden", "forbidden: source address not allowed", 1 },

@@ -38,7 +38,7 @@ const char *err_status(enum err code);
 const char *err_public(const struct fail *f);
 
 /* Whether the reason goes to stderr, the web server's error log: server
- * faults and refused senders, not every malformed request. */
+ * faults, refused senders and bodies cut short, not every malformed request. */
 int err_to_stderr(enum err code);
 
 #endif

@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "diag.h"
 #include "log.h"
 
 /* How long to wait for other writers' locks before giving up. */
@@ -22,13 +24,14 @@ static void on_alarm(int sig)
 /*
  * O_NONBLOCK keeps a FIFO planted at the log path from blocking the open;
  * only a regular file is accepted, and O_NOFOLLOW refuses a symlink.
+ * O_RDWR rather than O_WRONLY: cut_torn_tail() reads the last line.
  */
 static int log_open(const char *path, struct fail *f)
 {
 	struct stat st;
 	int fd, flags;
 
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
 	    O_NONBLOCK | O_NOCTTY, 0640);
 	if (fd < 0) {
 		if (errno == ELOOP)
@@ -85,14 +88,57 @@ static enum err roll_back(int fd, const char *path, off_t size, const char *what
 	return fail_set(f, ERR_LOG, "%s %s: %s", what, path, strerror(cause));
 }
 
+/*
+ * A writer killed by SIGKILL in the middle of a large write() can leave a
+ * partial line and no chance to roll it back.  Its request never got a 200,
+ * so the next writer, holding the lock, cuts such a tail back to the last
+ * complete line.  Sets *size to the file's size afterwards.
+ */
+static enum err cut_torn_tail(int fd, const char *path, off_t *size,
+    struct fail *f)
+{
+	char chunk[4096];
+	off_t end = *size, pos;
+	ssize_t n, i;
+
+	if (end == 0)
+		return ERR_OK;
+	if (pread(fd, chunk, 1, end - 1) != 1)
+		return fail_set(f, ERR_LOG, "cannot read %s: %s", path, strerror(errno));
+	if (chunk[0] == '\n')
+		return ERR_OK;
+	for (pos = end; pos > 0; pos -= n) {
+		n = pos < (off_t)sizeof chunk ? (ssize_t)pos : (ssize_t)sizeof chunk;
+		if (pread(fd, chunk, (size_t)n, pos - n) != n)
+			return fail_set(f, ERR_LOG, "cannot read %s: %s", path, strerror(errno));
+		for (i = n; i > 0; i--)
+			if (chunk[i - 1] == '\n')
+				break;
+		if (i > 0) {
+			pos = pos - n + i;
+			break;
+		}
+	}
+	if (ftruncate(fd, pos) < 0)
+		return fail_set(f, ERR_LOG, "cannot cut a torn line off %s: %s", path, strerror(errno));
+	snprintf(chunk, sizeof chunk, "cut a torn last line of %lld bytes off %s (a writer died mid-write)",
+	    (long long)(end - pos), path);
+	diag(chunk);
+	*size = pos;
+	return ERR_OK;
+}
+
 static enum err write_locked(int fd, const char *path, const char *line,
     size_t len, int sync, struct fail *f)
 {
 	struct stat st;
+	enum err rc;
 	ssize_t n;
 
 	if (fstat(fd, &st) < 0)
 		return fail_set(f, ERR_LOG, "cannot stat %s: %s", path, strerror(errno));
+	if ((rc = cut_torn_tail(fd, path, &st.st_size, f)) != ERR_OK)
+		return rc;
 	do
 		n = write(fd, line, len);
 	while (n < 0 && errno == EINTR);

@@ -30,9 +30,21 @@ cgi() {
 		SERVER_NAME=hooks.example.org SERVER_PORT=443 HTTPS=on \
 		SCRIPT_NAME=/sipgate REMOTE_ADDR=217.116.118.254 \
 		SIPGATE_LOG="$LOG" SIPGATE_SIGNATURE=off SIPGATE_SYNC=0 \
-		env "${opts[@]}" "${vars[@]}" ${CGI_WRAPPER:-} "$PROG" > "$T/out" 2> "$T/stderr"
+		${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS"} \
+		env "${opts[@]}" "${vars[@]}" ${CGI_WRAPPER:-${MEMCHECK:-}} "$PROG" > "$T/out" 2> "$T/stderr"
 	CGI_RC=$?
 	split_response "$T/out"
+	assert_no_memory_errors
+}
+
+# Exit code 99 is valgrind's report (make valgrind); the sanitizers of a
+# SANITIZE=1 build write to stderr.
+assert_no_memory_errors() {
+	if [ "$CGI_RC" = 99 ] || grep -q -e 'Sanitizer' -e 'runtime error:' "$T/stderr"; then
+		echo "memory error reported:" >&2
+		cat "$T/stderr" >&2
+		return 1
+	fi
 }
 
 split_response() {
