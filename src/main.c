@@ -1,11 +1,11 @@
 /*
  * sipgate-webhook: one sipgate.io push, start to end.
  *
- * Read the settings, check the sender's address, the method, the media
- * type and the length, read the body, verify its signature, decode it,
- * append the event to the log, answer with the XML that subscribes the
- * call's later events.  Every failure on the way is a
- * struct fail; answer() turns it into the response (err.c has the table).
+ * Read the settings, check the method and the sender's address, then the
+ * media type and the length; read the body, verify its signature, decode
+ * it, append the event to the log, and answer with the XML that subscribes
+ * the call's later events.  Every failure on the way is a struct fail;
+ * answer() turns it into the response (err.c has the table).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -43,16 +43,39 @@ static enum err follow_url(const struct conf *c, struct request *rq,
 	return url_derive(&rq->url, f);
 }
 
+/* Decodes the verified body into the log record; notes whether it is a newCall. */
+static enum err build_record(struct request *rq, const char *body, size_t len,
+    enum sig_outcome outcome, struct fail *f)
+{
+	const char *remote = getenv("REMOTE_ADDR");
+	const struct form_param *event;
+	struct record_meta meta;
+	struct form form;
+	char received[32];
+	enum err rc;
+
+	record_timestamp(received);
+	if ((rc = form_decode(body, len, &form, f)) != ERR_OK)
+		return rc;
+	if ((event = form_get(&form, "event")) == NULL) {
+		rc = fail_set(f, ERR_NO_EVENT, "the body has no event parameter");
+	} else {
+		rq->new_call = event->value_len == 7 &&
+		    memcmp(event->value, "newCall", 7) == 0;
+		meta.received = received;
+		meta.remote_addr = remote && *remote ? remote : NULL;
+		meta.signature = sig_outcome_name(outcome);
+		rc = record_build(&rq->record, &form, &meta, f);
+	}
+	form_free(&form);
+	return rc;
+}
+
 static enum err accept_event(const struct conf *c, struct request *rq,
     struct fail *f)
 {
-	const char *remote = getenv("REMOTE_ADDR");
-	char received[32];
-	const struct form_param *event;
-	enum sig_outcome outcome;
+	enum sig_outcome outcome = SIG_UNCHECKED;
 	const char *why = NULL;
-	struct record_meta meta;
-	struct form form;
 	size_t len;
 	char *body;
 	enum err rc;
@@ -68,30 +91,13 @@ static enum err accept_event(const struct conf *c, struct request *rq,
 	if (rc != ERR_OK)
 		return rc;
 
-	if (c->signature == CONF_SIG_OFF)
-		outcome = SIG_UNCHECKED;
-	else if ((outcome = sig_check(&rq->key, getenv("HTTP_X_SIPGATE_SIGNATURE"),
-	    body, len, &why)) != SIG_VALID && c->signature == CONF_SIG_REQUIRE) {
-		free(body);
-		return fail_set(f, ERR_SIGNATURE, "forbidden: %s", why);
-	}
-
-	record_timestamp(received);
-	if ((rc = form_decode(body, len, &form, f)) != ERR_OK) {
-		free(body);
-		return rc;
-	}
-	if ((event = form_get(&form, "event")) == NULL)
-		rc = fail_set(f, ERR_NO_EVENT, "the body has no event parameter");
-	else {
-		rq->new_call = event->value_len == 7 &&
-		    memcmp(event->value, "newCall", 7) == 0;
-		meta.received = received;
-		meta.remote_addr = remote && *remote ? remote : NULL;
-		meta.signature = sig_outcome_name(outcome);
-		rc = record_build(&rq->record, &form, &meta, f);
-	}
-	form_free(&form);
+	if (c->signature != CONF_SIG_OFF)
+		outcome = sig_check(&rq->key, getenv("HTTP_X_SIPGATE_SIGNATURE"),
+		    body, len, &why);
+	if (outcome != SIG_VALID && c->signature == CONF_SIG_REQUIRE)
+		rc = fail_set(f, ERR_SIGNATURE, "forbidden: %s", why);
+	else
+		rc = build_record(rq, body, len, outcome, f);
 	free(body);
 	if (rc != ERR_OK)
 		return rc;
