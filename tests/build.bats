@@ -6,8 +6,9 @@ load helpers
 
 setup() {
 	common_setup
-	# `make test` runs this suite: its flags (-s) must not reach these makes.
-	unset MAKEFLAGS MAKELEVEL MFLAGS
+	# `make test` runs this suite: its flags (-s) and command-line variables
+	# (SANITIZE=1 arrives in the environment) must not reach these makes.
+	unset MAKEFLAGS MAKELEVEL MFLAGS MAKEOVERRIDES SANITIZE LINK_STATIC
 }
 
 # A copy of the tree, so that building here leaves the suite's own binary be.
