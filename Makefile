@@ -69,6 +69,7 @@ build/tools/%: tests/tools/%.c $(LIBOBJS)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIBOBJS)
 
 test: all $(TOOLS)
+	tests/setup
 	tests/run
 
 # The suite once more with every direct CGI run under valgrind's memcheck;
@@ -76,6 +77,7 @@ test: all $(TOOLS)
 # Dynamically linked, so that memcheck can watch malloc.
 valgrind:
 	$(MAKE) LINK_STATIC= all $(TOOLS)
+	tests/setup
 	rm -rf build/valgrind && mkdir -p build/valgrind
 	MEMCHECK="valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --log-file=$(CURDIR)/build/valgrind/%p.log" \
 		tests/run
