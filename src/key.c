@@ -107,7 +107,8 @@ static int is_base64_char(char c)
 	    (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
 }
 
-const char *key_parse_pem(const char *pem, size_t len, struct rsa_key *key,
+/* Parses PEM text; returns NULL or the reason it is not a usable key. */
+static const char *key_parse_pem(const char *pem, size_t len, struct rsa_key *key,
     unsigned char fingerprint[SHA256_LEN])
 {
 	static const char begin[] = "-----BEGIN PUBLIC KEY-----";

@@ -4,7 +4,6 @@
 #ifndef KEY_H
 #define KEY_H
 
-#include <stddef.h>
 
 #include "err.h"
 #include "rsa.h"
@@ -14,9 +13,5 @@
  * SHA-256 of the key's DER form. */
 enum err key_load(const char *path, struct rsa_key *key,
     unsigned char fingerprint[SHA256_LEN], struct fail *f);
-
-/* Parses PEM text; returns NULL or the reason it is not a usable key. */
-const char *key_parse_pem(const char *pem, size_t len, struct rsa_key *key,
-    unsigned char fingerprint[SHA256_LEN]);
 
 #endif
