@@ -137,11 +137,13 @@ enum err cgi_read_body(size_t len, char **body, struct fail *f)
 	while (got < len) {
 		n = read_until(p + got, len - got, &deadline);
 		if (n <= 0) {
+			int saved = errno;
+
 			free(p);
-			if (n < 0 && errno != ETIMEDOUT)
+			if (n < 0 && saved != ETIMEDOUT)
 				return fail_set(f, ERR_SHORT_BODY,
 				    "cannot read the body after %zu of %zu bytes: %s",
-				    got, len, strerror(errno));
+				    got, len, strerror(saved));
 			return fail_set(f, ERR_SHORT_BODY,
 			    "body ended after %zu of the %zu bytes announced%s",
 			    got, len, n < 0 ? " (timed out)" : "");
