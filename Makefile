@@ -74,12 +74,13 @@ test: all $(TOOLS)
 
 # The suite once more with every direct CGI run under valgrind's memcheck;
 # any error or leak fails (exit code 99, and the reports are searched).
-# Dynamically linked, so that memcheck can watch malloc.
+# Dynamically linked, so that memcheck can watch malloc; LINK_STATIC= is
+# passed on so that the suite's own makes (make serve) do not relink it.
 valgrind:
 	$(MAKE) LINK_STATIC= all $(TOOLS)
 	tests/setup
 	rm -rf build/valgrind && mkdir -p build/valgrind
-	MEMCHECK="valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --log-file=$(CURDIR)/build/valgrind/%p.log" \
+	LINK_STATIC= MEMCHECK="valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --log-file=$(CURDIR)/build/valgrind/%p.log" \
 		tests/run
 	@if grep -l . build/valgrind/*.log 2> /dev/null; then \
 		echo "valgrind reported errors: see the files above"; exit 1; fi
