@@ -1,5 +1,3 @@
-#include <string.h>
-
 #include "conf.h"
 #include "reply.h"
 
@@ -18,12 +16,11 @@ static void put_xml_attr(struct buf *out, const char *name, const char *v)
 	buf_putc(out, '"');
 }
 
-static void put_response(struct buf *out, const char *status, const char *type,
-    const struct buf *body, int with_body)
+/* extra: further header lines, each ending in CRLF, or "". */
+static void put_response(struct buf *out, const char *status, const char *extra,
+    const char *type, const struct buf *body, int with_body)
 {
-	buf_printf(out, "Status: %s\r\n", status);
-	if (strncmp(status, "405", 3) == 0)
-		buf_puts(out, "Allow: GET, HEAD, POST\r\n");
+	buf_printf(out, "Status: %s\r\n%s", status, extra);
 	buf_printf(out, "Content-Type: %s\r\nContent-Length: %zu\r\n"
 	    "Cache-Control: no-store\r\n\r\n", type, body->len);
 	if (with_body)
@@ -42,7 +39,7 @@ void reply_event(struct buf *out, unsigned follow, const char *url)
 	if (follow & CONF_FOLLOW_HANGUP)
 		put_xml_attr(&xml, "onHangup", url);
 	buf_puts(&xml, "/>\n");
-	put_response(out, "200 OK", "application/xml; charset=utf-8", &xml, 1);
+	put_response(out, "200 OK", "", "application/xml; charset=utf-8", &xml, 1);
 	buf_free(&xml);
 }
 
@@ -52,7 +49,9 @@ void reply_error(struct buf *out, const struct fail *f, int with_body)
 
 	buf_puts(&text, err_public(f));
 	buf_putc(&text, '\n');
-	put_response(out, err_status(f->code), "text/plain; charset=utf-8", &text,
+	put_response(out, err_status(f->code),
+	    f->code == ERR_METHOD ? "Allow: GET, HEAD, POST\r\n" : "",
+	    "text/plain; charset=utf-8", &text,
 	    with_body);
 	buf_free(&text);
 }
@@ -62,6 +61,6 @@ void reply_ok(struct buf *out, int with_body)
 	struct buf text = { 0 };
 
 	buf_puts(&text, "ok\n");
-	put_response(out, "200 OK", "text/plain; charset=utf-8", &text, with_body);
+	put_response(out, "200 OK", "", "text/plain; charset=utf-8", &text, with_body);
 	buf_free(&text);
 }
