@@ -2,26 +2,34 @@
 
 #include "bn.h"
 
-__extension__ typedef unsigned __int128 u128;
+#if BN_LIMB_BITS == 64
+__extension__ typedef unsigned __int128 dlimb;
+#define clz_limb(x) __builtin_clzll(x)
+#else
+typedef uint64_t dlimb;
+#define clz_limb(x) __builtin_clz(x)
+#endif
+#define LB BN_LIMB_BITS
+#define LBYTES (BN_LIMB_BITS / 8)
 
-void bn_from_bytes(uint64_t *r, size_t limbs, const unsigned char *p, size_t len)
+void bn_from_bytes(bn_limb *r, size_t limbs, const unsigned char *p, size_t len)
 {
 	size_t i;
 
 	memset(r, 0, limbs * sizeof *r);
 	for (i = 0; i < len; i++)
-		r[i / 8] |= (uint64_t)p[len - 1 - i] << (8 * (i % 8));
+		r[i / LBYTES] |= (bn_limb)p[len - 1 - i] << (8 * (i % LBYTES));
 }
 
-void bn_to_bytes(const uint64_t *a, size_t limbs, unsigned char *p, size_t len)
+void bn_to_bytes(const bn_limb *a, size_t limbs, unsigned char *p, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		p[len - 1 - i] = i / 8 < limbs ? (unsigned char)(a[i / 8] >> (8 * (i % 8))) : 0;
+		p[len - 1 - i] = i / LBYTES < limbs ? (unsigned char)(a[i / LBYTES] >> (8 * (i % LBYTES))) : 0;
 }
 
-int bn_cmp(const uint64_t *a, const uint64_t *b, size_t limbs)
+int bn_cmp(const bn_limb *a, const bn_limb *b, size_t limbs)
 {
 	while (limbs-- > 0)
 		if (a[limbs] != b[limbs])
@@ -30,28 +38,28 @@ int bn_cmp(const uint64_t *a, const uint64_t *b, size_t limbs)
 }
 
 /* r -= n; returns the borrow. */
-static uint64_t sub_n(uint64_t *r, const uint64_t *n, size_t limbs)
+static bn_limb sub_n(bn_limb *r, const bn_limb *n, size_t limbs)
 {
-	uint64_t borrow = 0;
+	bn_limb borrow = 0;
 	size_t i;
 
 	for (i = 0; i < limbs; i++) {
-		u128 d = (u128)r[i] - n[i] - borrow;
+		dlimb d = (dlimb)r[i] - n[i] - borrow;
 
-		r[i] = (uint64_t)d;
-		borrow = (uint64_t)(d >> 64) & 1;
+		r[i] = (bn_limb)d;
+		borrow = (bn_limb)(d >> LB) & 1;
 	}
 	return borrow;
 }
 
 /* r = 2r mod n, for r < n. */
-static void double_mod(uint64_t *r, const struct bn_mont *m)
+static void double_mod(bn_limb *r, const struct bn_mont *m)
 {
-	uint64_t carry = 0, top;
+	bn_limb carry = 0, top;
 	size_t i;
 
 	for (i = 0; i < m->limbs; i++) {
-		top = r[i] >> 63;
+		top = r[i] >> (LB - 1);
 		r[i] = r[i] << 1 | carry;
 		carry = top;
 	}
@@ -65,40 +73,40 @@ static void double_mod(uint64_t *r, const struct bn_mont *m)
  * fused into one pass over the limbs, two carry chains side by side.
  * The running total stays below 2n, so one limb above L is enough.
  */
-static void mont_mul(uint64_t *r, const uint64_t *a, const uint64_t *b,
+static void mont_mul(bn_limb *r, const bn_limb *a, const bn_limb *b,
     const struct bn_mont *m)
 {
-	uint64_t t[BN_MAX_LIMBS + 1];
+	bn_limb t[BN_MAX_LIMBS + 1];
 	size_t L = m->limbs, i, j;
-	const uint64_t *n = m->n;
+	const bn_limb *n = m->n;
 
 	memset(t, 0, (L + 1) * sizeof *t);
 	for (i = 0; i < L; i++) {
-		uint64_t bi = b[i], c1, c2, q;
-		u128 s, p;
+		bn_limb bi = b[i], c1, c2, q;
+		dlimb s, p;
 
-		s = (u128)a[0] * bi + t[0];
-		c1 = (uint64_t)(s >> 64);
-		q = (uint64_t)s * m->n0inv;
-		p = (u128)q * n[0] + (uint64_t)s;
-		c2 = (uint64_t)(p >> 64);
+		s = (dlimb)a[0] * bi + t[0];
+		c1 = (bn_limb)(s >> LB);
+		q = (bn_limb)s * m->n0inv;
+		p = (dlimb)q * n[0] + (bn_limb)s;
+		c2 = (bn_limb)(p >> LB);
 		for (j = 1; j < L; j++) {
-			s = (u128)a[j] * bi + t[j] + c1;
-			c1 = (uint64_t)(s >> 64);
-			p = (u128)q * n[j] + (uint64_t)s + c2;
-			c2 = (uint64_t)(p >> 64);
-			t[j - 1] = (uint64_t)p;
+			s = (dlimb)a[j] * bi + t[j] + c1;
+			c1 = (bn_limb)(s >> LB);
+			p = (dlimb)q * n[j] + (bn_limb)s + c2;
+			c2 = (bn_limb)(p >> LB);
+			t[j - 1] = (bn_limb)p;
 		}
-		s = (u128)t[L] + c1 + c2;
-		t[L - 1] = (uint64_t)s;
-		t[L] = (uint64_t)(s >> 64);
+		s = (dlimb)t[L] + c1 + c2;
+		t[L - 1] = (bn_limb)s;
+		t[L] = (bn_limb)(s >> LB);
 	}
 	if (t[L] || bn_cmp(t, n, L) >= 0)
 		sub_n(t, n, L);
 	memcpy(r, t, L * sizeof *r);
 }
 
-static size_t bit_length(const uint64_t *a, size_t limbs)
+static size_t bit_length(const bn_limb *a, size_t limbs)
 {
 	size_t i = limbs;
 
@@ -106,13 +114,13 @@ static size_t bit_length(const uint64_t *a, size_t limbs)
 		i--;
 	if (i == 0)
 		return 0;
-	return 64 * (i - 1) + (size_t)(64 - __builtin_clzll(a[i - 1]));
+	return LB * (i - 1) + (size_t)(LB - clz_limb(a[i - 1]));
 }
 
-int bn_mont_init(struct bn_mont *m, const uint64_t *n, size_t limbs)
+int bn_mont_init(struct bn_mont *m, const bn_limb *n, size_t limbs)
 {
 	size_t bits, odd = limbs, squarings = 0, i, target;
-	uint64_t inv = 1;
+	bn_limb inv = 1;
 
 	if (limbs == 0 || limbs > BN_MAX_LIMBS || (n[0] & 1) == 0 || n[limbs - 1] == 0)
 		return -1;
@@ -120,11 +128,11 @@ int bn_mont_init(struct bn_mont *m, const uint64_t *n, size_t limbs)
 	m->limbs = limbs;
 	for (i = 0; i < 6; i++)	/* Newton: each step doubles the correct bits */
 		inv *= 2 - n[0] * inv;
-	m->n0inv = (uint64_t)0 - inv;
+	m->n0inv = (bn_limb)0 - inv;
 
 	/*
-	 * R^2 mod n without division: doubling gives 2^(64 limbs + 64 odd)
-	 * = R * 2^(64 odd) with odd = limbs without its factors of 2; each
+	 * R^2 mod n without division: doubling gives 2^(LB limbs + LB odd)
+	 * = R * 2^(LB odd) with odd = limbs without its factors of 2; each
 	 * Montgomery squaring then turns R * 2^k into R * 2^2k, up to R * R.
 	 */
 	while (odd % 2 == 0) {
@@ -132,9 +140,9 @@ int bn_mont_init(struct bn_mont *m, const uint64_t *n, size_t limbs)
 		squarings++;
 	}
 	bits = bit_length(n, limbs);
-	target = 64 * limbs + 64 * odd;
+	target = LB * limbs + LB * odd;
 	memset(m->rr, 0, limbs * sizeof *m->rr);
-	m->rr[(bits - 1) / 64] = (uint64_t)1 << ((bits - 1) % 64);
+	m->rr[(bits - 1) / LB] = (bn_limb)1 << ((bits - 1) % LB);
 	for (i = bits - 1; i < target; i++)
 		double_mod(m->rr, m);
 	while (squarings-- > 0)
@@ -142,9 +150,9 @@ int bn_mont_init(struct bn_mont *m, const uint64_t *n, size_t limbs)
 	return 0;
 }
 
-void bn_modexp(uint64_t *r, const uint64_t *a, uint64_t e, const struct bn_mont *m)
+void bn_modexp(bn_limb *r, const bn_limb *a, uint64_t e, const struct bn_mont *m)
 {
-	uint64_t base[BN_MAX_LIMBS], acc[BN_MAX_LIMBS], one[BN_MAX_LIMBS];
+	bn_limb base[BN_MAX_LIMBS], acc[BN_MAX_LIMBS], one[BN_MAX_LIMBS];
 	int bit = 63;
 
 	mont_mul(base, a, m->rr, m);		/* a * R */

@@ -64,7 +64,7 @@ static const char *parse_der(const unsigned char *der, size_t len,
 		0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
 	};
 	struct der all = { der, len }, spki, alg, oid, nul, bits, rsa, n, e;
-	uint64_t limbs[BN_MAX_LIMBS];
+	bn_limb limbs[BN_MAX_LIMBS];
 	size_t i;
 
 	if (der_take(&all, 0x30, &spki) < 0 || all.len != 0 ||
@@ -95,8 +95,8 @@ static const char *parse_der(const unsigned char *der, size_t len,
 		key->e = key->e << 8 | e.p[i];
 	if (key->e < 3 || (key->e & 1) == 0)
 		return "public exponent must be odd and at least 3";
-	bn_from_bytes(limbs, (n.len + 7) / 8, n.p, n.len);
-	if (bn_mont_init(&key->mont, limbs, (n.len + 7) / 8) < 0)
+	bn_from_bytes(limbs, BN_LIMBS_FOR(n.len), n.p, n.len);
+	if (bn_mont_init(&key->mont, limbs, BN_LIMBS_FOR(n.len)) < 0)
 		return "modulus must be odd";
 	return NULL;
 }
@@ -130,7 +130,7 @@ static const char *key_parse_pem(const char *pem, size_t len, struct rsa_key *ke
 	}
 	if ((size_t)(stop - p) < sizeof end - 1 || memcmp(p, end, sizeof end - 1) != 0)
 		return "no -----END PUBLIC KEY----- line";
-	if ((dlen = base64_decode(text, n, der)) < 0)
+	if ((dlen = base64_decode(text, n, der, sizeof der)) < 0)
 		return "the PEM body is not valid base64";
 	if (fingerprint)
 		sha256(der, (size_t)dlen, fingerprint);

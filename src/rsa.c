@@ -25,8 +25,8 @@ enum rsa_result rsa_verify_sha256(const struct rsa_key *key,
     const unsigned char *sig, size_t sig_len,
     const unsigned char hash[SHA256_LEN])
 {
-	uint64_t s[BN_MAX_LIMBS];
-	unsigned char got[BN_MAX_LIMBS * 8], want[BN_MAX_LIMBS * 8];
+	bn_limb s[BN_MAX_LIMBS];
+	unsigned char got[BN_MAX_BITS / 8], want[BN_MAX_BITS / 8];
 	unsigned char diff = 0;
 	size_t i;
 
