@@ -15,7 +15,7 @@ static int sextet(unsigned char c)
 	return -1;
 }
 
-long base64_decode(const char *in, size_t len, unsigned char *out)
+long base64_decode(const char *in, size_t len, unsigned char *out, size_t size)
 {
 	const unsigned char *p = (const unsigned char *)in;
 	size_t i, n = 0, pad = 0;
@@ -25,6 +25,8 @@ long base64_decode(const char *in, size_t len, unsigned char *out)
 		return -1;
 	if (len > 0 && p[len - 1] == '=')
 		pad = len > 1 && p[len - 2] == '=' ? 2 : 1;
+	if (len / 4 * 3 - pad > size)
+		return -1;
 	for (i = 0; i < len; i += 4) {
 		int last = i + 4 == len;
 

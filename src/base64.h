@@ -7,8 +7,8 @@
 
 #include <stddef.h>
 
-/* Decodes into out (room for at least len / 4 * 3 bytes); returns the
- * decoded length, or -1 if the input is not canonical base64. */
-long base64_decode(const char *in, size_t len, unsigned char *out);
+/* Decodes into out, which has room for size bytes; returns the decoded
+ * length, or -1 if the input is not canonical base64 or would not fit. */
+long base64_decode(const char *in, size_t len, unsigned char *out, size_t size);
 
 #endif

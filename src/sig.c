@@ -6,7 +6,7 @@
 enum sig_outcome sig_check(const struct rsa_key *key, const char *header,
     const char *body, size_t len, const char **why)
 {
-	unsigned char raw[BN_MAX_LIMBS * 8], hash[SHA256_LEN];
+	unsigned char raw[BN_MAX_BITS / 8], hash[SHA256_LEN];
 	size_t want = (key->bytes + 2) / 3 * 4, hlen;
 	long n;
 
@@ -18,7 +18,7 @@ enum sig_outcome sig_check(const struct rsa_key *key, const char *header,
 		*why = "X-Sipgate-Signature has the wrong length for the key";
 		return SIG_INVALID;
 	}
-	if ((n = base64_decode(header, hlen, raw)) < 0) {
+	if ((n = base64_decode(header, hlen, raw, sizeof raw)) < 0) {
 		*why = "X-Sipgate-Signature is not valid base64";
 		return SIG_INVALID;
 	}

@@ -3,7 +3,7 @@
 
 load helpers
 
-decode() { "$TOOLS/base64-tool" "$1"; }
+decode() { "$TOOLS/base64-tool" "$@"; }
 
 @test "RFC 4648 section 10 test vectors" {
 	assert_equal "$(decode '')" ''
@@ -48,4 +48,24 @@ decode() { "$TOOLS/base64-tool" "$1"; }
 		run decode "$s"
 		assert_failure 1
 	done
+}
+
+@test "what would not fit the output buffer is refused, not written" {
+	run decode QUJD 3
+	assert_success
+	assert_output 414243
+	run decode QUJD 2
+	assert_failure 1
+	run decode QUI= 2
+	assert_success
+	run decode QUI= 1
+	assert_failure 1
+	# 1368 characters without padding are 1026 bytes: not into 1024.
+	s=$(head -c 1026 /dev/urandom | base64 -w0)
+	assert_equal "${#s}" 1368
+	run decode "$s" 1024
+	assert_failure 1
+	run decode "$s" 1026
+	assert_success
+	assert_equal "${#output}" 2052
 }

@@ -173,3 +173,24 @@ b = bytearray(open(p, "rb").read()); b[i] ^= 1; open(p, "wb").write(b)' "$1" "$2
 	done
 	assert_equal "$(log_lines)" 0
 }
+
+@test "an 8192-bit key: signatures around the length limit are refused, not overflowed" {
+	"$TOP/tests/tools/random-spki" 8192 > "$T/p8192.pem"
+	run "$TOOLS/key-tool" "$T/p8192.pem"
+	assert_output --regexp '^8192 '
+	printf 'event=newCall&callId=big' > "$T/req"
+	# 1024 bytes encode as 1368 characters with one '='; without padding,
+	# 1368 characters would be 1026 bytes, two past the signature buffer.
+	for bytes in 1020 1022 1023 1024 1025 1026 1027; do
+		head -c "$bytes" /dev/urandom | base64 -w0 > "$T/sig"
+		padded=$(cat "$T/sig")
+		unpadded=$(head -c $(( (bytes + 2) / 3 * 3 )) /dev/urandom | base64 -w0)
+		for sig in "$padded" "$unpadded" "${padded%%=*}"; do
+			signed "$T/req" "$sig" SIPGATE_PUBLIC_KEY="$T/p8192.pem"
+			assert_status 403
+			run cat "$T/stderr"
+			assert_output --regexp '^sipgate-webhook: forbidden: X-Sipgate-Signature (has the wrong length for the key|is not valid base64|decodes to the wrong length for the key|is not below the key.s modulus|does not match the body)$'
+		done
+	done
+	assert_equal "$(log_lines)" 0
+}

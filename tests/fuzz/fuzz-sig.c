@@ -1,10 +1,14 @@
 /* libFuzzer: base64 and the signature check.  Input: a header value, a
  * newline, a body.  Asserts that base64 accepts exactly the canonical
- * encodings (decode, re-encode, compare) and that no fuzzed pair passes
- * as valid except the real request's. */
+ * encodings (decode, re-encode, compare), never writes past the buffer it
+ * is given (sized exactly, so ASan sees one byte too many), and that no
+ * fuzzed pair passes as valid except the real request's, under keys of
+ * 2048, 4096 (the built-in one) and 8192 bits. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base64.h"
 #include "key.h"
@@ -34,39 +38,73 @@ static void encode(const unsigned char *in, size_t len, char *out)
 	}
 }
 
+/* Random moduli nobody has the private key of (tests/fuzz/keys). */
+#include "fuzz-keys.inc"
+
+static struct rsa_key keys[3];
+
+static void load_key(const char *pem, struct rsa_key *key)
+{
+	char path[64];
+	struct fail f;
+	FILE *fp;
+
+	snprintf(path, sizeof path, "/tmp/fuzz-sig-key-%ld.pem", (long)getpid());
+	if ((fp = fopen(path, "w")) == NULL || fputs(pem, fp) < 0 || fclose(fp) != 0)
+		abort();
+	if (key_load(path, key, NULL, &f) != ERR_OK)
+		abort();
+	unlink(path);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	struct fail f;
+
+	(void)argc;
+	(void)argv;
+	if (key_load(NULL, &keys[0], NULL, &f) != ERR_OK)
+		abort();
+	load_key(random_2048_pem, &keys[1]);
+	load_key(random_8192_pem, &keys[2]);
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct rsa_key key;
-	static int loaded;
 	const uint8_t *nl = memchr(data, '\n', size);
 	size_t hlen = nl ? (size_t)(nl - data) : size;
+	size_t full = hlen / 4 * 3, cap = full - (full > 0 ? data[0] % 3 : 0), k;
 	char *header = malloc(hlen + 1), *again = malloc(hlen + 4);
-	unsigned char *raw = malloc(hlen / 4 * 3 + 3);
+	unsigned char *raw = malloc(full + 1), *tight = malloc(cap ? cap : 1);
 	const char *why;
-	struct fail f;
-	long n;
+	long n, m;
 
-	if (header == NULL || again == NULL || raw == NULL)
+	if (header == NULL || again == NULL || raw == NULL || tight == NULL)
 		abort();
-	if (!loaded && key_load(NULL, &key, NULL, &f) != ERR_OK)
-		abort();
-	loaded = 1;
 	memcpy(header, data, hlen);
 	header[hlen] = '\0';
 
-	if ((n = base64_decode(header, hlen, raw)) >= 0) {
-		if ((size_t)n > hlen / 4 * 3)
+	if ((n = base64_decode(header, hlen, raw, full)) >= 0) {
+		if ((size_t)n > full)
 			abort();
 		encode(raw, (size_t)n, again);
 		if (memcmp(again, header, hlen) != 0)
 			abort();
 	}
-	if (strlen(header) == hlen && nl &&
-	    sig_check(&key, header, (const char *)nl + 1, size - hlen - 1, &why) == SIG_VALID &&
-	    size - hlen - 1 != 267)
+	/* A tighter buffer refuses exactly what would not fit. */
+	m = base64_decode(header, hlen, tight, cap);
+	if (m >= 0 ? (m != n || memcmp(tight, raw, (size_t)m) != 0) : (n >= 0 && (size_t)n <= cap))
 		abort();
+	for (k = 0; k < 3; k++)
+		if (strlen(header) == hlen && nl &&
+		    sig_check(&keys[k], header, (const char *)nl + 1, size - hlen - 1, &why) == SIG_VALID &&
+		    (k != 0 || size - hlen - 1 != 267))
+			abort();
 	free(header);
 	free(again);
 	free(raw);
+	free(tight);
 	return 0;
 }
