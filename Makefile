@@ -26,7 +26,12 @@ LDFLAGS += -fsanitize=address,undefined
 LINK_STATIC =
 endif
 
+# make BN_PORTABLE=1: 32-bit bignum limbs, as on a compiler without
+# unsigned __int128 (i386, armhf); the suite checks both paths.
 REQUIRED_CPPFLAGS = -D_GNU_SOURCE -DLOGFILE='"$(LOGFILE)"' -DCGI_MAX_BODY=$(MAX_BODY) -Ibuild
+ifeq ($(BN_PORTABLE),1)
+REQUIRED_CPPFLAGS += -DBN_PORTABLE
+endif
 REQUIRED_CFLAGS   = -std=c11
 
 PROG    = cgi-bin/sipgate-webhook
@@ -68,20 +73,26 @@ build/tools/%: tests/tools/%.c $(LIBOBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIBOBJS)
 
+# TESTS: the bats files to run (all of them by default).
+TESTS ?= tests
 test: all $(TOOLS)
 	tests/setup
-	tests/run
+	tests/run $(TESTS)
 
 # The suite once more with every direct CGI run under valgrind's memcheck;
 # any error or leak fails (exit code 99, and the reports are searched).
 # Dynamically linked, so that memcheck can watch malloc; LINK_STATIC= is
 # passed on so that the suite's own makes (make serve) do not relink it.
+# Only the files whose tests start the program themselves (through cgi());
+# the others (tools, builds, fuzzers, servers, load) gain nothing from it.
+VALGRIND_TESTS ?= $(filter-out $(addprefix tests/,base64.bats sha256.bats build.bats \
+	fuzz.bats load.bats record.bats serve.bats servers.bats),$(wildcard tests/*.bats))
 valgrind:
 	$(MAKE) LINK_STATIC= all $(TOOLS)
 	tests/setup
 	rm -rf build/valgrind && mkdir -p build/valgrind
 	LINK_STATIC= MEMCHECK="valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --log-file=$(CURDIR)/build/valgrind/%p.log" \
-		tests/run
+		tests/run $(VALGRIND_TESTS)
 	@if grep -l . build/valgrind/*.log 2> /dev/null; then \
 		echo "valgrind reported errors: see the files above"; exit 1; fi
 
@@ -95,10 +106,15 @@ FUZZ_OBJS     = $(SRCS:src/%.c=build/fuzz/obj/%.o)
 FUZZ_LIBOBJS  = $(filter-out build/fuzz/obj/main.o,$(FUZZ_OBJS))
 FUZZERS       = build/fuzz/fuzz-form build/fuzz/fuzz-sig build/fuzz/fuzz-request
 
+# The fuzzers call webhook_serve(); main() is the CGI's and is renamed away.
 build/fuzz/obj/main.o: src/main.c $(wildcard src/*.h) build/flags
 	@mkdir -p $(@D)
 	$(CLANG) $(REQUIRED_CPPFLAGS) $(REQUIRED_CFLAGS) $(FUZZ_CFLAGS) \
-		-Dmain=webhook_main -Dharden_process=fuzz_harden_process -c -o $@ $<
+		-Dmain=webhook_cgi_main -c -o $@ $<
+
+build/fuzz/signed-newcall.inc: tests/fixtures/signed-newcall.sig
+	@mkdir -p $(@D)
+	printf 'static const char signed_newcall_sig[] = "%s";\n' "$$(cat $<)" > $@
 
 build/fuzz/obj/%.o: src/%.c $(wildcard src/*.h) build/sipgate_key.inc build/flags
 	@mkdir -p $(@D)
@@ -108,11 +124,20 @@ build/fuzz/check.o: tests/fuzz/check.c tests/fuzz/check.h
 	@mkdir -p $(@D)
 	$(CLANG) $(REQUIRED_CPPFLAGS) $(REQUIRED_CFLAGS) $(FUZZ_CFLAGS) -Isrc -c -o $@ $<
 
-build/fuzz/fuzz-request: tests/fuzz/fuzz-request.c build/fuzz/check.o $(FUZZ_OBJS)
-	$(CLANG) $(REQUIRED_CPPFLAGS) $(FUZZ_CFLAGS) $(FUZZ_LDFLAGS) -Isrc -o $@ $^
+build/fuzz/fuzz-request: tests/fuzz/fuzz-request.c build/fuzz/check.o $(FUZZ_OBJS) build/fuzz/signed-newcall.inc
+	$(CLANG) $(REQUIRED_CPPFLAGS) $(REQUIRED_CFLAGS) $(FUZZ_CFLAGS) $(FUZZ_LDFLAGS) -Isrc -Ibuild/fuzz -o $@ $(filter %.c %.o,$^)
+
+build/fuzz/fuzz-keys.inc: $(wildcard tests/fuzz/keys/*.pem)
+	@mkdir -p $(@D)
+	for k in $^; do \
+		n=$$(basename $$k .pem | tr - _); \
+		echo "static const char $${n}_pem[] ="; sed -e 's/.*/"&\\n"/' $$k; echo ";"; \
+	done > $@
+
+build/fuzz/fuzz-sig: build/fuzz/fuzz-keys.inc
 
 build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c build/fuzz/check.o $(FUZZ_LIBOBJS)
-	$(CLANG) $(REQUIRED_CPPFLAGS) $(REQUIRED_CFLAGS) $(FUZZ_CFLAGS) $(FUZZ_LDFLAGS) -Isrc -o $@ $^
+	$(CLANG) $(REQUIRED_CPPFLAGS) $(REQUIRED_CFLAGS) $(FUZZ_CFLAGS) $(FUZZ_LDFLAGS) -Isrc -Ibuild/fuzz -o $@ $(filter %.c %.o,$^)
 
 fuzz-build: $(FUZZERS)
 

@@ -76,37 +76,18 @@ enum err cgi_content_length(const char *v, size_t max, size_t *len,
 	return ERR_OK;
 }
 
-static long ms_left(const struct timespec *deadline)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (deadline->tv_sec - now.tv_sec) * 1000 +
-	    (deadline->tv_nsec - now.tv_nsec) / 1000000;
-}
-
-static void deadline_in(struct timespec *deadline, long ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, deadline);
-	deadline->tv_sec += ms / 1000;
-	deadline->tv_nsec += (ms % 1000) * 1000000;
-	if (deadline->tv_nsec >= 1000000000) {
-		deadline->tv_sec++;
-		deadline->tv_nsec -= 1000000000;
-	}
-}
-
-/* read() on stdin that gives up at the deadline: 0 is EOF, -1 an error
+/* read() on fd that gives up at the deadline: 0 is EOF, -1 an error
  * (ETIMEDOUT when the time ran out). */
-static ssize_t read_until(char *p, size_t len, const struct timespec *deadline)
+static ssize_t read_until(int fd, void *p, size_t len,
+    const struct timespec *deadline)
 {
-	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	long left;
 	ssize_t n;
 	int rc;
 
 	for (;;) {
-		if ((left = ms_left(deadline)) <= 0) {
+		if ((left = req_ms_left(deadline)) <= 0) {
 			errno = ETIMEDOUT;
 			return -1;
 		}
@@ -117,14 +98,75 @@ static ssize_t read_until(char *p, size_t len, const struct timespec *deadline)
 			return -1;
 		if (rc == 0)
 			continue;
-		n = read(STDIN_FILENO, p, len);
+		n = read(fd, p, len);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		return n;
 	}
 }
 
-enum err cgi_read_body(size_t len, char **body, struct fail *f)
+static int write_all(int fd, const void *p, size_t len)
+{
+	const char *c = p;
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, c, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		c += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static const char *env_param(void *ctx, const char *name)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
+static ssize_t stdin_read(void *ctx, void *p, size_t len,
+    const struct timespec *deadline)
+{
+	(void)ctx;
+	return read_until(STDIN_FILENO, p, len, deadline);
+}
+
+static int stdout_write(void *ctx, const void *p, size_t len)
+{
+	(void)ctx;
+	return write_all(STDOUT_FILENO, p, len);
+}
+
+/* Best effort: there is nowhere left to report a failing error log. */
+static void stderr_diag(void *ctx, const void *p, size_t len)
+{
+	(void)ctx;
+	(void)write_all(STDERR_FILENO, p, len);
+}
+
+static void real_now(void *ctx, struct timespec *ts)
+{
+	(void)ctx;
+	if (clock_gettime(CLOCK_REALTIME, ts) < 0)
+		ts->tv_sec = ts->tv_nsec = 0;
+}
+
+void cgi_req(struct req *r)
+{
+	r->param = env_param;
+	r->read = stdin_read;
+	r->write = stdout_write;
+	r->diag = stderr_diag;
+	r->now = real_now;
+	r->ctx = NULL;
+}
+
+enum err cgi_read_body(const struct req *r, size_t len, char **body,
+    struct fail *f)
 {
 	struct timespec deadline;
 	size_t got = 0;
@@ -133,9 +175,9 @@ enum err cgi_read_body(size_t len, char **body, struct fail *f)
 
 	if ((p = malloc(len + 1)) == NULL)
 		return fail_set(f, ERR_INTERNAL, "out of memory for a %zu-byte body", len);
-	deadline_in(&deadline, CGI_READ_MS);
+	req_deadline(&deadline, CGI_READ_MS);
 	while (got < len) {
-		n = read_until(p + got, len - got, &deadline);
+		n = r->read(r->ctx, p + got, len - got, &deadline);
 		if (n <= 0) {
 			int saved = errno;
 
@@ -155,7 +197,7 @@ enum err cgi_read_body(size_t len, char **body, struct fail *f)
 	return ERR_OK;
 }
 
-void cgi_drain(size_t expected)
+void cgi_drain(const struct req *r, size_t expected)
 {
 	struct timespec deadline;
 	char scratch[16384];
@@ -163,34 +205,18 @@ void cgi_drain(size_t expected)
 	size_t got = 0;
 	ssize_t n;
 
-	deadline_in(&deadline, CGI_DRAIN_MS);
+	req_deadline(&deadline, CGI_DRAIN_MS);
 	while (got < limit) {
-		n = read_until(scratch, sizeof scratch, &deadline);
+		n = r->read(r->ctx, scratch, sizeof scratch, &deadline);
 		if (n <= 0)
 			return;
 		got += (size_t)n;
 	}
 }
 
-int cgi_write(const char *p, size_t len)
+size_t cgi_body_pending(const struct req *r, int is_post)
 {
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(STDOUT_FILENO, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-size_t cgi_body_pending(int is_post)
-{
-	const char *v = getenv("CONTENT_LENGTH");
+	const char *v = req_param(r, "CONTENT_LENGTH");
 	size_t n;
 
 	if (v && parse_decimal(v, CGI_DRAIN_MAX, &n) == 0)

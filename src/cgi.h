@@ -1,12 +1,13 @@
-/* cgi: the request as RFC 3875 hands it over (environment and stdin) and
- * the response going back on stdout.  Reading stdin is bounded in bytes and
- * in time, so no client or server can keep the process alive. */
+/* cgi: the request as RFC 3875 hands it over (environment and stdin, the
+ * response on stdout), and the body reading every transport shares: bounded
+ * in bytes and in time, so no client or server can keep a process busy. */
 #ifndef CGI_H
 #define CGI_H
 
 #include <stddef.h>
 
 #include "err.h"
+#include "req.h"
 
 /* The largest body accepted; exactly this many bytes is still fine. */
 #ifndef CGI_MAX_BODY
@@ -24,20 +25,22 @@ int cgi_is_form(const char *content_type);
 enum err cgi_content_length(const char *value, size_t max, size_t *len,
     struct fail *f);
 
-/* Reads exactly len bytes of stdin into a new buffer (NUL-terminated). */
-enum err cgi_read_body(size_t len, char **body, struct fail *f);
+/* Fills r with this process's CGI request: the environment, fds 0-2 and
+ * the real clock. */
+void cgi_req(struct req *r);
 
-/* Reads and discards up to expected bytes of stdin (CGI_UNKNOWN: until
- * EOF), bounded in bytes and time, because Apache cuts off a response that
+/* Reads exactly len body bytes into a new buffer (NUL-terminated). */
+enum err cgi_read_body(const struct req *r, size_t len, char **body,
+    struct fail *f);
+
+/* Reads and discards up to expected body bytes (CGI_UNKNOWN: until the
+ * end), bounded in bytes and time, because Apache cuts off a response that
  * is sent while it is still writing the body. */
 #define CGI_UNKNOWN ((size_t)-1)
-void cgi_drain(size_t expected);
+void cgi_drain(const struct req *r, size_t expected);
 
 /* How much cgi_drain should take if the body is never read: what
  * CONTENT_LENGTH announces, or for a POST without a usable one, all. */
-size_t cgi_body_pending(int is_post);
-
-/* Writes all of p to stdout; -1 with errno set on failure. */
-int cgi_write(const char *p, size_t len);
+size_t cgi_body_pending(const struct req *r, int is_post);
 
 #endif

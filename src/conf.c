@@ -1,4 +1,3 @@
-#include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
@@ -7,9 +6,9 @@
 #define LOGFILE "/var/log/sipgate-webhook/events.jsonl"
 #endif
 
-static const char *setting(const char *name)
+static const char *setting(const struct req *r, const char *name)
 {
-	const char *v = getenv(name);
+	const char *v = req_param(r, name);
 
 	return v && *v ? v : NULL;
 }
@@ -63,32 +62,32 @@ static int plausible_url(const char *v)
 	return 1;
 }
 
-enum err conf_load(struct conf *c, struct fail *f)
+enum err conf_load(struct conf *c, const struct req *r, struct fail *f)
 {
 	const char *v;
 
-	c->log_path = setting("SIPGATE_LOG");
+	c->log_path = setting(r, "SIPGATE_LOG");
 	if (c->log_path == NULL)
 		c->log_path = LOGFILE;
 	if (c->log_path[0] != '/')	/* relative to wherever the server runs us */
 		return fail_set(f, ERR_CONFIG, "SIPGATE_LOG must be an absolute path");
 
 	c->follow = CONF_FOLLOW_ANSWER | CONF_FOLLOW_HANGUP;
-	if ((v = setting("SIPGATE_FOLLOW")) && parse_follow(v, &c->follow) < 0)
+	if ((v = setting(r, "SIPGATE_FOLLOW")) && parse_follow(v, &c->follow) < 0)
 		return fail_set(f, ERR_CONFIG,
 		    "SIPGATE_FOLLOW=%.64s: want answer,hangup or answer or hangup or none", v);
 
-	c->webhook_url = setting("SIPGATE_WEBHOOK_URL");
+	c->webhook_url = setting(r, "SIPGATE_WEBHOOK_URL");
 	if (c->webhook_url && !plausible_url(c->webhook_url))
 		return fail_set(f, ERR_CONFIG,
 		    "SIPGATE_WEBHOOK_URL must be an absolute http:// or https:// URL without spaces");
 
 	c->sync = 1;
-	if ((v = setting("SIPGATE_SYNC")) && parse_bool(v, &c->sync) < 0)
+	if ((v = setting(r, "SIPGATE_SYNC")) && parse_bool(v, &c->sync) < 0)
 		return fail_set(f, ERR_CONFIG, "SIPGATE_SYNC=%.64s: want 1 or 0", v);
 
 	c->signature = CONF_SIG_REQUIRE;
-	if ((v = setting("SIPGATE_SIGNATURE"))) {
+	if ((v = setting(r, "SIPGATE_SIGNATURE"))) {
 		if (strcmp(v, "require") == 0)
 			c->signature = CONF_SIG_REQUIRE;
 		else if (strcmp(v, "log") == 0)
@@ -99,7 +98,7 @@ enum err conf_load(struct conf *c, struct fail *f)
 			return fail_set(f, ERR_CONFIG,
 			    "SIPGATE_SIGNATURE=%.64s: want require, log or off", v);
 	}
-	c->public_key = setting("SIPGATE_PUBLIC_KEY");
-	c->allow_from = setting("SIPGATE_ALLOW_FROM");
+	c->public_key = setting(r, "SIPGATE_PUBLIC_KEY");
+	c->allow_from = setting(r, "SIPGATE_ALLOW_FROM");
 	return ERR_OK;
 }

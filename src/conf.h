@@ -1,10 +1,11 @@
-/* conf: the settings, read once from the environment (Apache SetEnv,
- * nginx fastcgi_param).  An empty value counts as unset.  A value that
+/* conf: the settings, read once per request from its variables (Apache
+ * SetEnv, nginx fastcgi_param).  An empty value counts as unset.  A value that
  * cannot be understood is an error: the program never guesses. */
 #ifndef CONF_H
 #define CONF_H
 
 #include "err.h"
+#include "req.h"
 
 #define CONF_FOLLOW_ANSWER 1u
 #define CONF_FOLLOW_HANGUP 2u
@@ -21,6 +22,6 @@ struct conf {
 	const char *allow_from;		/* SIPGATE_ALLOW_FROM; NULL: anyone */
 };
 
-enum err conf_load(struct conf *c, struct fail *f);
+enum err conf_load(struct conf *c, const struct req *r, struct fail *f);
 
 #endif

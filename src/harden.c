@@ -3,9 +3,11 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "harden.h"
@@ -15,16 +17,30 @@
 #define HARDEN_CPU_SECONDS 20
 #endif
 
-static int failed(const char *what)
+static int failed(const struct req *r, const char *what)
 {
 	char line[160];
 
 	snprintf(line, sizeof line, "hardening: %s: %s", what, strerror(errno));
-	diag(line);
+	diag(r, line);
 	return -1;
 }
 
-int harden_process(void)
+int harden_stdio(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* The lowest free descriptor is fd itself. */
+		if (open("/dev/null", O_RDWR | O_NOCTTY) != fd)
+			return -1;
+	}
+	return 0;
+}
+
+int harden_process(const struct req *r)
 {
 	struct rlimit core = { 0, 0 };
 	struct rlimit cpu = { HARDEN_CPU_SECONDS, HARDEN_CPU_SECONDS };
@@ -33,21 +49,23 @@ int harden_process(void)
 
 	umask(027);
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
-		rc = failed("ignoring SIGPIPE");
+		rc = failed(r, "ignoring SIGPIPE");
 	if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR)
-		rc = failed("ignoring SIGXFSZ");
+		rc = failed(r, "ignoring SIGXFSZ");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		rc = failed("PR_SET_NO_NEW_PRIVS");
+		rc = failed(r, "PR_SET_NO_NEW_PRIVS");
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		rc = failed(r, "PR_SET_DUMPABLE");
 	if (setrlimit(RLIMIT_CORE, &core) < 0)
-		rc = failed("RLIMIT_CORE");
+		rc = failed(r, "RLIMIT_CORE");
 	/* Only ever lower a limit the server already set. */
 	if (getrlimit(RLIMIT_CPU, &old) < 0)
-		rc = failed("getrlimit RLIMIT_CPU");
+		rc = failed(r, "getrlimit RLIMIT_CPU");
 	else if (old.rlim_cur == RLIM_INFINITY || old.rlim_cur > cpu.rlim_cur) {
 		if (old.rlim_max != RLIM_INFINITY && old.rlim_max < cpu.rlim_max)
 			cpu.rlim_max = cpu.rlim_cur = old.rlim_max;
 		if (setrlimit(RLIMIT_CPU, &cpu) < 0)
-			rc = failed("RLIMIT_CPU");
+			rc = failed(r, "RLIMIT_CPU");
 	}
 	return rc;
 }

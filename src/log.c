@@ -3,9 +3,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -15,24 +15,31 @@
 #ifndef LOG_LOCK_SECONDS
 #define LOG_LOCK_SECONDS 8
 #endif
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-}
+/* How often the file at the path may be replaced while we wait for it. */
+#define LOG_REOPEN_MAX 8
 
 /*
  * O_NONBLOCK keeps a FIFO planted at the log path from blocking the open;
  * only a regular file is accepted, and O_NOFOLLOW refuses a symlink.
  * O_RDWR rather than O_WRONLY: cut_torn_tail() reads the last line.
  */
-static int log_open(const char *path, struct fail *f)
+static int log_open(const char *path, int *created, struct fail *f)
 {
+	const int flags_open = O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK | O_NOCTTY;
 	struct stat st;
 	int fd, flags;
 
-	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
-	    O_NONBLOCK | O_NOCTTY, 0640);
+	/* Whether we create the file decides whether its directory needs a
+	 * sync; O_EXCL tells, and a race with another creator just retries. */
+	*created = 0;
+	do {
+		fd = open(path, flags_open);
+		if (fd < 0 && errno == ENOENT) {
+			fd = open(path, flags_open | O_CREAT | O_EXCL, 0640);
+			*created = fd >= 0;
+		}
+	} while (fd < 0 && errno == EEXIST);
 	if (fd < 0) {
 		if (errno == ELOOP)
 			fail_set(f, ERR_LOG, "cannot open %s: it is a symbolic link", path);
@@ -56,25 +63,65 @@ static int log_open(const char *path, struct fail *f)
 	return fd;
 }
 
-/* A blocking flock, bounded by an alarm so a stuck writer cannot hang us. */
-static int log_lock(int fd)
+/*
+ * flock without blocking, retried with sleeps that grow from 1 to 64 ms
+ * until the deadline (CLOCK_MONOTONIC).  No signals: an alarm can arrive
+ * blocked (the signal mask survives exec) and races with a blocking flock.
+ */
+static int log_lock(int fd, const struct timespec *deadline)
 {
-	struct sigaction sa, old;
-	int rc, saved;
+	long pause_ms = 1, left;
+	struct timespec ts;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_alarm;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGALRM, &sa, &old) < 0)
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -1;
+		if ((left = req_ms_left(deadline)) <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (pause_ms > left)
+			pause_ms = left;
+		ts.tv_sec = pause_ms / 1000;
+		ts.tv_nsec = pause_ms % 1000 * 1000000;
+		nanosleep(&ts, NULL);
+		if (pause_ms < 64)
+			pause_ms *= 2;
+	}
+}
+
+/* Whether fd is still the file at path: logrotate may have renamed it
+ * (and a new one been created) while we waited for the lock. */
+static int still_at_path(int fd, const char *path)
+{
+	struct stat open_st, path_st;
+
+	if (fstat(fd, &open_st) < 0 || lstat(path, &path_st) < 0)
+		return 0;
+	return open_st.st_dev == path_st.st_dev &&
+	    open_st.st_ino == path_st.st_ino && open_st.st_nlink > 0;
+}
+
+/* Makes the new file's name durable: fsync of the directory holding it. */
+static int sync_directory(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	size_t n = slash && slash != path ? (size_t)(slash - path) : 1;
+	int fd, rc;
+
+	if (n >= sizeof dir) {
+		errno = ENAMETOOLONG;
 		return -1;
-	alarm(LOG_LOCK_SECONDS);
-	rc = flock(fd, LOCK_EX);
-	saved = errno;
-	alarm(0);
-	sigaction(SIGALRM, &old, NULL);
-	if (rc < 0 && saved == EINTR)
-		saved = ETIMEDOUT;
-	errno = saved;
+	}
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
 	return rc;
 }
 
@@ -94,8 +141,8 @@ static enum err roll_back(int fd, const char *path, off_t size, const char *what
  * so the next writer, holding the lock, cuts such a tail back to the last
  * complete line.  Sets *size to the file's size afterwards.
  */
-static enum err cut_torn_tail(int fd, const char *path, off_t *size,
-    struct fail *f)
+static enum err cut_torn_tail(const struct req *r, int fd, const char *path,
+    off_t *size, struct fail *f)
 {
 	char chunk[4096];
 	off_t end = *size, pos;
@@ -123,13 +170,13 @@ static enum err cut_torn_tail(int fd, const char *path, off_t *size,
 		return fail_set(f, ERR_LOG, "cannot cut a torn line off %s: %s", path, strerror(errno));
 	snprintf(chunk, sizeof chunk, "cut a torn last line of %lld bytes off %s (a writer died mid-write)",
 	    (long long)(end - pos), path);
-	diag(chunk);
+	diag(r, chunk);
 	*size = pos;
 	return ERR_OK;
 }
 
-static enum err write_locked(int fd, const char *path, const char *line,
-    size_t len, int sync, struct fail *f)
+static enum err write_locked(const struct req *r, int fd, const char *path,
+    const char *line, size_t len, int sync, int created, struct fail *f)
 {
 	struct stat st;
 	enum err rc;
@@ -137,7 +184,7 @@ static enum err write_locked(int fd, const char *path, const char *line,
 
 	if (fstat(fd, &st) < 0)
 		return fail_set(f, ERR_LOG, "cannot stat %s: %s", path, strerror(errno));
-	if ((rc = cut_torn_tail(fd, path, &st.st_size, f)) != ERR_OK)
+	if ((rc = cut_torn_tail(r, fd, path, &st.st_size, f)) != ERR_OK)
 		return rc;
 	do
 		n = write(fd, line, len);
@@ -148,33 +195,69 @@ static enum err write_locked(int fd, const char *path, const char *line,
 		return roll_back(fd, path, st.st_size, "short write to", ENOSPC, f);
 	if (sync && fdatasync(fd) < 0)
 		return roll_back(fd, path, st.st_size, "cannot sync", errno, f);
+	if (sync && created && sync_directory(path) < 0)
+		return roll_back(fd, path, st.st_size, "cannot sync the directory of", errno, f);
 	return ERR_OK;
 }
 
-enum err log_append(const char *path, const char *line, size_t len, int sync,
-    struct fail *f)
+/* Opens and locks the file that is at path once the lock is ours. */
+static int open_locked(const char *path, int *created, struct fail *f)
+{
+	struct timespec deadline;
+	int fd, tries;
+
+	req_deadline(&deadline, LOG_LOCK_SECONDS * 1000L);
+	for (tries = 0; tries <= LOG_REOPEN_MAX; tries++) {
+		if ((fd = log_open(path, created, f)) < 0)
+			return -1;
+		if (log_lock(fd, &deadline) < 0) {
+			if (errno == ETIMEDOUT)
+				fail_set(f, ERR_LOG, "cannot lock %s: timed out after %d s (another writer holds it)",
+				    path, LOG_LOCK_SECONDS);
+			else
+				fail_set(f, ERR_LOG, "cannot lock %s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (still_at_path(fd, path))
+			return fd;
+		close(fd);
+	}
+	fail_set(f, ERR_LOG, "cannot lock %s: it was replaced %d times while we waited",
+	    path, LOG_REOPEN_MAX + 1);
+	return -1;
+}
+
+enum err log_append(const struct req *r, const char *path, const char *line,
+    size_t len, int sync, struct fail *f)
 {
 	enum err rc;
-	int fd;
+	int fd, created;
+	char note[320];
 
-	if ((fd = log_open(path, f)) < 0)
+	if ((fd = open_locked(path, &created, f)) < 0)
 		return ERR_LOG;
-	if (log_lock(fd) < 0) {
-		fail_set(f, ERR_LOG, "cannot lock %s: %s", path, strerror(errno));
-		close(fd);
-		return ERR_LOG;
+	rc = write_locked(r, fd, path, line, len, sync, created, f);
+	/*
+	 * A synced line is on disk whatever close() says; answering 503 would
+	 * have sipgate count it lost while it is logged.  Without the sync,
+	 * close() is where a network file system reports a failed write.
+	 */
+	if (close(fd) < 0 && rc == ERR_OK) {
+		if (!sync)
+			return fail_set(f, ERR_LOG, "cannot close %s: %s", path, strerror(errno));
+		snprintf(note, sizeof note, "closing %s after a synced write failed: %s",
+		    path, strerror(errno));
+		diag(r, note);
 	}
-	rc = write_locked(fd, path, line, len, sync, f);
-	if (close(fd) < 0 && rc == ERR_OK)
-		rc = fail_set(f, ERR_LOG, "cannot close %s: %s", path, strerror(errno));
 	return rc;
 }
 
 enum err log_check(const char *path, struct fail *f)
 {
-	int fd;
+	int fd, created;
 
-	if ((fd = log_open(path, f)) < 0)
+	if ((fd = log_open(path, &created, f)) < 0)
 		return ERR_LOG;
 	close(fd);
 	return ERR_OK;

@@ -1,3 +1,5 @@
+#include <sys/random.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,13 +23,43 @@ struct grouping {
 	size_t mask;
 };
 
-static uint32_t hash_name(const char *s, size_t n)
+/*
+ * Parameter names are the client's to choose: with a known hash, names
+ * chosen to collide turn the table into a list and a 64 KiB body into
+ * seconds of CPU.  So the hash is seeded once per process from the kernel
+ * and finished with a full avalanche (MurmurHash3's fmix64), which makes
+ * every output bit depend on the seed and on every input byte.
+ */
+static uint64_t hash_seed(void)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
+	static uint64_t seed;
+	static int seeded;
+	struct timespec ts;
+
+	if (!seeded) {
+		if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != sizeof seed) {
+			/* Early boot: unpredictable enough for a table. */
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			seed = (uint64_t)ts.tv_nsec << 32 ^ (uint64_t)ts.tv_sec ^
+			    (uint64_t)(uintptr_t)&ts;
+		}
+		seeded = 1;
+	}
+	return seed;
+}
+
+static uint64_t hash_name(const char *s, size_t n)
+{
+	uint64_t h = hash_seed() ^ 0xcbf29ce484222325u;	/* FNV-1a, 64-bit */
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdu;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53u;
+	h ^= h >> 33;
 	return h;
 }
 
@@ -56,7 +88,7 @@ static int group_params(const struct form *form, struct grouping *g)
 		const struct form_param *p = &form->params[i];
 		struct group *gr;
 
-		s = hash_name(p->name, p->name_len) & g->mask;
+		s = (size_t)(hash_name(p->name, p->name_len) & g->mask);
 		while (g->slots[s] != SIZE_MAX &&
 		    !same_name(&form->params[g->groups[g->slots[s]].first], p))
 			s = (s + 1) & g->mask;
@@ -147,13 +179,13 @@ enum err record_build(struct buf *out, const struct form *form,
 	return ERR_OK;
 }
 
-void record_timestamp(char out[32])
+void record_timestamp(const struct timespec *now, char out[32])
 {
-	struct timespec ts;
+	struct timespec ts = *now;
 	struct tm tm;
 	size_t n;
 
-	if (clock_gettime(CLOCK_REALTIME, &ts) < 0 || gmtime_r(&ts.tv_sec, &tm) == NULL) {
+	if (gmtime_r(&ts.tv_sec, &tm) == NULL) {
 		ts.tv_sec = 0;
 		ts.tv_nsec = 0;
 		gmtime_r(&ts.tv_sec, &tm);

@@ -4,6 +4,8 @@
 #ifndef RECORD_H
 #define RECORD_H
 
+#include <time.h>
+
 #include "buf.h"
 #include "err.h"
 #include "form.h"
@@ -18,7 +20,7 @@ struct record_meta {
 enum err record_build(struct buf *out, const struct form *form,
     const struct record_meta *meta, struct fail *f);
 
-/* Writes the current time as 2026-11-26T14:15:30.123Z (25 bytes). */
-void record_timestamp(char out[32]);
+/* Writes now as 2026-11-26T14:15:30.123Z (25 bytes). */
+void record_timestamp(const struct timespec *now, char out[32]);
 
 #endif

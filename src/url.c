@@ -1,4 +1,3 @@
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -6,16 +5,16 @@
 
 #define HOST_MAX 255
 
-static const char *env(const char *name)
+static const char *env(const struct req *r, const char *name)
 {
-	const char *v = getenv(name);
+	const char *v = req_param(r, name);
 
 	return v && *v ? v : NULL;
 }
 
-static int is_https(void)
+static int is_https(const struct req *r)
 {
-	const char *https = env("HTTPS"), *scheme = env("REQUEST_SCHEME");
+	const char *https = env(r, "HTTPS"), *scheme = env(r, "REQUEST_SCHEME");
 
 	return (https && strcasecmp(https, "on") == 0) ||
 	    (scheme && strcasecmp(scheme, "https") == 0);
@@ -83,14 +82,19 @@ static void put_path(struct buf *out, const char *p)
 	}
 }
 
-enum err url_derive(struct buf *out, struct fail *f)
+enum err url_derive(struct buf *out, const struct req *r, struct fail *f)
 {
-	const char *host = env("HTTP_HOST"), *port = env("SERVER_PORT");
-	const char *script = env("SCRIPT_NAME"), *info = env("PATH_INFO");
-	int https = is_https(), has_port = 0;
+	const char *host = env(r, "HTTP_HOST"), *port = env(r, "SERVER_PORT");
+	const char *script = env(r, "SCRIPT_NAME"), *info = env(r, "PATH_INFO");
+	int https = is_https(r), has_port = 0;
+
+	if (env(r, "AUTH_TYPE") || env(r, "REMOTE_USER"))
+		return fail_set(f, ERR_CONFIG,
+		    "HTTP authentication is on, so set SIPGATE_WEBHOOK_URL with the credentials in it: "
+		    "a derived follow-up URL has none, and sipgate's answer and hangup pushes would get 401");
 
 	if (host == NULL || !valid_host(host, &has_port))
-		host = env("SERVER_NAME");
+		host = env(r, "SERVER_NAME");
 	if (host == NULL || !valid_host(host, &has_port))
 		return fail_set(f, ERR_CONFIG,
 		    "cannot derive the webhook URL (no usable HTTP_HOST or SERVER_NAME); set SIPGATE_WEBHOOK_URL");

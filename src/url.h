@@ -6,7 +6,10 @@
 
 #include "buf.h"
 #include "err.h"
+#include "req.h"
 
-enum err url_derive(struct buf *out, struct fail *f);
+/* Refused (ERR_CONFIG) when the request came through HTTP authentication:
+ * such a URL would carry no credentials. */
+enum err url_derive(struct buf *out, const struct req *r, struct fail *f);
 
 #endif

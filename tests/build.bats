@@ -70,8 +70,10 @@ copy_tree() {
 	run grep -E '^\s*(create|copytruncate)' "$TOP/contrib/sipgate-webhook.logrotate"
 	assert_output --regexp 'create 0640 www-data adm'
 	refute_output --partial copytruncate
+	run grep -E '^\s*su www-data adm$' "$TOP/contrib/sipgate-webhook.logrotate"
+	assert_success
 	if command -v logrotate > /dev/null; then
-		sed "s|/var/log/sipgate-webhook/events.jsonl|$LOG|; s/create 0640 www-data adm/create 0640/" \
+		sed "s|/var/log/sipgate-webhook/events.jsonl|$LOG|; s/create 0640 www-data adm/create 0640/; /^\s*su /d" \
 			"$TOP/contrib/sipgate-webhook.logrotate" > "$T/lr.conf"
 		post 'event=hangup&n=1'
 		logrotate -f -s "$T/lr.state" "$T/lr.conf"
@@ -97,4 +99,37 @@ copy_tree() {
 	make -C "$T/tree" -s LINK_STATIC=
 	run file "$T/tree/cgi-bin/sipgate-webhook"
 	assert_output --partial "dynamically linked"
+}
+
+@test "BN_PORTABLE=1: the 32-bit bignum path verifies the same vectors" {
+	copy_tree
+	mkdir -p "$T/tree/tests" && cp -r "$TOP/tests/tools" "$T/tree/tests/"
+	run make -C "$T/tree" BN_PORTABLE=1 LINK_STATIC= all build/tools/key-tool
+	assert_success
+	assert_output --partial "-DBN_PORTABLE"
+	# The same fingerprint as the 64-bit path, and the real request verifies.
+	run "$T/tree/build/tools/key-tool"
+	assert_output "4096 893cfd6caad92efc277a5977daec63dee1597223b1df5b2bf69ef56cd92305b3"
+	PROG="$T/tree/cgi-bin/sipgate-webhook"
+	post_file "$FIXTURES/signed-newcall.body" -u SIPGATE_SIGNATURE \
+		HTTP_X_SIPGATE_SIGNATURE="$(cat "$FIXTURES/signed-newcall.sig")"
+	assert_status 200
+	assert_equal "$(last_record -r .signature)" valid
+	# One flipped bit still fails, and so does s = n.
+	sig=$(cat "$FIXTURES/signed-newcall.sig")
+	post_file "$FIXTURES/signed-newcall.body" -u SIPGATE_SIGNATURE HTTP_X_SIPGATE_SIGNATURE="${sig:0:10}A${sig:11}"
+	assert_status 403
+	openssl rsa -pubin -in "$TOP/src/sipgate-push.pem" -noout -modulus |
+		sed 's/^Modulus=//' | xxd -r -p | base64 -w0 > "$T/n.b64"
+	post_file "$FIXTURES/signed-newcall.body" -u SIPGATE_SIGNATURE HTTP_X_SIPGATE_SIGNATURE="$(cat "$T/n.b64")"
+	assert_status 403
+	# Throwaway keys of other sizes, signed by openssl.
+	printf 'event=newCall&callId=portable' > "$T/req"
+	for bits in 2048 3072; do
+		openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:$bits -out "$T/k.pem" 2> /dev/null
+		openssl pkey -in "$T/k.pem" -pubout -out "$T/p.pem"
+		post_file "$T/req" -u SIPGATE_SIGNATURE SIPGATE_PUBLIC_KEY="$T/p.pem" \
+			HTTP_X_SIPGATE_SIGNATURE="$(openssl dgst -sha256 -sign "$T/k.pem" "$T/req" | base64 -w0)"
+		assert_status 200
+	done
 }

@@ -102,15 +102,6 @@ teardown() {
 	assert_equal "$(last_record -r .params.callId)" epipe
 }
 
-@test "stdout already closed (EBADF): the event is still logged" {
-	printf 'event=hangup&callId=ebadf' > "$T/request"
-	env -i REQUEST_METHOD=POST CONTENT_TYPE=application/x-www-form-urlencoded CONTENT_LENGTH=25 \
-		SIPGATE_LOG="$LOG" SIPGATE_SIGNATURE=off "$PROG" < "$T/request" >&- 2> "$T/stderr" || true
-	assert_equal "$(last_record -r .params.callId)" ebadf
-	run cat "$T/stderr"
-	assert_output --partial "cannot write the response"
-}
-
 @test "a writer holding the lock forever: the request gives up with 503, not a hang" {
 	post 'event=hangup&callId=before'
 	flock -x "$LOG" sleep 30 &

@@ -59,3 +59,45 @@ traced() {
 	run grep -c 'execve(' "$T/trace"
 	assert_output 1
 }
+
+@test "not dumpable: no core and no ptrace by the server's other processes" {
+	traced
+	run grep -c -E "prctl\(PR_SET_DUMPABLE, (0|SUID_DUMP_DISABLE)\)" "$T/trace"
+	assert_output 1
+}
+
+@test "started with stderr closed: the log never becomes fd 2" {
+	# A torn tail makes the program say something while the log is open.
+	post 'event=hangup&n=1'
+	printf '{"torn' >> "$LOG"
+	printf 'event=hangup&n=2' > "$T/req"
+	env -i SIPGATE_LOG="$LOG" SIPGATE_SIGNATURE=off SIPGATE_SYNC=0 REQUEST_METHOD=POST \
+		CONTENT_TYPE=application/x-www-form-urlencoded CONTENT_LENGTH=16 \
+		"$PROG" < "$T/req" > "$T/out" 2>&-
+	assert_equal "$(head -n 1 "$T/out" | tr -d '\r')" "Status: 200 OK"
+	assert_equal "$(check_jsonl)" 2
+	assert_equal "$(jq -r .params.n "$LOG" | tr '\n' ' ')" "1 2 "
+}
+
+@test "started with stdout closed: the answer goes nowhere, quietly, the event is logged" {
+	printf 'event=hangup' > "$T/req"
+	env -i SIPGATE_LOG="$LOG" SIPGATE_SIGNATURE=off SIPGATE_SYNC=0 REQUEST_METHOD=POST \
+		CONTENT_TYPE=application/x-www-form-urlencoded CONTENT_LENGTH=12 \
+		"$PROG" < "$T/req" >&- 2> "$T/stderr"
+	assert_equal "$?" 0
+	run cat "$T/stderr"
+	assert_output ""
+	assert_equal "$(check_jsonl)" 1
+}
+
+@test "started with stdin closed: an empty body, never another file read as one" {
+	post 'event=hangup&n=1'
+	env -i SIPGATE_LOG="$LOG" SIPGATE_SIGNATURE=off SIPGATE_SYNC=0 REQUEST_METHOD=POST \
+		CONTENT_TYPE=application/x-www-form-urlencoded CONTENT_LENGTH=12 \
+		"$PROG" <&- > "$T/out" 2> "$T/stderr"
+	split_response "$T/out"
+	assert_status 400
+	run cat "$T/stderr"
+	assert_output "sipgate-webhook: body ended after 0 of the 12 bytes announced"
+	assert_equal "$(check_jsonl)" 1
+}

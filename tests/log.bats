@@ -177,3 +177,91 @@ teardown() {
 	assert_equal "$(stat -c %s "$LOG")" "$size"
 	assert_equal "$(check_jsonl)" 1
 }
+
+# hold_lock: takes the log's lock in the background until $T/release exists.
+hold_lock() {
+	touch "$LOG"
+	flock "$LOG" sh -c 'touch "$1/held"; while [ ! -e "$1/release" ]; do sleep 0.05; done' sh "$T" &
+	HOLDER=$!
+	while [ ! -e "$T/held" ]; do sleep 0.05; done
+}
+
+# wait_for_opener: returns once a process of the program (valgrind's too)
+# has the log open, that is, waits for the lock.
+wait_for_opener() {
+	local i p
+	for i in $(seq 1 200); do
+		for p in $(pgrep -f sipgate-webhook); do
+			[ "$(readlink "/proc/$p/exe")" != /usr/bin/flock ] || continue
+			ls -l "/proc/$p/fd" 2> /dev/null | grep -q -- "-> $LOG\$" && return 0
+		done
+		sleep 0.05
+	done
+	echo "the program never opened the log" >&2
+	return 1
+}
+
+@test "rotated while waiting for the lock: the line lands in the file now at the path" {
+	hold_lock
+	printf 'event=hangup&n=rotated' > "$T/req"
+	cgi CONTENT_LENGTH=22 < "$T/req" &
+	req=$!
+	wait_for_opener
+	mv "$LOG" "$LOG.1"
+	: > "$LOG"
+	rm "$LOG.1"
+	touch "$T/release"
+	wait "$HOLDER"
+	wait "$req"
+	split_response "$T/out"
+	assert_status 200
+	assert_equal "$(check_jsonl)" 1
+	assert_equal "$(jq -r .params.n "$LOG")" rotated
+}
+
+@test "a lock held too long: 503 within the bound even with SIGALRM blocked" {
+	hold_lock
+	printf 'event=hangup' > "$T/req"
+	start=$(date +%s)
+	CGI_WRAPPER="timeout 30 python3 $TOP/tests/tools/with-sigalrm-blocked" post 'event=hangup'
+	elapsed=$(( $(date +%s) - start ))
+	touch "$T/release"
+	wait "$HOLDER"
+	assert_status 503
+	run cat "$T/stderr"
+	assert_output --partial "cannot lock $LOG: timed out after 8 s (another writer holds it)"
+	assert_output --partial "sipgate-webhook: event: "
+	[ "$elapsed" -ge 7 ] && [ "$elapsed" -le 15 ]
+}
+
+@test "a failed close() after a synced write answers 200: the line is in the log" {
+	command -v strace > /dev/null || { [ "${CI:-}" != true ] || false; skip "strace not installed"; }
+	export ASAN_OPTIONS=detect_leaks=0
+	post 'event=hangup&n=0'
+	CGI_WRAPPER="strace -o /dev/null -e trace=close -e inject=close:error=EIO" post 'event=hangup&n=1' SIPGATE_SYNC=1
+	assert_status 200
+	run cat "$T/stderr"
+	assert_output --partial "closing $LOG after a synced write failed: Input/output error"
+	assert_equal "$(check_jsonl)" 2
+	# Without the sync, close() may be where the write is reported lost.
+	CGI_WRAPPER="strace -o /dev/null -e trace=close -e inject=close:error=EIO" post 'event=hangup&n=2' SIPGATE_SYNC=0
+	assert_status 503
+}
+
+@test "the directory is synced after the write that created the log, and only then" {
+	command -v strace > /dev/null || { [ "${CI:-}" != true ] || false; skip "strace not installed"; }
+	export ASAN_OPTIONS=detect_leaks=0
+	mkdir "$T/logs"
+	LOG="$T/logs/events.jsonl"
+	CGI_WRAPPER="strace -o $T/trace -e trace=openat,open,fsync,fdatasync" post 'event=hangup' SIPGATE_SYNC=1
+	assert_status 200
+	run grep -E "O_DIRECTORY|fsync|fdatasync" "$T/trace"
+	assert_line --index 0 --regexp '^fdatasync\('
+	assert_line --index 1 --regexp "^openat\(AT_FDCWD, \"$T/logs\", O_RDONLY.*O_DIRECTORY"
+	assert_line --index 2 --regexp '^fsync\('
+	CGI_WRAPPER="strace -o $T/trace -e trace=openat,open,fsync,fdatasync" post 'event=hangup' SIPGATE_SYNC=1
+	assert_status 200
+	run grep -c -E "O_DIRECTORY|fsync\(" "$T/trace"
+	assert_output 0
+	assert_equal "$(check_jsonl)" 2
+}

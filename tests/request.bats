@@ -174,3 +174,64 @@ setup() { common_setup; }
 	assert_status 400
 	assert_equal "$(log_lines)" 0
 }
+
+@test "behind HTTP authentication without SIPGATE_WEBHOOK_URL: health check 500, newCall logged then 500" {
+	for auth in AUTH_TYPE=Basic REMOTE_USER=sipgate; do
+		cgi REQUEST_METHOD=GET "$auth" < /dev/null
+		assert_status 500
+		assert_reason "server misconfigured; see the server's error log"
+		run cat "$T/stderr"
+		assert_output --partial "HTTP authentication is on, so set SIPGATE_WEBHOOK_URL with the credentials in it"
+	done
+	post 'event=newCall&callId=auth1' AUTH_TYPE=Basic REMOTE_USER=sipgate
+	assert_status 500
+	run cat "$T/stderr"
+	assert_output --partial "sipgate's answer and hangup pushes would get 401"
+	assert_equal "$(last_record -r .params.callId)" auth1
+	# Events that need no follow-up URL, and a configured URL, are fine.
+	post 'event=hangup&callId=auth1' AUTH_TYPE=Basic REMOTE_USER=sipgate
+	assert_status 200
+	post 'event=newCall&callId=auth2' AUTH_TYPE=Basic SIPGATE_FOLLOW=none
+	assert_status 200
+	post 'event=newCall&callId=auth3' AUTH_TYPE=Basic REMOTE_USER=sipgate \
+		SIPGATE_WEBHOOK_URL='https://sipgate:secret@hooks.example.org/sipgate'
+	assert_status 200
+	run cat "$T/body"
+	assert_output --partial 'onAnswer="https://sipgate:secret@hooks.example.org/sipgate"'
+	cgi REQUEST_METHOD=GET AUTH_TYPE=Basic SIPGATE_WEBHOOK_URL='https://u:p@hooks.example.org/sipgate' < /dev/null
+	assert_status 200
+	assert_equal "$(log_lines)" 4
+}
+
+@test "an authentic body that cannot be decoded is kept on stderr, escaped and bounded" {
+	command -v openssl > /dev/null || { [ "${CI:-}" != true ] || false; skip "openssl not installed"; }
+	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$T/k.pem" 2> /dev/null
+	openssl pkey -in "$T/k.pem" -pubout -out "$T/p.pem"
+	signed_post() {
+		printf '%s' "$1" > "$T/req"
+		post_file "$T/req" -u SIPGATE_SIGNATURE SIPGATE_PUBLIC_KEY="$T/p.pem" \
+			HTTP_X_SIPGATE_SIGNATURE="$(openssl dgst -sha256 -sign "$T/k.pem" "$T/req" | base64 -w0)"
+	}
+	signed_post 'event=newCall&callId=x&from=%zz'
+	assert_status 400
+	run cat "$T/stderr"
+	assert_line --index 0 --partial 'sipgate-webhook: '
+	assert_line --index 1 'sipgate-webhook: body: event=newCall&callId=x&from=%zz'
+	signed_post $'callId=y&note=a\\b\nc\xc3\xa4'
+	assert_status 400
+	run cat "$T/stderr"
+	assert_line --index 0 'sipgate-webhook: the body has no event parameter'
+	assert_line --index 1 'sipgate-webhook: body: callId=y&note=a\x5cb\x0ac\xc3\xa4'
+	signed_post "event=x&pad=$(head -c 5000 /dev/zero | tr '\0' a)%"
+	assert_status 400
+	run cat "$T/stderr"
+	assert_line --index 1 --regexp '^sipgate-webhook: body: event=x&pad=a+ \(917 more bytes not shown\)$'
+	assert_equal "${#lines[1]}" $(( 23 + 4096 + 27 ))
+	assert_equal "$(log_lines)" 0
+	# A body nobody vouched for is not worth the error log's space.
+	printf 'callId=z' > "$T/req"
+	post_file "$T/req" SIPGATE_SIGNATURE=log HTTP_X_SIPGATE_SIGNATURE=AAAA
+	assert_status 400
+	run cat "$T/stderr"
+	refute_output --partial "body:"
+}
