@@ -9,6 +9,7 @@ MANDIR     ?= $(PREFIX)/share/man
 LOGDIR     ?= /var/log/sipgate-webhook
 LOGFILE    ?= $(LOGDIR)/events.jsonl
 MAX_BODY   ?= 65536
+VERSION    ?= 0.2.0
 
 CC         ?= cc
 CFLAGS     ?= -O2 -g -Wall -Wextra
@@ -28,7 +29,7 @@ endif
 
 # make BN_PORTABLE=1: 32-bit bignum limbs, as on a compiler without
 # unsigned __int128 (i386, armhf); the suite checks both paths.
-REQUIRED_CPPFLAGS = -D_GNU_SOURCE -DLOGFILE='"$(LOGFILE)"' -DCGI_MAX_BODY=$(MAX_BODY) -Ibuild
+REQUIRED_CPPFLAGS = -D_GNU_SOURCE -DLOGFILE='"$(LOGFILE)"' -DCGI_MAX_BODY=$(MAX_BODY) -DVERSION='"$(VERSION)"' -Ibuild
 ifeq ($(BN_PORTABLE),1)
 REQUIRED_CPPFLAGS += -DBN_PORTABLE
 endif
@@ -37,7 +38,8 @@ REQUIRED_CFLAGS   = -std=c11
 PROG    = cgi-bin/sipgate-webhook
 SRCS    = $(wildcard src/*.c)
 OBJS    = $(SRCS:src/%.c=build/%.o)
-LIBOBJS = $(filter-out build/main.o,$(OBJS))
+# main.o and cli.o are the program itself; the rest is what tools link.
+LIBOBJS = $(filter-out build/main.o build/cli.o,$(OBJS))
 TOOLS   = $(patsubst tests/tools/%.c,build/tools/%,$(wildcard tests/tools/*.c))
 
 ALL_CFLAGS = $(REQUIRED_CPPFLAGS) $(CPPFLAGS) $(REQUIRED_CFLAGS) $(CFLAGS)
@@ -103,7 +105,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS   = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 FUZZ_LDFLAGS  = -fsanitize=fuzzer,address,undefined
 FUZZ_OBJS     = $(SRCS:src/%.c=build/fuzz/obj/%.o)
-FUZZ_LIBOBJS  = $(filter-out build/fuzz/obj/main.o,$(FUZZ_OBJS))
+FUZZ_LIBOBJS  = $(filter-out build/fuzz/obj/main.o build/fuzz/obj/cli.o,$(FUZZ_OBJS))
 FUZZERS       = build/fuzz/fuzz-form build/fuzz/fuzz-sig build/fuzz/fuzz-request
 
 # The fuzzers call webhook_serve(); main() is the CGI's and is renamed away.

@@ -157,12 +157,8 @@ static void real_now(void *ctx, struct timespec *ts)
 
 void cgi_req(struct req *r)
 {
-	r->param = env_param;
-	r->read = stdin_read;
-	r->write = stdout_write;
-	r->diag = stderr_diag;
-	r->now = real_now;
-	r->ctx = NULL;
+	*r = (struct req){ .param = env_param, .read = stdin_read,
+	    .write = stdout_write, .diag = stderr_diag, .now = real_now };
 }
 
 enum err cgi_read_body(const struct req *r, size_t len, char **body,

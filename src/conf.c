@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "state.h"
 
 #ifndef LOGFILE
 #define LOGFILE "/var/log/sipgate-webhook/events.jsonl"
@@ -48,6 +49,21 @@ static int parse_bool(const char *v, int *out)
 			return *out = 0, 0;
 	}
 	return -1;
+}
+
+static int parse_epoch(const char *v, time_t *out)
+{
+	long long n = 0;
+
+	if (*v++ != '@' || *v == '\0' || strlen(v) > 12)
+		return -1;
+	for (; *v; v++) {
+		if (*v < '0' || *v > '9')
+			return -1;
+		n = n * 10 + (*v - '0');
+	}
+	*out = (time_t)n;
+	return 0;
 }
 
 static int plausible_url(const char *v)
@@ -100,5 +116,19 @@ enum err conf_load(struct conf *c, const struct req *r, struct fail *f)
 	}
 	c->public_key = setting(r, "SIPGATE_PUBLIC_KEY");
 	c->allow_from = setting(r, "SIPGATE_ALLOW_FROM");
+
+	c->rules = setting(r, "SIPGATE_RULES");
+	if (c->rules && c->rules[0] != '/')
+		return fail_set(f, ERR_CONFIG, "SIPGATE_RULES must be an absolute path");
+	c->state_key = setting(r, "SIPGATE_STATE_KEY");
+	if (c->state_key && strlen(c->state_key) < STATE_MIN_KEY)
+		return fail_set(f, ERR_CONFIG, "SIPGATE_STATE_KEY must be at least %d bytes", STATE_MIN_KEY);
+	c->rules_strict = 0;
+	if ((v = setting(r, "SIPGATE_RULES_STRICT")) && parse_bool(v, &c->rules_strict) < 0)
+		return fail_set(f, ERR_CONFIG, "SIPGATE_RULES_STRICT=%.64s: want 1 or 0", v);
+	c->has_now = 0;
+	if ((v = setting(r, "SIPGATE_NOW")) && parse_epoch(v, &c->now) < 0)
+		return fail_set(f, ERR_CONFIG, "SIPGATE_NOW=%.64s: want @ and seconds since 1970", v);
+	c->has_now = v != NULL;
 	return ERR_OK;
 }

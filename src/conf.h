@@ -4,6 +4,8 @@
 #ifndef CONF_H
 #define CONF_H
 
+#include <time.h>
+
 #include "err.h"
 #include "req.h"
 
@@ -20,6 +22,11 @@ struct conf {
 	enum conf_signature signature;	/* SIPGATE_SIGNATURE */
 	const char *public_key;		/* SIPGATE_PUBLIC_KEY; NULL: built in */
 	const char *allow_from;		/* SIPGATE_ALLOW_FROM; NULL: anyone */
+	const char *rules;		/* SIPGATE_RULES; NULL: no call rules */
+	const char *state_key;		/* SIPGATE_STATE_KEY; NULL: no MAC */
+	int rules_strict;		/* SIPGATE_RULES_STRICT */
+	int has_now;			/* SIPGATE_NOW=@EPOCH, for tests */
+	time_t now;
 };
 
 enum err conf_load(struct conf *c, const struct req *r, struct fail *f);

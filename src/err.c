@@ -19,6 +19,8 @@ static const struct {
 	[ERR_NO_EVENT]   = { "400 Bad Request", NULL },
 	[ERR_ADDRESS]    = { "403 Forbidden", "forbidden: source address not allowed", 1 },
 	[ERR_SIGNATURE]  = { "403 Forbidden", NULL, 1 },
+	/* A menu state sipgate never sends: the requester's problem, not the admin's. */
+	[ERR_STATE]      = { "403 Forbidden", NULL, 0 },
 	[ERR_LOG]        = { "503 Service Unavailable", "event log unavailable; see the server's error log", 1 },
 	[ERR_CONFIG]     = { "500 Internal Server Error", "server misconfigured; see the server's error log", 1 },
 	[ERR_INTERNAL]   = { "500 Internal Server Error", "internal error; see the server's error log", 1 },

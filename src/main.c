@@ -3,10 +3,11 @@
  *
  * Read the settings, check the method and the sender's address, then the
  * media type and the length; read the body, verify its signature, decode
- * it, append the event to the log, and answer with the XML that subscribes
- * the call's later events.  Every failure on the way is a struct fail;
- * answer() turns it into the response (err.c has the table).  The request
- * comes in a struct req: its variables, body, clock and error log.
+ * it, let the call rules decide (newCall and dtmf), append the event and
+ * the decision to the log, and answer with the XML that steers the call
+ * and subscribes its later events.  Every failure on the way is a struct
+ * fail; answer() turns it into the response (err.c has the table).  The
+ * request comes in a struct req: its variables, body, clock and error log.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,9 @@
 #include "allow.h"
 #include "buf.h"
 #include "cgi.h"
+#include "cli.h"
 #include "conf.h"
+#include "decide.h"
 #include "diag.h"
 #include "err.h"
 #include "form.h"
@@ -24,6 +27,7 @@
 #include "record.h"
 #include "reply.h"
 #include "sig.h"
+#include "state.h"
 #include "url.h"
 #include "webhook.h"
 
@@ -32,48 +36,129 @@ struct request {
 	enum cgi_method method;
 	size_t unread;		/* body bytes still on stdin, for draining */
 	int new_call;		/* the event is newCall: subscribe the rest */
+	int decided;		/* the call rules were asked */
+	struct decision decision;
 	struct buf url;		/* where follow-up events go */
+	struct buf gather_url;	/* a Gather's onData, with the menu state */
 	struct buf record;	/* the log line */
 	struct rsa_key key;	/* whose signature counts */
 };
 
-/* Derives the URL for onAnswer/onHangup unless it is configured or unused. */
-static enum err follow_url(const struct conf *c, struct request *rq,
-    struct fail *f)
+/* The request's time: SIPGATE_NOW in tests, else the transport's clock. */
+static void request_time(const struct conf *c, const struct request *rq,
+    struct timespec *now)
 {
-	if (c->follow == 0 || c->webhook_url != NULL)
-		return ERR_OK;
-	return url_derive(&rq->url, rq->in, f);
+	if (c->has_now) {
+		now->tv_sec = c->now;
+		now->tv_nsec = 0;
+	} else
+		rq->in->now(rq->in->ctx, now);
 }
 
-/* Decodes the verified body into the log record; notes whether it is a newCall. */
-static enum err build_record(struct request *rq, const char *body, size_t len,
-    enum sig_outcome outcome, struct fail *f)
+static int is_event(const struct form_param *event, const char *name)
+{
+	return event->value_len == strlen(name) &&
+	    memcmp(event->value, name, event->value_len) == 0;
+}
+
+/* Asks the call rules about a newCall or dtmf; adds the decision's JSON. */
+static enum err consult_rules(const struct conf *c, struct request *rq,
+    const struct form *form, int dtmf, time_t now, struct buf *rule_json,
+    struct fail *f)
+{
+	struct decide_input in = { 0 };
+	enum err rc;
+
+	in.rules_path = c->rules;
+	in.form = form;
+	in.dtmf = dtmf;
+	in.query = req_param(rq->in, "QUERY_STRING");
+	in.key = c->state_key;
+	in.key_len = c->state_key ? strlen(c->state_key) : 0;
+	in.now = now;
+	if ((rc = decide(&in, &rq->decision, f)) != ERR_OK)
+		return rc;
+	rq->decided = 1;
+	decide_json(rule_json, &rq->decision);
+	return ERR_OK;
+}
+
+/* Decodes the verified body into the log record, with the rules' decision. */
+static enum err build_record(const struct conf *c, struct request *rq,
+    const char *body, size_t len, enum sig_outcome outcome, struct fail *f)
 {
 	const char *remote = req_param(rq->in, "REMOTE_ADDR");
 	const struct form_param *event;
+	struct buf rule_json = { 0 };
 	struct record_meta meta;
 	struct timespec now;
 	struct form form;
 	char received[32];
 	enum err rc;
 
-	rq->in->now(rq->in->ctx, &now);
+	request_time(c, rq, &now);
 	record_timestamp(&now, received);
 	if ((rc = form_decode(body, len, &form, f)) != ERR_OK)
 		return rc;
 	if ((event = form_get(&form, "event")) == NULL) {
 		rc = fail_set(f, ERR_NO_EVENT, "the body has no event parameter");
-	} else {
-		rq->new_call = event->value_len == 7 &&
-		    memcmp(event->value, "newCall", 7) == 0;
-		meta.received = received;
-		meta.remote_addr = remote && *remote ? remote : NULL;
-		meta.signature = sig_outcome_name(outcome);
-		rc = record_build(&rq->record, &form, &meta, f);
+		goto out;
 	}
+	rq->new_call = is_event(event, "newCall");
+	if (c->rules && (rq->new_call || is_event(event, "dtmf")) &&
+	    (rc = consult_rules(c, rq, &form, !rq->new_call, now.tv_sec, &rule_json, f)) != ERR_OK)
+		goto out;
+	meta.received = received;
+	meta.remote_addr = remote && *remote ? remote : NULL;
+	meta.signature = sig_outcome_name(outcome);
+	meta.rule = rule_json.len > 0 ? rule_json.data : NULL;
+	rc = rule_json.oom ? fail_set(f, ERR_INTERNAL, "out of memory") :
+	    record_build(&rq->record, &form, &meta, f);
+out:
+	buf_free(&rule_json);
 	form_free(&form);
 	return rc;
+}
+
+/* The URLs the reply points sipgate at: onAnswer/onHangup, a Gather's onData. */
+static enum err reply_urls(const struct conf *c, struct request *rq,
+    struct fail *f)
+{
+	const struct decision *d = &rq->decision;
+	int gather = rq->decided && d->action && d->action->kind == ACT_GATHER;
+	const char *base;
+	enum err rc;
+
+	if (!(rq->new_call && c->follow) && !gather)
+		return ERR_OK;
+	if (c->webhook_url == NULL && (rc = url_derive(&rq->url, rq->in, f)) != ERR_OK)
+		return rc;
+	if (!gather)
+		return ERR_OK;
+	base = c->webhook_url ? c->webhook_url : rq->url.data;
+	state_url(&rq->gather_url, base, d->rules->menus[d->gather_menu].name, d->gather_n,
+	    c->state_key, c->state_key ? strlen(c->state_key) : 0,
+	    d->call_id.len ? d->call_id.data : "", d->call_id.len);
+	return rq->gather_url.oom ?
+	    fail_set(f, ERR_INTERNAL, "out of memory building the Gather URL") : ERR_OK;
+}
+
+/* A rules file that could not be used, or a note on a rule, is the
+ * admin's to hear of on every request; strict mode makes it a 500. */
+static enum err report_decision(const struct conf *c, struct request *rq,
+    struct fail *f)
+{
+	const struct decision *d = &rq->decision;
+
+	if (!rq->decided)
+		return ERR_OK;
+	if (d->error[0] && c->rules_strict)
+		return fail_set(f, ERR_CONFIG, "%s", d->error);
+	if (d->error[0] && strncmp(d->error, "stale menu ", 11) != 0)
+		diag(rq->in, d->error);
+	if (d->note[0])
+		diag(rq->in, d->note);
+	return ERR_OK;
 }
 
 static enum err accept_event(const struct conf *c, struct request *rq,
@@ -102,17 +187,21 @@ static enum err accept_event(const struct conf *c, struct request *rq,
 	if (outcome != SIG_VALID && c->signature == CONF_SIG_REQUIRE)
 		rc = fail_set(f, ERR_SIGNATURE, "forbidden: %s", why);
 	else
-		rc = build_record(rq, body, len, outcome, f);
+		rc = build_record(c, rq, body, len, outcome, f);
 	/* sipgate sent it, so it must not vanish with the 400. */
-	if (rc != ERR_OK && outcome == SIG_VALID)
+	if (rc != ERR_OK && f->code != ERR_STATE && outcome == SIG_VALID)
 		diag_body(rq->in, f->why, body, len);
 	free(body);
 	if (rc != ERR_OK)
 		return rc;
-	if ((rc = log_append(rq->in, c->log_path, rq->record.data,
+	if (rq->in->dry_run)
+		rq->in->dry_run(rq->in->ctx, rq->decided ? &rq->decision : NULL, rq->record.data);
+	else if ((rc = log_append(rq->in, c->log_path, rq->record.data,
 	    rq->record.len, c->sync, f)) != ERR_OK)
 		return rc;
-	return rq->new_call ? follow_url(c, rq, f) : ERR_OK;
+	if ((rc = report_decision(c, rq, f)) != ERR_OK)
+		return rc;
+	return reply_urls(c, rq, f);
 }
 
 static enum err handle(struct request *rq, struct conf *c, struct fail *f)
@@ -131,7 +220,8 @@ static enum err handle(struct request *rq, struct conf *c, struct fail *f)
 		return rc;
 	if (rq->method == CGI_POST)
 		return accept_event(c, rq, f);
-	if ((rc = follow_url(c, rq, f)) != ERR_OK)
+	if (c->follow && c->webhook_url == NULL &&
+	    (rc = url_derive(&rq->url, rq->in, f)) != ERR_OK)
 		return rc;
 	return log_check(c->log_path, f);
 }
@@ -153,7 +243,8 @@ static int answer(struct request *rq, const struct conf *c,
 		reply_ok(&out, with_body);
 	} else {
 		reply_event(&out, rq->new_call ? c->follow : 0,
-		    c->webhook_url ? c->webhook_url : rq->url.data);
+		    c->webhook_url ? c->webhook_url : rq->url.data,
+		    rq->decided ? &rq->decision : NULL, rq->gather_url.data);
 	}
 	if (rq->unread > 0)
 		cgi_drain(rq->in, rq->unread);
@@ -177,12 +268,14 @@ int webhook_serve(const struct req *in)
 	rq.unread = cgi_body_pending(in, rq.method == CGI_POST);
 	handle(&rq, &c, &f);
 	rc = answer(&rq, &c, &f);
+	decide_free(&rq.decision);
 	buf_free(&rq.url);
+	buf_free(&rq.gather_url);
 	buf_free(&rq.record);
 	return rc;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct req cgi;
 
@@ -190,5 +283,10 @@ int main(void)
 		return 1;
 	cgi_req(&cgi);
 	harden_process(&cgi);
+	/* Under a web server argv is the request's (an Apache query without
+	 * '=' arrives as arguments): options count only from a shell. */
+	if (argc > 1 && req_param(&cgi, "GATEWAY_INTERFACE") == NULL &&
+	    req_param(&cgi, "REQUEST_METHOD") == NULL)
+		return cli_main(argc, argv);
 	return webhook_serve(&cgi);
 }

@@ -14,6 +14,7 @@ struct record_meta {
 	const char *received;		/* RFC 3339 UTC with milliseconds */
 	const char *remote_addr;	/* NULL when the server gave none */
 	const char *signature;		/* valid, invalid, missing, unchecked */
+	const char *rule;		/* the call rules' decision as JSON, or NULL */
 };
 
 /* Appends the record and its final newline to out. */

@@ -4,11 +4,18 @@
 #define REPLY_H
 
 #include "buf.h"
+#include "decide.h"
 #include "err.h"
 
 /* The XML answer to an accepted event: onAnswer/onHangup for follow
- * (CONF_FOLLOW_* bits) pointing at url, or an empty <Response/>. */
-void reply_event(struct buf *out, unsigned follow, const char *url);
+ * (CONF_FOLLOW_* bits) pointing at url, and the verbs of the call rules'
+ * decision d (NULL: none); gather_url is the onData URL of a Gather. */
+void reply_event(struct buf *out, unsigned follow, const char *url,
+    const struct decision *d, const char *gather_url);
+
+/* The XML body alone, as reply_event sends it (for --explain). */
+void reply_xml(struct buf *xml, unsigned follow, const char *url,
+    const struct decision *d, const char *gather_url);
 
 /* The status and the one-line reason; with_body 0 for HEAD. */
 void reply_error(struct buf *out, const struct fail *f, int with_body);

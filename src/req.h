@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <time.h>
 
+struct decision;
+
 struct req {
 	/* A request variable (RFC 3875 names), or NULL when not set. */
 	const char *(*param)(void *ctx, const char *name);
@@ -24,6 +26,10 @@ struct req {
 	void (*diag)(void *ctx, const void *p, size_t len);
 	/* The wall-clock time the request is stamped with. */
 	void (*now)(void *ctx, struct timespec *realtime);
+	/* A dry run (--explain): the story up to the log, which is not
+	 * written; the decision and the record are handed to this instead.
+	 * NULL for a real request. */
+	void (*dry_run)(void *ctx, const struct decision *d, const char *record);
 	void *ctx;
 };
 

@@ -104,12 +104,12 @@ teardown() {
 
 @test "a writer holding the lock forever: the request gives up with 503, not a hang" {
 	post 'event=hangup&callId=before'
-	flock -x "$LOG" sleep 30 &
+	flock -x "$LOG" sh -c 'touch "$1/held"; while [ ! -e "$1/release" ]; do sleep 0.05; done' sh "$T" &
 	locker=$!
-	sleep 0.3
+	while [ ! -e "$T/held" ]; do sleep 0.05; done
 	post 'event=newCall&callId=blocked'
-	kill "$locker" 2> /dev/null || true
-	pkill -P "$locker" 2> /dev/null || true
+	touch "$T/release"
+	wait "$locker"
 	assert_status 503
 	run head -n 1 "$T/stderr"
 	assert_output --partial "cannot lock"

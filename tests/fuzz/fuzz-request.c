@@ -114,7 +114,8 @@ static int check_diag(const char *p, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mem_req m = { 0 };
-	struct req r = { mem_param, mem_read, mem_write, mem_diag, mem_now, &m };
+	struct req r = { .param = mem_param, .read = mem_read, .write = mem_write,
+	    .diag = mem_diag, .now = mem_now, .ctx = &m };
 	char cl[32], *log;
 	size_t log_len, start, i, lines = 0;
 	off_t end;

@@ -1,0 +1,286 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "decide.h"
+#include "rules.h"
+#include "webhook.h"
+
+#ifndef VERSION
+#define VERSION "unknown"
+#endif
+
+static const char usage[] =
+    "usage: sipgate-webhook                          (a CGI program: run by a web server)\n"
+    "       sipgate-webhook --check RULES\n"
+    "       sipgate-webhook --explain RULES --at TIME [--query QUERY_STRING] BODY\n"
+    "       sipgate-webhook --help | --version\n";
+
+static const char help[] =
+    "\n"
+    "--check RULES    reads a call rules file and every list and dates file it\n"
+    "                 names; prints each error as file:line: message and exits 1,\n"
+    "                 or prints warnings and exits 0.\n"
+    "--explain ...    the dry run of one push: which rule matches at TIME and why\n"
+    "                 (lines starting with '# '), then the exact XML the CGI would\n"
+    "                 answer.  TIME is @EPOCH_SECONDS or RFC 3339 (2026-03-04T19:30:00+01:00).\n"
+    "                 BODY is the form body (event=newCall&from=...).  Reads\n"
+    "                 SIPGATE_WEBHOOK_URL, SIPGATE_FOLLOW and SIPGATE_STATE_KEY from\n"
+    "                 the environment.  Nothing is logged.  Exit 0, 1 (invalid\n"
+    "                 rules), 3 (menu state refused: the CGI's 403) or 2 (usage).\n"
+    "\n"
+    "Under a web server (GATEWAY_INTERFACE or REQUEST_METHOD set) every argument\n"
+    "is ignored.  Settings, the log and the statuses: man sipgate-webhook.\n";
+
+static int check(const char *path)
+{
+	struct buf errors = { 0 }, warnings = { 0 };
+	struct rules *r = rules_load(path, RULES_CHECK, &errors, &warnings);
+
+	if (warnings.len)
+		fputs(warnings.data, stderr);
+	if (errors.len)
+		fputs(errors.data, stderr);
+	buf_free(&errors);
+	buf_free(&warnings);
+	if (r == NULL)
+		return 1;
+	rules_free(r);
+	return 0;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static long long civil_days(long long y, int m, int d)
+{
+	long long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* @EPOCH or YYYY-MM-DDTHH:MM:SS followed by Z, +HH:MM or -HH:MM. */
+static int parse_time(const char *s, time_t *out)
+{
+	int y, mo, d, h, mi, sec, oh = 0, om = 0, n = 0;
+	long long epoch;
+	char *end;
+
+	if (s[0] == '@') {
+		epoch = strtoll(s + 1, &end, 10);
+		if (end == s + 1 || *end != '\0' || epoch < 0 || s[1] < '0' || s[1] > '9')
+			return -1;
+		*out = (time_t)epoch;
+		return 0;
+	}
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
+	    n != 19 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return -1;
+	s += n;
+	if ((*s == '+' || *s == '-') && strlen(s) == 6 && s[3] == ':' &&
+	    sscanf(s + 1, "%2d:%2d", &oh, &om) == 2 && oh <= 23 && om <= 59) {
+		if (*s == '+')
+			oh = -oh, om = -om;
+	} else if (strcmp(s, "Z") != 0)
+		return -1;
+	epoch = civil_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec + oh * 3600 + om * 60;
+	*out = (time_t)epoch;
+	return 0;
+}
+
+struct explain {
+	const char *names[16], *values[16];
+	size_t nvars;
+	const char *body;
+	size_t body_len, pos;
+	struct buf out, diag;
+	int ran;
+	struct buf notes;
+	const char *rules_path;
+};
+
+static const char *explain_param(void *ctx, const char *name)
+{
+	struct explain *x = ctx;
+	size_t i;
+
+	for (i = 0; i < x->nvars; i++)
+		if (strcmp(x->names[i], name) == 0)
+			return x->values[i];
+	return NULL;
+}
+
+static ssize_t explain_read(void *ctx, void *p, size_t len, const struct timespec *deadline)
+{
+	struct explain *x = ctx;
+	size_t n = x->body_len - x->pos;
+
+	(void)deadline;
+	if (n > len)
+		n = len;
+	memcpy(p, x->body + x->pos, n);
+	x->pos += n;
+	return (ssize_t)n;
+}
+
+static int explain_write(void *ctx, const void *p, size_t len)
+{
+	buf_put(&((struct explain *)ctx)->out, p, len);
+	return 0;
+}
+
+static void explain_diag(void *ctx, const void *p, size_t len)
+{
+	buf_put(&((struct explain *)ctx)->diag, p, len);
+}
+
+static void explain_now(void *ctx, struct timespec *ts)
+{
+	(void)ctx;
+	clock_gettime(CLOCK_REALTIME, ts);
+}
+
+static void explain_decided(void *ctx, const struct decision *d, const char *record)
+{
+	struct explain *x = ctx;
+	char when[64];
+
+	(void)record;
+	x->ran = 1;
+	if (d == NULL) {
+		buf_puts(&x->notes, "# the call rules run for newCall and dtmf only: no rules\n");
+		return;
+	}
+	if (d->rule)
+		buf_printf(&x->notes, "# %s:%d matched: %s\n", x->rules_path, d->rule->line, d->rule->text);
+	if (d->why)
+		buf_printf(&x->notes, "# %s\n", d->why);
+	else if (d->rule == NULL && !d->error[0])
+		buf_puts(&x->notes, "# no rule matched: pass\n");
+	if (d->is_else)
+		buf_printf(&x->notes, "# menu %s: its tries are used up, so its else: %s\n",
+		    d->rules->menus[d->gather_menu].name, d->name);
+	if (d->error[0])
+		buf_printf(&x->notes, "# the rules were not used: %s\n", d->error);
+	if (d->note[0])
+		buf_printf(&x->notes, "# note: %s\n", d->note);
+	if (d->have_local && strftime(when, sizeof when, "%a %Y-%m-%d %H:%M:%S %Z", &d->local))
+		buf_printf(&x->notes, "# local time: %s (%s)\n", when, d->rules->zone);
+}
+
+static void set(struct explain *x, const char *name, const char *value)
+{
+	if (value == NULL || x->nvars == 16)
+		return;
+	x->names[x->nvars] = name;
+	x->values[x->nvars++] = value;
+}
+
+static int explain(const char *path, const char *at, const char *query, const char *body)
+{
+	struct explain x = { 0 };
+	struct req r = { .param = explain_param, .read = explain_read, .write = explain_write,
+	    .diag = explain_diag, .now = explain_now, .dry_run = explain_decided, .ctx = &x };
+	char length[32], now[32], full[4096];
+	const char *xml;
+	time_t t;
+	int rc;
+
+	if (parse_time(at, &t) < 0) {
+		fprintf(stderr, "sipgate-webhook: --at %s: want @EPOCH_SECONDS or 2026-03-04T19:30:00+01:00\n", at);
+		return 2;
+	}
+	if (check(path) != 0)
+		return 1;
+	if (path[0] != '/' && getcwd(full, sizeof full - strlen(path) - 2) != NULL) {
+		strcat(full, "/");
+		strcat(full, path);
+	} else
+		snprintf(full, sizeof full, "%s", path);
+	snprintf(length, sizeof length, "%zu", strlen(body));
+	snprintf(now, sizeof now, "@%lld", (long long)t);
+	x.body = body;
+	x.body_len = strlen(body);
+	x.rules_path = path;
+	set(&x, "REQUEST_METHOD", "POST");
+	set(&x, "CONTENT_TYPE", "application/x-www-form-urlencoded");
+	set(&x, "CONTENT_LENGTH", length);
+	set(&x, "QUERY_STRING", query);
+	set(&x, "SIPGATE_RULES", full);
+	set(&x, "SIPGATE_NOW", now);
+	set(&x, "SIPGATE_SIGNATURE", "off");
+	set(&x, "SIPGATE_LOG", "/nonexistent/not-written-by-explain");
+	set(&x, "SIPGATE_WEBHOOK_URL", getenv("SIPGATE_WEBHOOK_URL"));
+	set(&x, "SIPGATE_FOLLOW", getenv("SIPGATE_FOLLOW"));
+	set(&x, "SIPGATE_STATE_KEY", getenv("SIPGATE_STATE_KEY"));
+	if (getenv("SIPGATE_WEBHOOK_URL") == NULL || *getenv("SIPGATE_WEBHOOK_URL") == '\0') {
+		buf_puts(&x.notes, "# SIPGATE_WEBHOOK_URL is not set: http://localhost/sipgate stands in for it\n");
+		set(&x, "HTTP_HOST", "localhost");
+		set(&x, "SCRIPT_NAME", "/sipgate");
+	}
+
+	webhook_serve(&r);
+
+	xml = x.out.data ? strstr(x.out.data, "\r\n\r\n") : NULL;
+	if (x.ran && xml && strncmp(x.out.data, "Status: 200", 11) == 0) {
+		fputs(x.notes.data ? x.notes.data : "", stdout);
+		fputs(xml + 4, stdout);
+		rc = 0;
+	} else {
+		/* Refused before a decision: say what the CGI would answer. */
+		fprintf(stderr, "sipgate-webhook: the CGI would answer: %.*s\n",
+		    x.out.data ? (int)strcspn(x.out.data, "\r") : 0, x.out.data ? x.out.data : "");
+		if (x.diag.len)
+			fputs(x.diag.data, stderr);
+		if (xml)
+			fputs(xml + 4, stderr);
+		rc = x.out.data && strstr(x.out.data, "forbidden: state") ? 3 : 2;
+	}
+	buf_free(&x.out);
+	buf_free(&x.diag);
+	buf_free(&x.notes);
+	return rc;
+}
+
+int cli_main(int argc, char **argv)
+{
+	const char *path = NULL, *at = NULL, *query = NULL, *body = NULL;
+	int i;
+
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		fputs(usage, stdout);
+		fputs(help, stdout);
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("sipgate-webhook %s\n", VERSION);
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "--check") == 0)
+		return check(argv[2]);
+	if (argc >= 2 && strcmp(argv[1], "--explain") == 0) {
+		for (i = 2; i < argc; i++) {
+			if (strcmp(argv[i], "--at") == 0 && i + 1 < argc && at == NULL)
+				at = argv[++i];
+			else if (strcmp(argv[i], "--query") == 0 && i + 1 < argc && query == NULL)
+				query = argv[++i];
+			else if (path == NULL && argv[i][0] != '-')
+				path = argv[i];
+			else if (body == NULL && path != NULL && argv[i][0] != '-')
+				body = argv[i];
+			else
+				break;
+		}
+		if (i == argc && path && at && body)
+			return explain(path, at, query, body);
+	}
+	fputs(usage, stderr);
+	return 2;
+}

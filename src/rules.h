@@ -1,0 +1,144 @@
+/* rules: the call rules file (SIPGATE_RULES) read into memory.  One
+ * statement per line, first match wins; any error makes the whole file
+ * invalid and is named "file:line: message".  Dates files are read with
+ * the rules; list files only when a rule that uses them is evaluated
+ * (decide.c), except by a full check, which reads them all. */
+#ifndef RULES_H
+#define RULES_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "number.h"
+#include "when.h"
+
+#define RULES_FILE_MAX (1L << 20)
+#define RULES_LIST_FILE_MAX (16L << 20)
+#define RULES_LINE_MAX 4096
+#define RULES_TOKENS_MAX 64
+#define RULES_WHEN_MAX 10000
+#define RULES_MENUS_MAX 256
+#define RULES_NAME_MAX 32
+#define RULES_URL_MAX 1024
+#define RULES_DIAL_MAX 5
+
+enum rules_direction { DIR_IN, DIR_OUT, DIR_ANY };
+
+enum item_kind { ITEM_NUMBER, ITEM_ANY, ITEM_SET, ITEM_TEXT };
+
+/* One alternative of a condition's comma-separated value. */
+struct item {
+	enum item_kind kind;
+	struct number number;	/* ITEM_NUMBER (or anonymous) */
+	int set;		/* ITEM_SET: index into rules.sets */
+	const char *text;	/* ITEM_TEXT: a user name or a DTMF key */
+};
+
+enum cond_kind {
+	COND_ALWAYS, COND_DIRECTION, COND_FROM, COND_TO, COND_DIVERSION,
+	COND_USER, COND_USERID, COND_FULLUSERID, COND_TIME, COND_DATE,
+	COND_PERCENT, COND_FLAG, COND_MENU, COND_KEY
+};
+
+struct cond {
+	enum cond_kind kind;
+	int negate;
+	int value;		/* direction, percent, menu index */
+	const char *name;	/* flag */
+	struct item *items;
+	size_t nitems;
+};
+
+enum action_kind {
+	ACT_PASS, ACT_REJECT, ACT_HANGUP, ACT_VOICEMAIL, ACT_DIAL,
+	ACT_CALLERID, ACT_WITHHOLD, ACT_GATHER, ACT_PLAY
+};
+
+struct action {
+	enum action_kind kind;
+	int busy;				/* reject busy */
+	const char *numbers[RULES_DIAL_MAX];	/* dial, normalised */
+	size_t nnumbers;
+	int anonymous;				/* dial ... anonymous */
+	const char *callerid;			/* dial ... callerid C, callerid C */
+	int menu;				/* gather */
+	const char *url;			/* play */
+	const struct action *then;		/* play URL then ACTION */
+};
+
+/* A list file, or entries written inline. */
+struct list_part {
+	const char *path;	/* NULL: the entries below */
+	int line;		/* where the part was defined */
+	struct number *entries;
+	size_t nentries;
+	struct list_part *next;
+};
+
+enum set_kind { SET_LIST, SET_HOURS, SET_DATES };
+
+struct set {
+	char name[RULES_NAME_MAX + 1];
+	enum set_kind kind;
+	int line;
+	struct list_part *parts, **tail;	/* SET_LIST */
+	struct when_window *windows;		/* SET_HOURS */
+	size_t nwindows, cap;
+	struct when_date *dates;		/* SET_DATES */
+	size_t ndates;
+};
+
+struct menu {
+	char name[RULES_NAME_MAX + 1];
+	int line;
+	const char *play;
+	int digits, timeout, tries;
+	struct action otherwise;	/* else */
+};
+
+struct rule {
+	int line;
+	const char *text;	/* the line as written, for --explain */
+	int direction;		/* enum rules_direction; DIR_IN when unsaid */
+	int menu;		/* -1: a newCall rule */
+	struct cond *conds;
+	size_t nconds;
+	struct action action;
+};
+
+struct arena;
+
+struct rules {
+	const char *path, *dir;		/* dir: for relative list paths */
+	const char *zone;		/* NULL if none */
+	char country[4];
+	const char *flagdir;
+	struct set *sets;
+	size_t nsets;
+	struct menu *menus;
+	size_t nmenus;
+	struct rule *rules;
+	size_t nrules;
+	struct arena *arena;
+};
+
+enum rules_mode { RULES_RUN, RULES_CHECK };
+
+/* Reads path.  RULES_RUN stops at the first error; RULES_CHECK reads every
+ * list file too and collects every error.  Errors ("file:line: message"
+ * lines) go to errors, warnings (RULES_CHECK only) to warnings (may be
+ * NULL).  Returns the rules, or NULL if there was any error. */
+struct rules *rules_load(const char *path, enum rules_mode mode,
+    struct buf *errors, struct buf *warnings);
+void rules_free(struct rules *r);
+
+/* The verb naming an action in the record: "dial", "gather", ... */
+const char *rules_action_name(const struct action *a);
+
+/* Reads a list file, calling match on each entry until it returns 1.
+ * Returns 1 (a hit), 0 (none), or -1 with "file:line: message" in why. */
+int rules_list_file(const struct rules *r, const struct list_part *part,
+    int (*match)(const struct number *entry, void *ctx), void *ctx,
+    char *why, size_t why_len);
+
+#endif

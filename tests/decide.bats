@@ -1,0 +1,226 @@
+#!/usr/bin/env bats
+# What the call rules answer: the specification's worked examples, byte for
+# byte, through --explain and through the CGI, and the decision in the log.
+
+load helpers
+
+setup() {
+	common_setup
+	RULES="$FIXTURES/rules"
+	export SIPGATE_WEBHOOK_URL=https://pbx.example/hook
+	F='<Response onAnswer="https://pbx.example/hook" onHangup="https://pbx.example/hook"'
+	BODY='event=newCall&direction=in&from=492111234567&to=492111234560&callId=123456&user%5B%5D=Zentrale&userId%5B%5D=w0'
+}
+
+# reply FILE AT BODY [QUERY]: the second line of --explain's XML.
+reply() {
+	local q=()
+	[ -z "${4:-}" ] || q=(--query "$4")
+	run env -i SIPGATE_WEBHOOK_URL="$SIPGATE_WEBHOOK_URL" ${SIPGATE_STATE_KEY:+SIPGATE_STATE_KEY="$SIPGATE_STATE_KEY"} \
+		"$PROG" --explain "$1" --at "$2" "${q[@]}" "$3"
+	assert_success
+	REPLY_XML=$(printf '%s\n' "$output" | grep -v '^# ' | sed -n 2p)
+	assert_equal "$(printf '%s\n' "$output" | grep -v '^# ' | sed -n 1p)" '<?xml version="1.0" encoding="UTF-8"?>'
+}
+
+expect() {
+	reply "$@"
+	echo "$EXPECTED" > "$T/want"
+	assert_equal "$REPLY_XML" "$EXPECTED"
+}
+
+@test "example 1: office hours, evening, voicemail; half-open windows; direction; the voicemail leg" {
+	for row in \
+		"1772615700|$F/>" \
+		"1772649000|$F><Dial><Number>491701234567</Number></Dial></Response>" \
+		"1772964000|$F><Dial><Voicemail/></Dial></Response>" \
+		"1772816399|$F/>" \
+		"1772816400|$F><Dial><Number>491701234567</Number></Dial></Response>" \
+		"1772888340|$F><Dial><Number>491701234567</Number></Dial></Response>"; do
+		EXPECTED=${row#*|}
+		expect "$RULES/example1" "@${row%%|*}" "$BODY"
+	done
+	EXPECTED="$F/>"
+	expect "$RULES/example1" @1772615700 "${BODY/direction=in/direction=out}"
+	expect "$RULES/example1" @1772649000 "${BODY/Zentrale/voicemail}"
+	assert_output --partial "# the voicemail leg (user[]=voicemail) is never re-routed"
+}
+
+@test "example 2: anonymous callers and a spam list file" {
+	b='event=newCall&direction=in&to=492111234560&callId=1'
+	play="$F><Play><Url>https://media.example/please-show-your-number.wav</Url></Play><Hangup/></Response>"
+	busy="$F><Reject reason=\"busy\"/></Response>"
+	for row in "anonymous|$play" "|$play" "493012345678|$busy" "49900123456|$busy" \
+		"442079460123|$busy" "492111234567|$F/>" "123456e0|$F/>" "Anonymous|$play"; do
+		EXPECTED=${row#*|}
+		expect "$RULES/example2" @0 "$b&from=${row%%|*}"
+	done
+	EXPECTED=$play
+	expect "$RULES/example2" @0 "$b"
+}
+
+@test "example 3: called number, holidays with Easter offsets, a closure" {
+	b='event=newCall&direction=in&from=492111234567&callId=123456'
+	for row in \
+		"492111234569|1791187200|$F><Dial><Number>4921112345671</Number><Number>4921112345672</Number><Number>4921112345673</Number></Dial></Response>" \
+		"492111234569|1775203200|$F><Play><Url>https://media.example/support-closed.wav</Url></Play><Hangup/></Response>" \
+		"492111234560|1798102800|$F><Dial><Voicemail/></Dial></Response>" \
+		"492111234560|1780560000|$F><Dial><Voicemail/></Dial></Response>" \
+		"492111234569|1772805600|$F><Play><Url>https://media.example/support-hours.wav</Url></Play><Dial><Voicemail/></Dial></Response>" \
+		"492111234560|1773046800|$F/>"; do
+		to=${row%%|*}; rest=${row#*|}
+		EXPECTED=${rest#*|}
+		expect "$RULES/example3" "@${rest%%|*}" "$b&to=$to"
+	done
+}
+
+@test "example 4: a two-level menu with HMAC-protected state" {
+	export SIPGATE_STATE_KEY=example-state-key
+	main0='<Gather onData="https://pbx.example/hook?m=main&amp;n=0&amp;c=071bc5566510327b7db5f52c539cb244" maxDigits="1" timeout="5000"><Play><Url>https://media.example/ivr/main.wav</Url></Play></Gather>'
+	main1='<Gather onData="https://pbx.example/hook?m=main&amp;n=1&amp;c=59d51890919e459ed9679047eff6fe11" maxDigits="1" timeout="5000"><Play><Url>https://media.example/ivr/main.wav</Url></Play></Gather>'
+	service0='<Gather onData="https://pbx.example/hook?m=service&amp;n=0&amp;c=2e49b3cd83a11341b4c5f2df41486593" maxDigits="1" timeout="5000"><Play><Url>https://media.example/ivr/service.wav</Url></Play></Gather>'
+	qm0='m=main&n=0&c=071bc5566510327b7db5f52c539cb244'
+	qm1='m=main&n=1&c=59d51890919e459ed9679047eff6fe11'
+	qs0='m=service&n=0&c=2e49b3cd83a11341b4c5f2df41486593'
+	EXPECTED="$F>$main0</Response>"
+	expect "$RULES/example4" @0 'event=newCall&direction=in&to=492111234560&callId=123456'
+	EXPECTED="<Response>$service0</Response>"
+	expect "$RULES/example4" @0 'event=dtmf&dtmf=2&callId=123456' "$qm0"
+	expect "$RULES/example4" @0 'event=dtmf&dtmf=2&callId=123456' "$qm0"	# a replay: the same
+	EXPECTED="<Response>$main1</Response>"
+	expect "$RULES/example4" @0 'event=dtmf&callId=123456' "$qm0"
+	EXPECTED='<Response><Dial><Voicemail/></Dial></Response>'
+	expect "$RULES/example4" @0 'event=dtmf&dtmf=&callId=123456' "$qm1"
+	EXPECTED="<Response>$main0</Response>"
+	expect "$RULES/example4" @0 'event=dtmf&dtmf=%2A&callId=123456' "$qs0"
+	EXPECTED='<Response><Dial><Number>4921112345681</Number><Number>4921112345682</Number></Dial></Response>'
+	expect "$RULES/example4" @1773046800 'event=dtmf&dtmf=1&callId=123456' "$qs0"
+	EXPECTED='<Response><Dial><Voicemail/></Dial></Response>'
+	expect "$RULES/example4" @1772964000 'event=dtmf&dtmf=1&callId=123456' "$qs0"
+	EXPECTED="<Response>$main1</Response>"
+	expect "$RULES/example4" @0 'event=dtmf&dtmf=7&callId=123456' "$qm0"
+	EXPECTED='<Response><Hangup/></Response>'
+	expect "$RULES/example4" @0 'event=dtmf&dtmf=-1&callId=123456' "$qm0"
+	EXPECTED='<Response/>'
+	expect "$RULES/example4" @0 'event=dtmf&dtmf=1&callId=123456'
+	# 4j and 4k: a wrong MAC, or one bound to another call, is the CGI's 403.
+	run env -i SIPGATE_STATE_KEY=example-state-key "$PROG" --explain "$RULES/example4" --at @0 \
+		--query 'm=main&n=0&c=00000000000000000000000000000000' 'event=dtmf&dtmf=1&callId=123456'
+	assert_failure 3
+	run env -i SIPGATE_STATE_KEY=example-state-key "$PROG" --explain "$RULES/example4" --at @0 \
+		--query "$qm0" 'event=dtmf&dtmf=1&callId=654321'
+	assert_failure 3
+}
+
+@test "example 5: VIP callers and a deterministic 50/50 split" {
+	b='event=newCall&direction=in&to=492111234560'
+	EXPECTED="$F><Dial><Number>4915199999999</Number></Dial></Response>"
+	expect "$RULES/example5" @0 "$b&from=4915112345678&callId=9"
+	EXPECTED="$F><Dial><Number>494012345600</Number></Dial></Response>"
+	expect "$RULES/example5" @0 "$b&from=492111234567&callId=123456"
+	EXPECTED="$F><Dial><Number>493012345600</Number></Dial></Response>"
+	expect "$RULES/example5" @0 "$b&from=492111234567&callId=A3"
+}
+
+@test "example 6: outgoing calls: caller ID by destination, withholding, blocking" {
+	b='event=newCall&direction=out&from=492111234567&callId=1'
+	EXPECTED="$F><Dial callerId=\"442071234567\"><Number>442079460000</Number></Dial></Response>"
+	expect "$RULES/example6" @0 "$b&to=442079460000&userId%5B%5D=w0"
+	EXPECTED="$F><Reject reason=\"rejected\"/></Response>"
+	expect "$RULES/example6" @0 "$b&to=4990012345678"
+	EXPECTED="$F><Dial anonymous=\"true\"><Number>4930123456</Number></Dial></Response>"
+	expect "$RULES/example6" @0 "$b&to=4930123456&userId%5B%5D=w3"
+	EXPECTED="$F><Dial callerId=\"492111234560\"><Number>4930123456</Number></Dial></Response>"
+	expect "$RULES/example6" @0 "$b&to=4930123456&userId%5B%5D=w0"
+	EXPECTED="$F/>"
+	expect "$RULES/example6" @0 "${b/direction=out/direction=in}&to=4930123456"
+	# callerid when "to" is not all digits: pass, with a note.
+	expect "$RULES/example6" @0 "$b&to=anonymous"
+	assert_output --partial "# note: callerid needs a \"to\" of digits; passed"
+}
+
+@test "example 7: flags switched by touch, per user; a greeting; after hours" {
+	mkdir "$T/flags"
+	sed "s|FLAGDIR|$T/flags|" "$RULES/example7" > "$T/rules"
+	touch "$T/flags/closed"
+	EXPECTED="$F><Play><Url>https://media.example/closed-today.wav</Url></Play><Hangup/></Response>"
+	expect "$T/rules" @1773046800 "$BODY"
+	rm "$T/flags/closed"
+	touch "$T/flags/alice-away"
+	EXPECTED="$F><Dial><Number>4921112345672</Number></Dial></Response>"
+	expect "$T/rules" @1773046800 'event=newCall&direction=in&user%5B%5D=Alice&userId%5B%5D=w1'
+	rm "$T/flags/alice-away"
+	EXPECTED="$F><Play><Url>https://media.example/welcome.wav</Url></Play></Response>"
+	expect "$T/rules" @1773046800 'event=newCall&direction=in&userId%5B%5D=w0'
+	EXPECTED="$F><Play><Url>https://media.example/after-hours.wav</Url></Play><Dial><Voicemail/></Dial></Response>"
+	expect "$T/rules" @1773082800 'event=newCall&direction=in&userId%5B%5D=w0'
+	# A directory is no flag.
+	mkdir "$T/flags/closed"
+	EXPECTED="$F><Play><Url>https://media.example/welcome.wav</Url></Play></Response>"
+	expect "$T/rules" @1773046800 'event=newCall&direction=in&userId%5B%5D=w0'
+}
+
+@test "example 8: a night window across both DST changes, whatever the process's TZ" {
+	vm="$F><Dial><Voicemail/></Dial></Response>"
+	for tz in UNSET UTC America/New_York; do
+		for row in 1774745999:v 1774746000:v 1774756799:v 1774756800:p 1774758600:p \
+			1792888200:v 1792891800:v 1792904399:v 1792904400:p 1798758000:v; do
+			if [ "${row#*:}" = v ]; then EXPECTED=$vm; else EXPECTED="$F/>"; fi
+			if [ "$tz" = UNSET ]; then
+				expect "$RULES/example8" "@${row%:*}" "$BODY"
+			else
+				run env -i TZ="$tz" SIPGATE_WEBHOOK_URL="$SIPGATE_WEBHOOK_URL" "$PROG" \
+					--explain "$RULES/example8" --at "@${row%:*}" "$BODY"
+				assert_equal "$(printf '%s\n' "$output" | grep -v '^# ' | sed -n 2p)" "$EXPECTED"
+			fi
+		done
+	done
+}
+
+@test "example 10: forwarding between own numbers with a loop guard" {
+	EXPECTED="$F><Dial><Number>492111234561</Number></Dial></Response>"
+	expect "$RULES/example10" @0 'event=newCall&direction=in&to=492111234560'
+	EXPECTED="$F/>"
+	expect "$RULES/example10" @0 'event=newCall&direction=in&to=492111234561&diversion=492111234560'
+}
+
+@test "--explain says which line matched and why, and the local time" {
+	reply "$RULES/example1" 2026-03-04T19:30:00+01:00 "$BODY"
+	assert_line --index 0 "# $RULES/example1:7 matched: when time @evening   do dial 01701234567"
+	assert_line --index 1 "# local time: Wed 2026-03-04 19:30:00 CET (Europe/Berlin)"
+	reply "$RULES/example1" 2026-03-04T18:30:00Z "$BODY"
+	assert_line --index 1 "# local time: Wed 2026-03-04 19:30:00 CET (Europe/Berlin)"
+	reply "$RULES/example10" @0 'event=newCall&direction=in&to=1'
+	assert_line --index 0 "# no rule matched: pass"
+	reply "$RULES/example10" @0 'event=hangup&callId=1'
+	assert_line --index 0 "# the call rules run for newCall and dtmf only: no rules"
+	assert_equal "$REPLY_XML" "<Response/>"
+}
+
+@test "--explain: usage errors exit 2, an invalid file 1; --help and --version" {
+	run env -i "$PROG" --explain "$RULES/example1" --at yesterday "$BODY"
+	assert_failure 2
+	run env -i "$PROG" --explain "$RULES/example1" "$BODY"
+	assert_failure 2
+	printf 'version 1\nwhen always do dail 1\nend\n' > "$T/bad"
+	run env -i "$PROG" --explain "$T/bad" --at @0 "$BODY"
+	assert_failure 1
+	assert_output "$T/bad:2: unknown action \"dail\""
+	run env -i "$PROG" --help
+	assert_success
+	assert_output --partial "--explain RULES --at TIME"
+	run env -i "$PROG" --version
+	assert_success
+	assert_output --regexp '^sipgate-webhook [0-9]+\.[0-9]+\.[0-9]+$'
+	run env -i "$PROG" --bogus
+	assert_failure 2
+}
+
+@test "under a web server, arguments are never options" {
+	run env -i REQUEST_METHOD=GET SIPGATE_LOG="$LOG" SIPGATE_FOLLOW=none "$PROG" --check /etc/passwd
+	assert_success
+	assert_output --partial "Status: 200 OK"
+	assert_output --partial "ok"
+	run env -i GATEWAY_INTERFACE=CGI/1.1 SIPGATE_LOG="$LOG" "$PROG" --version
+	assert_output --partial "Status: 405"
+}

@@ -1,0 +1,263 @@
+#!/usr/bin/env bats
+# The call rules file: lexing, statements, whole-file validation, and
+# sipgate-webhook --check.  Messages are the specification's.
+
+load helpers
+
+setup() {
+	common_setup
+	R="$T/rules"
+}
+
+# rules LINE...: writes the rules file, one argument a line.
+rules() {
+	printf '%s\n' "$@" > "$R"
+}
+
+# check: runs --check on $R; output is stderr.
+check() {
+	run env -i "$PROG" --check "$R"
+}
+
+assert_error() {
+	check
+	assert_failure 1
+	assert_output --partial "$1"
+}
+
+@test "a valid file: exit 0, nothing printed" {
+	rules 'version 1' 'when from anonymous do reject' 'end'
+	check
+	assert_success
+	assert_output ""
+}
+
+@test "the worked examples are valid" {
+	sed "s|FLAGDIR|$T/flags|" "$FIXTURES/rules/example7" > "$T/example7"
+	for f in example1 example2 example3 example4 example5 example6 example8 example10; do
+		run env -i "$PROG" --check "$FIXTURES/rules/$f"
+		assert_success
+	done
+	run env -i "$PROG" --check "$T/example7"
+	assert_success
+}
+
+@test "example 9: every file that must be rejected, with its message" {
+	printf '+49 30 1234567\n' > "$T/spam.txt"
+	rules 'version 1' 'list spam file spam.txt' 'when from @spamm do reject busy' 'end'
+	assert_error "$R:3: unknown list \"spamm\""
+	rules 'version 1' 'list spam file spam.txt' 'when from @spam do reject busy'
+	assert_error "$R: no \"end\" line (file truncated?)"
+	rules 'version 1' 'hours office mon-fri 17:00-08:00' 'end'
+	assert_error "$R:2: 17:00-08:00 crosses midnight; write 17:00-24:00 and 00:00-08:00 on the right days"
+	rules 'version 1' 'when always do dial 491 492 493 494 495 496' 'end'
+	assert_error "$R:2: dial takes at most 5 numbers (sipgate's limit for incoming calls)"
+	rules 'version 1' 'timezone Europe/Berlinn' 'end'
+	assert_error "$R:2: unknown time zone \"Europe/Berlinn\" (no /usr/share/zoneinfo/Europe/Berlinn)"
+	rules 'version 1' 'list intl 00*' 'end'
+	assert_error "$R:2: \"00*\" matches every caller; for calls from abroad write: not from 49*"
+	rules 'version 1' 'when from @vip do reject' 'list vip 491234' 'end'
+	assert_error "$R:2: list \"vip\" is used before its definition on line 3"
+	rules 'version 1' 'menu main' 'when menu main key 1 from anonymous do hangup' 'end'
+	assert_error "$R:3: \"from\" is unknown in a dtmf push (it carries only callId and dtmf)"
+	rules 'version 1' 'menu main play https://m.example/a.wav else gather main' 'end'
+	assert_error "$R:2: else cannot be gather (menus would loop while the caller is silent)"
+	rules 'version 1' 'When always do pass' 'end'
+	assert_error "$R:2: unknown statement \"When\" (keywords are lower case)"
+	printf '1\n2\n3\n4\n5\n6\n+49 30 1234x567\n' | sed '1,6s/.*/491234/' > "$T/spam.txt"
+	rules 'version 1' 'list spam file spam.txt' 'when from @spam do reject' 'end'
+	assert_error "spam.txt:7: not a number: \"+49 30 1234x567\""
+	rules 'version 1' 'dates closure 2026-12-31..2026-12-24' 'end'
+	assert_error "$R:2: date range ends before it starts"
+}
+
+@test "--check lists every error; at run time the first by line counts" {
+	rules 'version 1' 'when from @nope do reject' 'when always do dail 1' 'hours h mon 9:00-8:00' 'end'
+	check
+	assert_failure 1
+	assert_line --index 0 "$R:2: unknown list \"nope\""
+	assert_line --index 1 "$R:3: unknown action \"dail\""
+	assert_line --index 2 --partial "$R:4: 9:00-8:00 crosses midnight"
+	assert_equal "${#lines[@]}" 3
+	post 'event=newCall&direction=in&from=1' SIPGATE_RULES="$R"
+	assert_status 200
+	run cat "$T/stderr"
+	assert_output "sipgate-webhook: $R:2: unknown list \"nope\""
+}
+
+@test "CRLF, a BOM, tabs, trailing blanks and no final newline are fine" {
+	printf '\xef\xbb\xbfversion 1\r\n\twhen   from\tanonymous  do reject  \r\n# comment\r\nend' > "$R"
+	check
+	assert_success
+}
+
+@test "an empty file and a file of comments lack the end line" {
+	: > "$R"
+	assert_error "$R: no \"end\" line (file truncated?)"
+	rules '# only' '   # comments'
+	assert_error "$R: no \"end\" line (file truncated?)"
+}
+
+@test "a NUL byte, a line of 4097 bytes, a file over 1 MiB, 65 tokens" {
+	printf 'version 1\nwhen always do pass\x00\nend\n' > "$R"
+	assert_error "$R:2: contains a NUL byte"
+	{ echo 'version 1'; printf '#%4095s\n' x; echo end; } > "$R"
+	check
+	assert_success
+	{ echo 'version 1'; printf '#%4096s\n' x; echo end; } > "$R"
+	assert_error "$R:2: line longer than 4096 bytes"
+	python3 "$TOP/tests/tools/sized-rules" 1048576 > "$R"
+	assert_equal "$(wc -c < "$R")" 1048576
+	check
+	assert_success
+	python3 "$TOP/tests/tools/sized-rules" 1048577 > "$R"
+	assert_error "$R: larger than 1048576 bytes"
+	rules 'version 1' "list many $(seq -s ' ' 4912301 4912362)" 'end'
+	check
+	assert_success
+	rules 'version 1' "list many $(seq -s ' ' 4912301 4912363)" 'end'
+	assert_error "$R:2: more than 64 tokens on a line"
+}
+
+@test "quotes: a name with a space, unterminated, empty, a quote inside a token" {
+	rules 'version 1' 'when user "Anna Müller" do voicemail' 'end'
+	check
+	assert_success
+	rules 'version 1' 'when user "Anna do voicemail' 'end'
+	assert_error "$R:2: unterminated \""
+	rules 'version 1' 'when user "" do voicemail' 'end'
+	assert_error "$R:2: an empty \"\" where a value is required"
+	rules 'version 1' 'when user An"na do voicemail' 'end'
+	assert_error "$R:2: a \" inside a token; quote the whole token"
+}
+
+@test "# starts a comment only as the first character: keys and URLs keep theirs" {
+	rules 'version 1' 'menu m' '  # a comment' 'when menu m key # do play https://x.example/a.wav#t=1 then hangup' 'end'
+	check
+	assert_success
+}
+
+@test "version: only 1, only first; unknown actions; statements that may appear once" {
+	rules 'version 2' 'end'
+	assert_error "$R:1: unsupported version \"2\""
+	rules 'when always do pass' 'version 1' 'end'
+	assert_error "$R:2: version must be the first statement"
+	rules 'version 1' 'when always do dail 1' 'end'
+	assert_error "$R:2: unknown action \"dail\""
+	rules 'version 1' 'timezone UTC' 'timezone UTC' 'end'
+	assert_error "$R:3: timezone may appear once (first on line 2)"
+	rules 'version 1' 'country 43' 'country 43' 'end'
+	assert_error "$R:3: country may appear once"
+	rules 'version 1' "flagdir $T" "flagdir $T" 'end'
+	assert_error "$R:3: flagdir may appear once"
+	rules 'version 1' 'menu m' 'menu m' 'end'
+	assert_error "$R:3: menu \"m\" is defined twice (first on line 2)"
+	rules 'version 1' 'when always do pass' 'timezone UTC' 'end'
+	assert_error "$R:3: timezone must come before the first when"
+}
+
+@test "list, hours and dates append; a set may grow after a rule used it" {
+	rules 'version 1' 'timezone UTC' 'list a 491' 'when from @a do reject' 'list a 492' \
+		'hours h mon 08:00-09:00' 'hours h tue 08:00-09:00' 'dates d 01-01' 'dates d 12-25' \
+		'when time @h date @d do hangup' 'end'
+	check
+	assert_success
+	run env -i "$PROG" --explain "$R" --at @0 'event=newCall&direction=in&from=492'
+	assert_output --partial '<Reject reason="rejected"/>'
+}
+
+@test "nothing may follow end but blanks and comments" {
+	rules 'version 1' 'end' '' '# fine'
+	check
+	assert_success
+	rules 'version 1' 'end' 'when always do pass'
+	assert_error "$R:3: nothing may follow \"end\" (line 2)"
+}
+
+@test "the rules file: a directory, a FIFO (no blocking), missing, unreadable; a symlink is followed" {
+	mkdir "$T/dir"
+	run env -i "$PROG" --check "$T/dir"
+	assert_failure 1
+	assert_output "$T/dir: not a regular file"
+	mkfifo "$T/fifo"
+	run timeout 5 env -i "$PROG" --check "$T/fifo"
+	assert_failure 1
+	assert_output "$T/fifo: not a regular file"
+	run env -i "$PROG" --check "$T/missing"
+	assert_failure 1
+	assert_output "$T/missing: cannot open: No such file or directory"
+	rules 'version 1' 'end'
+	ln -s "$R" "$T/link"
+	run env -i "$PROG" --check "$T/link"
+	assert_success
+	if [ "$(id -u)" = 0 ]; then
+		chmod 000 "$R"
+		run setpriv --reuid=65534 --regid=65534 --clear-groups env -i "$PROG" --check "$R"
+		assert_failure 1
+		assert_output "$R: cannot open: Permission denied"
+	fi
+}
+
+@test "warnings: a writable file, a play URL not .wav, a dial loop, a shadowed rule, an empty list" {
+	printf '' > "$T/empty.txt"
+	rules 'version 1' 'list e file empty.txt' 'when to 492111234560 do dial 492111234560' \
+		'when always do play https://m.example/a.mp3' 'when from 491 do reject' \
+		'menu m' 'when menu m key any do hangup' 'when menu m key 1 do voicemail' 'end'
+	chmod 0666 "$R"
+	check
+	assert_success
+	assert_output --partial "$R: warning: writable by group or others"
+	assert_output --partial "$R:2: warning: list file empty.txt is empty"
+	assert_output --partial "$R:3: warning: dial target 492111234560 is also in a \"to\" condition on line 3"
+	assert_output --partial "$R:4: warning: https://m.example/a.mp3 does not end in .wav"
+	assert_output --partial "$R:5: warning: never matches: line 4 comes first"
+	assert_output --partial "$R:8: warning: never matches: line 7 comes first"
+}
+
+@test "load-time errors of conditions and actions" {
+	rules 'version 1' 'when key 1 do hangup' 'end'
+	assert_error "$R:2: key needs menu NAME in the same rule"
+	rules 'version 1' 'menu m' 'when menu m direction in do hangup' 'end'
+	assert_error "$R:3: \"direction\" is unknown in a dtmf push"
+	rules 'version 1' 'when to 49 do callerid 491' 'end'
+	assert_error "$R:2: callerid needs direction out"
+	rules 'version 1' 'when direction in do withhold' 'end'
+	assert_error "$R:2: withhold needs direction out"
+	rules 'version 1' 'when not direction out do pass' 'end'
+	assert_error "$R:2: not cannot go before direction"
+	rules 'version 1' 'menu m' 'when not menu m do pass' 'end'
+	assert_error "$R:3: not cannot go before menu"
+	rules 'version 1' 'when not always do pass' 'end'
+	assert_error "$R:2: not cannot go before always"
+	rules 'version 1' 'when do pass' 'end'
+	assert_error "$R:2: when needs a condition before do"
+	rules 'version 1' 'when always do play https://x.example/a.wav then gather m' 'end'
+	assert_error "$R:2: play ... then gather"
+	rules 'version 1' 'when always do play https://x.example/a.wav then pass' 'end'
+	assert_error "$R:2: play ... then pass"
+	rules 'version 1' 'when always do play ftp://x.example/a.wav' 'end'
+	assert_error "$R:2: play needs an http:// or https:// URL"
+	rules 'version 1' 'when always do play https://x.example/ä.wav' 'end'
+	assert_error "$R:2: play needs an http:// or https:// URL"
+	rules 'version 1' 'when time @h do pass' 'end'
+	assert_error "$R:2: time needs a timezone line before the first when"
+	rules 'version 1' 'when flag x do pass' 'end'
+	assert_error "$R:2: flag needs a flagdir line before the first when"
+	rules 'version 1' 'when always do gather nope' 'end'
+	assert_error "$R:2: unknown menu \"nope\""
+	rules 'version 1' 'when always do gather m' 'menu m' 'end'
+	assert_error "$R:2: menu \"m\" is used before its definition on line 3"
+	rules 'version 1' 'list x 491' 'timezone UTC' 'when time @x do pass' 'end'
+	assert_error "$R:4: \"x\" is a list, not a hours"
+	rules 'version 1' 'when percent 100 do pass' 'end'
+	assert_error "$R:2: percent takes 1 to 99"
+	rules 'version 1' 'menu m digits 21' 'end'
+	assert_error "$R:2: menu: bad \"digits 21\""
+	rules 'version 1' 'menu m timeout 60001' 'end'
+	assert_error "$R:2: menu: bad \"timeout 60001\""
+	rules 'version 1' 'menu m tries 0' 'end'
+	assert_error "$R:2: menu: bad \"tries 0\""
+	rules 'version 1' 'menu m digits 20 timeout 0 tries 9 else play https://x.example/a.wav then hangup' 'end'
+	check
+	assert_success
+}
