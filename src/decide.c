@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "decide.h"
@@ -100,17 +101,24 @@ static int user_cond(struct eval *e, const struct cond *c, const char *name)
 	return 0;
 }
 
-/* The DTMF input as a key: NULL for none. */
-static const char *dtmf_key(const struct form *f, char out[64])
+/* The DTMF input as a key (in a new string): NULL for none, that is a
+ * missing or empty value, or one with any byte outside 0-9 * #. */
+static char *dtmf_key(const struct form *f)
 {
 	const struct form_param *p = param(f, "dtmf");
+	char *key;
+	size_t i;
 
-	if (p == NULL || p->value_len == 0 || p->value_len >= 64 ||
-	    p->value[0] == '\0' || strspn(p->value, "0123456789*#") != p->value_len)
+	if (p == NULL || p->value_len == 0)
 		return NULL;
-	memcpy(out, p->value, p->value_len);
-	out[p->value_len] = '\0';
-	return out;
+	for (i = 0; i < p->value_len; i++)
+		if (!strchr("0123456789*#", p->value[i]) || p->value[i] == '\0')
+			return NULL;
+	if ((key = malloc(p->value_len + 1)) != NULL) {
+		memcpy(key, p->value, p->value_len);
+		key[p->value_len] = '\0';
+	}
+	return key;
 }
 
 static int key_cond(const struct cond *c, const char *key)
@@ -309,11 +317,9 @@ static void new_call(struct eval *e)
 	}
 }
 
-static void dtmf(struct eval *e, const struct state *st)
+static void dtmf_in_menu(struct eval *e, const struct state *st, const char *key)
 {
 	struct decision *d = e->d;
-	char buf[64];
-	const char *key = dtmf_key(e->in->form, buf);
 	const struct form_param *digits = param(e->in->form, "dtmf");
 	int menu = -1;
 	size_t i;
@@ -348,6 +354,14 @@ static void dtmf(struct eval *e, const struct state *st)
 		gather(e, NULL, menu, st);
 		d->why = "no rule of the menu matched the input: the menu repeats";
 	}
+}
+
+static void dtmf(struct eval *e, const struct state *st)
+{
+	char *key = dtmf_key(e->in->form);
+
+	dtmf_in_menu(e, st, key);
+	free(key);
 }
 
 enum err decide(const struct decide_input *in, struct decision *d, struct fail *f)

@@ -224,3 +224,181 @@ expect() {
 	run env -i GATEWAY_INTERFACE=CGI/1.1 SIPGATE_LOG="$LOG" "$PROG" --version
 	assert_output --partial "Status: 405"
 }
+
+# through the CGI, with the decision in the log
+
+rpost() {
+	local body=$1
+	shift
+	post "$body" SIPGATE_WEBHOOK_URL=https://pbx.example/hook "$@"
+}
+
+@test "the decision is in the event's record: a match, no match, a built-in" {
+	rpost "$BODY" SIPGATE_RULES="$RULES/example1" SIPGATE_NOW=@1772649000
+	assert_status 200
+	assert_equal "$(header Content-Type)" "application/xml; charset=utf-8"
+	assert_equal "$(header Content-Length)" "$(wc -c < "$T/body" | tr -d ' ')"
+	assert_equal "$(sed -n 2p "$T/body")" "$F><Dial><Number>491701234567</Number></Dial></Response>"
+	assert_equal "$(last_record -c .rule)" '{"line":7,"action":"dial"}'
+	assert_equal "$(last_record -r .params.callId)" 123456
+	rpost 'event=newCall&direction=in&to=1' SIPGATE_RULES="$RULES/example10"
+	assert_equal "$(last_record -c .rule)" '{"line":null,"action":"pass"}'
+	rpost "${BODY/Zentrale/voicemail}" SIPGATE_RULES="$RULES/example1" SIPGATE_NOW=@1772649000
+	assert_equal "$(last_record -c .rule)" '{"line":null,"action":"pass"}'
+	rpost 'event=newCall&direction=in&from=1&to=2' SIPGATE_RULES="$RULES/example2"
+	assert_equal "$(last_record -c .rule)" '{"line":null,"action":"pass"}'
+	rpost 'event=newCall&direction=in&from=&to=2' SIPGATE_RULES="$RULES/example2"
+	assert_equal "$(last_record -c .rule)" '{"line":4,"action":"play"}'
+	assert_equal "$(check_jsonl)" 5
+}
+
+@test "answer, hangup and unknown events run no rules and carry no rule object" {
+	for e in answer hangup dtmfx; do
+		rpost "event=$e&callId=1" SIPGATE_RULES="$RULES/example1"
+		assert_status 200
+		assert_equal "$(sed -n 2p "$T/body")" '<Response/>'
+		assert_equal "$(last_record -c .rule)" null
+	done
+}
+
+@test "SIPGATE_FOLLOW=none: the verbs alone; unset SIPGATE_RULES: no rule object, today's reply" {
+	rpost 'event=newCall&direction=in&from=493012345678' SIPGATE_RULES="$RULES/example2" SIPGATE_FOLLOW=none
+	assert_equal "$(sed -n 2p "$T/body")" '<Response><Reject reason="busy"/></Response>'
+	rpost 'event=newCall&direction=in&from=493012345678'
+	assert_equal "$(sed -n 2p "$T/body")" "$F/>"
+	assert_equal "$(last_record -c .rule)" null
+}
+
+@test "a broken file: the event is logged, today's reply, one stderr line each request; strict mode 500" {
+	printf 'version 1\nwhen always do dail 4911\nend\n' > "$T/rules"
+	for i in 1 2; do
+		rpost 'event=newCall&direction=in&from=1&callId=broken' SIPGATE_RULES="$T/rules"
+		assert_status 200
+		assert_equal "$(sed -n 2p "$T/body")" "$F/>"
+		run cat "$T/stderr"
+		assert_output "sipgate-webhook: $T/rules:2: unknown action \"dail\""
+	done
+	assert_equal "$(last_record -c .rule)" "{\"error\":\"$T/rules:2: unknown action \\\"dail\\\"\"}"
+	rpost 'event=dtmf&dtmf=1&callId=broken' SIPGATE_RULES="$T/rules" QUERY_STRING='m=main&n=0'
+	assert_status 200
+	assert_equal "$(sed -n 2p "$T/body")" '<Response/>'
+	rpost 'event=newCall&direction=in&from=1&callId=strict' SIPGATE_RULES="$T/rules" SIPGATE_RULES_STRICT=1
+	assert_status 500
+	assert_reason "server misconfigured; see the server's error log"
+	run cat "$T/stderr"
+	assert_output "sipgate-webhook: $T/rules:2: unknown action \"dail\""
+	assert_equal "$(last_record -r .params.callId)" strict
+	assert_equal "$(log_lines)" 4
+	# A missing file, a directory, a FIFO: the same, without blocking.
+	mkfifo "$T/fifo"
+	mkdir "$T/dir"
+	for f in "$T/missing" "$T/dir" "$T/fifo"; do
+		CGI_WRAPPER="timeout 10 ${MEMCHECK:-}" rpost 'event=newCall&direction=in&from=1' SIPGATE_RULES="$f"
+		assert_status 200
+		run cat "$T/stderr"
+		assert_output --partial "sipgate-webhook: $f: "
+	done
+	rpost 'event=newCall&direction=in&from=1' SIPGATE_RULES=relative/rules
+	assert_status 500
+	# answer and hangup never read the file, broken or not.
+	rpost 'event=hangup&callId=1' SIPGATE_RULES="$T/rules" SIPGATE_RULES_STRICT=1
+	assert_status 200
+}
+
+@test "a file replaced with rename between requests: each request reads one whole file" {
+	cp "$RULES/example10" "$T/rules"
+	rpost 'event=newCall&direction=in&to=492111234560' SIPGATE_RULES="$T/rules"
+	run sed -n 2p "$T/body"
+	assert_output --partial '<Number>492111234561</Number>'
+	printf 'version 1\nwhen always do reject\nend\n' > "$T/rules.new"
+	env -i "$PROG" --check "$T/rules.new"
+	mv "$T/rules.new" "$T/rules"
+	rpost 'event=newCall&direction=in&to=492111234560' SIPGATE_RULES="$T/rules"
+	run sed -n 2p "$T/body"
+	assert_output --partial '<Reject reason="rejected"/>'
+	# Half written (no end line yet): the rules are left out, loudly.
+	printf 'version 1\nwhen always do reject\n' > "$T/rules"
+	rpost 'event=newCall&direction=in&to=492111234560' SIPGATE_RULES="$T/rules"
+	assert_equal "$(sed -n 2p "$T/body")" "$F/>"
+	run cat "$T/stderr"
+	assert_output "sipgate-webhook: $T/rules: no \"end\" line (file truncated?)"
+}
+
+@test "every action's exact XML" {
+	b='event=newCall&direction=out&from=1&to=4930123456&callId=1'
+	for row in \
+		'pass|' \
+		'reject|<Reject reason="rejected"/>' \
+		'reject rejected|<Reject reason="rejected"/>' \
+		'reject busy|<Reject reason="busy"/>' \
+		'hangup|<Hangup/>' \
+		'voicemail|<Dial><Voicemail/></Dial>' \
+		'dial 4911|<Dial><Number>4911</Number></Dial>' \
+		'dial 4911 4912 4913 4914 4915|<Dial><Number>4911</Number><Number>4912</Number><Number>4913</Number><Number>4914</Number><Number>4915</Number></Dial>' \
+		'dial 4911 anonymous|<Dial anonymous="true"><Number>4911</Number></Dial>' \
+		'dial 4911 callerid 0211123|<Dial callerId="49211123"><Number>4911</Number></Dial>' \
+		'dial 4911 anonymous callerid +49211|<Dial callerId="49211" anonymous="true"><Number>4911</Number></Dial>' \
+		'callerid 0211123|<Dial callerId="49211123"><Number>4930123456</Number></Dial>' \
+		'withhold|<Dial anonymous="true"><Number>4930123456</Number></Dial>' \
+		'play https://m.example/a.wav|<Play><Url>https://m.example/a.wav</Url></Play>' \
+		'play https://m.example/a.wav?x=1&y=2 then reject busy|<Play><Url>https://m.example/a.wav?x=1&amp;y=2</Url></Play><Reject reason="busy"/>' \
+		'play https://m.example/a.wav then dial 4911 4912|<Play><Url>https://m.example/a.wav</Url></Play><Dial><Number>4911</Number><Number>4912</Number></Dial>' \
+		'play https://m.example/a.wav then voicemail|<Play><Url>https://m.example/a.wav</Url></Play><Dial><Voicemail/></Dial>' \
+		'play https://m.example/a.wav then hangup|<Play><Url>https://m.example/a.wav</Url></Play><Hangup/>'; do
+		printf 'version 1\nwhen direction out do %s\nend\n' "${row%%|*}" > "$T/rules"
+		rpost "$b" SIPGATE_RULES="$T/rules"
+		assert_status 200
+		if [ -z "${row#*|}" ]; then
+			assert_equal "$(sed -n 2p "$T/body")" "$F/>"
+		else
+			assert_equal "$(sed -n 2p "$T/body")" "$F>${row#*|}</Response>"
+		fi
+		assert_equal "$(sed -n 1p "$T/body")" '<?xml version="1.0" encoding="UTF-8"?>'
+		assert_equal "$(wc -l < "$T/body" | tr -d ' ')" 2
+	done
+	# callerid and withhold pass when "to" is no plain number, with a note.
+	printf 'version 1\nwhen direction out do withhold\nend\n' > "$T/rules"
+	rpost 'event=newCall&direction=out&to=%2B4930' SIPGATE_RULES="$T/rules"
+	assert_equal "$(sed -n 2p "$T/body")" "$F/>"
+	assert_equal "$(last_record -c .rule)" '{"line":2,"action":"pass","note":"withhold needs a \"to\" of digits; passed"}'
+	run cat "$T/stderr"
+	assert_output 'sipgate-webhook: withhold needs a "to" of digits; passed'
+}
+
+@test "percent: the FNV-1a vectors of the specification" {
+	for row in 123456:74 A3:5; do
+		id=${row%:*}; want=${row#*:}
+		printf 'version 1\nwhen percent %s do reject\nend\n' "$((want + 1))" > "$T/rules"
+		reply "$T/rules" @0 "event=newCall&direction=in&callId=$id"
+		assert_equal "$REPLY_XML" "$F><Reject reason=\"rejected\"/></Response>"
+		printf 'version 1\nwhen percent %s do reject\nend\n' "$want" > "$T/rules"
+		reply "$T/rules" @0 "event=newCall&direction=in&callId=$id"
+		assert_equal "$REPLY_XML" "$F/>"
+	done
+	id=$(sed 's/.*callId=\([^&]*\).*/\1/' "$FIXTURES/signed-newcall.body")
+	printf 'version 1\nwhen percent 74 do reject\nend\n' > "$T/rules"
+	reply "$T/rules" @0 "event=newCall&direction=in&callId=$id"
+	assert_equal "$REPLY_XML" "$F><Reject reason=\"rejected\"/></Response>"
+	printf 'version 1\nwhen percent 73 do reject\nend\n' > "$T/rules"
+	reply "$T/rules" @0 "event=newCall&direction=in&callId=$id"
+	assert_equal "$REPLY_XML" "$F/>"
+}
+
+@test "a flag that cannot be told (an unreadable flag folder): that rule passes, with a note" {
+	[ "$(id -u)" = 0 ] || skip_unless_ci_root
+	# Somewhere an unprivileged user can reach, unlike the test's own folder.
+	d=$(mktemp -d /tmp/sipgate-flag.XXXXXX)
+	chmod 755 "$d"
+	mkdir -m 0700 "$d/flags"
+	mkdir -m 0777 "$d/logs"
+	printf 'version 1\nflagdir %s\nwhen flag closed do hangup\nend\n' "$d/flags" > "$d/rules"
+	chmod 644 "$d/rules"
+	CGI_WRAPPER="setpriv --reuid=65534 --regid=65534 --clear-groups" \
+		rpost 'event=newCall&direction=in' SIPGATE_RULES="$d/rules" SIPGATE_LOG="$d/logs/events.jsonl"
+	assert_status 200
+	assert_equal "$(sed -n 2p "$T/body")" "$F/>"
+	assert_equal "$(jq -c .rule "$d/logs/events.jsonl")" "{\"line\":3,\"action\":\"pass\",\"note\":\"flag $d/flags/closed: Permission denied\"}"
+	run cat "$T/stderr"
+	assert_output "sipgate-webhook: flag $d/flags/closed: Permission denied"
+	rm -rf "$d"
+}
