@@ -106,7 +106,7 @@ FUZZ_CFLAGS   = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize
 FUZZ_LDFLAGS  = -fsanitize=fuzzer,address,undefined
 FUZZ_OBJS     = $(SRCS:src/%.c=build/fuzz/obj/%.o)
 FUZZ_LIBOBJS  = $(filter-out build/fuzz/obj/main.o build/fuzz/obj/cli.o,$(FUZZ_OBJS))
-FUZZERS       = build/fuzz/fuzz-form build/fuzz/fuzz-sig build/fuzz/fuzz-request
+FUZZERS       = build/fuzz/fuzz-form build/fuzz/fuzz-sig build/fuzz/fuzz-request build/fuzz/fuzz-rules
 
 # The fuzzers call webhook_serve(); main() is the CGI's and is renamed away.
 build/fuzz/obj/main.o: src/main.c $(wildcard src/*.h) build/flags
@@ -155,8 +155,9 @@ bench: all
 PORT   ?= 8080
 SERVER ?=
 LOG    ?=
+RULES  ?=
 serve: all
-	PORT=$(PORT) SERVER=$(SERVER) LOG=$(LOG) tests/serve
+	PORT=$(PORT) SERVER=$(SERVER) LOG=$(LOG) RULES=$(RULES) tests/serve
 
 install: all
 	$(INSTALL) -d $(DESTDIR)$(CGIDIR) $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(MANDIR)/man8

@@ -45,3 +45,7 @@ fuzz() {
 @test "fuzz the whole request path (CGI response and JSON log asserted)" {
 	fuzz request
 }
+
+@test "fuzz the call rules parser, evaluation and number normalisation" {
+	fuzz rules
+}

@@ -28,8 +28,9 @@ teardown() {
 	[ -z "${LOGDIR:-}" ] || rm -rf "$LOGDIR"
 }
 
+# serve_one SERVER [RULES]: RULES is a rules file's text for RULES=.
 serve_one() {
-	local server=$1 port
+	local server=$1 rules=${2:-} port
 	port=$(srv_free_port)
 	rm -f "$T/serve.out"
 	cd "$TOP"
@@ -37,13 +38,19 @@ serve_one() {
 	# bats' own temporary folder is private.
 	LOGDIR=$(mktemp -d /tmp/sipgate-serve-test.XXXXXX)
 	chmod 0755 "$LOGDIR"
+	set --
+	if [ -n "$rules" ]; then
+		mkdir "$LOGDIR/rules"
+		printf '%s\n' "$rules" > "$LOGDIR/rules/rules"
+		set -- RULES="$LOGDIR/rules/rules"
+	fi
 	# A background job starts with SIGINT ignored, which no trap can undo:
 	# give it back the default a terminal's foreground job has.
 	python3 -c 'import os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_DFL)
 os.setsid()
 os.execvp(sys.argv[1], sys.argv[1:])' make -s serve PORT="$port" SERVER="$server" \
-		LOG="$LOGDIR/var/events.jsonl" > "$T/serve.out" 2>&1 &
+		LOG="$LOGDIR/var/events.jsonl" "$@" > "$T/serve.out" 2>&1 &
 	SERVE_PID=$!
 	for _ in $(seq 150); do
 		grep -q 'Ctrl-C stops it' "$T/serve.out" 2> /dev/null && break
@@ -60,6 +67,12 @@ os.execvp(sys.argv[1], sys.argv[1:])' make -s serve PORT="$port" SERVER="$server
 		--data 'event=newCall&callId=serve-test' "http://127.0.0.1:$port/sipgate")
 	assert_equal "$CODE" 200
 	assert_equal "$(tail -n 1 "$LOGDIR/var/events.jsonl" | jq -r '.params.callId + " " + .signature')" "serve-test missing"
+	if [ -n "$rules" ]; then
+		run cat "$T/serve.out"
+		assert_output --partial "Call rules:              $LOGDIR/rules/rules"
+		assert_equal "$(tail -n 1 "$T/b")" "<Response onAnswer=\"http://127.0.0.1:$port/sipgate\" onHangup=\"http://127.0.0.1:$port/sipgate\"><Reject reason=\"busy\"/></Response>"
+		assert_equal "$(tail -n 1 "$LOGDIR/var/events.jsonl" | jq -c .rule)" '{"line":2,"action":"reject"}'
+	fi
 
 	# Ctrl-C: SIGINT to the whole foreground process group.
 	kill -INT -- "-$SERVE_PID"
@@ -85,6 +98,11 @@ os.execvp(sys.argv[1], sys.argv[1:])' make -s serve PORT="$port" SERVER="$server
 @test "make serve under Apache: start, POST, log line, Ctrl-C, nothing left" {
 	srv_have_apache || { [ "${CI:-}" != true ] || false; skip "Apache not installed"; }
 	serve_one apache
+}
+
+@test "make serve RULES=path tries a rules file" {
+	srv_have_apache || { [ "${CI:-}" != true ] || false; skip "Apache not installed"; }
+	serve_one apache "$(printf '%s\n' 'version 1' 'when direction any do reject busy' 'end')"
 }
 
 @test "make serve under nginx + fcgiwrap: start, POST, log line, Ctrl-C, nothing left" {

@@ -9,10 +9,10 @@ load lib/servers
 
 SERVERS="apache nginx"
 
-# start_instance NAME SERVER MODE: exports NAME_PORT, NAME_DIR, NAME_LOG.
+# start_instance NAME SERVER MODE [RULES]: exports NAME_PORT, NAME_DIR, NAME_LOG.
 start_instance() {
 	local name=$1 server=$2
-	SRV_TOP=$TOP SRV_SIGNATURE=$3 SRV_LOG=
+	SRV_TOP=$TOP SRV_SIGNATURE=$3 SRV_LOG= SRV_RULES=${4:-}
 	srv_prepare || return 1
 	local port
 	port=$(srv_free_port)
@@ -25,13 +25,18 @@ start_instance() {
 setup_file() {
 	: > "$BATS_FILE_TMPDIR/env"
 	: > "$BATS_FILE_TMPDIR/instances"
+	# The open instances run with call rules that touch only one caller.
+	mkdir "$BATS_FILE_TMPDIR/rules"
+	printf '%s\n' 'version 1' 'list spam file spam.txt' 'when from @spam do reject busy' 'end' \
+		> "$BATS_FILE_TMPDIR/rules/rules"
+	printf '0199 99999\n' > "$BATS_FILE_TMPDIR/rules/spam.txt"
 	for s in $SERVERS; do
 		if ! srv_have_"$s"; then
 			[ "${CI:-}" != true ] || { echo "$s is not installed, and CI=true" >&2; return 1; }
 			continue
 		fi
 		start_instance "${s}_strict" "$s" require
-		start_instance "${s}_open" "$s" off
+		start_instance "${s}_open" "$s" off "$BATS_FILE_TMPDIR/rules/rules"
 	done
 }
 
@@ -207,6 +212,30 @@ resp_header() { sed -n "s/^$1: //Ip" "$T/h" | tr -d '\r'; }
 			form_post --data-binary 'event=newCall&callId=1' "$u"
 			assert_equal "$s $CODE" "$s 200"
 			assert_equal "$(tail -n 1 "$T/b")" "<Response onAnswer=\"$u\" onHangup=\"$u\"/>"
+		done
+	done
+}
+
+@test "call rules through the servers: the reply steers the call, the decision is logged" {
+	for s in $RUN; do
+		form_post --data-binary 'event=newCall&direction=in&from=4919999999&callId=spam' "$(url "$s" open)"
+		assert_equal "$s $CODE" "$s 200"
+		u=$(url "$s" open)
+		assert_equal "$(tail -n 1 "$T/b")" "<Response onAnswer=\"$u\" onHangup=\"$u\"><Reject reason=\"busy\"/></Response>"
+		assert_equal "$(tail -n 1 "$(logfile "$s" open)" | jq -c .rule)" '{"line":3,"action":"reject"}'
+	done
+}
+
+@test "a query string is never an option: GET /sipgate?--check+/etc/passwd is the health check" {
+	for s in $RUN; do
+		for k in strict open; do
+			request "$(url "$s" "$k")?--check+/etc/passwd"
+			assert_equal "$s $CODE" "$s 200"
+			assert_equal "$(cat "$T/b")" ok
+			request "$(url "$s" "$k")?--explain+/etc/passwd+--at+@0+x"
+			assert_equal "$(cat "$T/b")" ok
+			request "$(url "$s" "$k")?--version"
+			assert_equal "$(cat "$T/b")" ok
 		done
 	done
 }

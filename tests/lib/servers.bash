@@ -4,7 +4,8 @@
 # here is recorded by PID in $SRV_DIR/pids and stopped by PID, never by name.
 #
 # Callers set SRV_TOP (the source tree) and optionally SRV_SIGNATURE
-# (require, log, off) and SRV_LOG (the event log path).
+# (require, log, off), SRV_LOG (the event log path) and SRV_RULES (a call
+# rules file, copied with its folder so that the server's user can read it).
 
 SRV_APACHE=/usr/sbin/apache2
 SRV_APACHE_MODULES=/usr/lib/apache2/modules
@@ -29,6 +30,13 @@ srv_prepare() {
 	mkdir -p "$SRV_DIR/cgi-bin" "$SRV_DIR/log" "$SRV_DIR/run"
 	cp "$SRV_TOP/cgi-bin/sipgate-webhook" "$SRV_DIR/cgi-bin/"
 	SRV_LOG=${SRV_LOG:-$SRV_DIR/log/events.jsonl}
+	SRV_RULES_COPY=
+	if [ -n "${SRV_RULES:-}" ]; then
+		mkdir "$SRV_DIR/rules"
+		cp -r "$(dirname "$SRV_RULES")"/. "$SRV_DIR/rules/" || return 1
+		chmod -R a+rX "$SRV_DIR/rules"
+		SRV_RULES_COPY=$SRV_DIR/rules/$(basename "$SRV_RULES")
+	fi
 	mkdir -p "$(dirname "$SRV_LOG")"
 	: > "$SRV_DIR/pids"
 	if [ "$(id -u)" = 0 ]; then
@@ -45,6 +53,7 @@ srv_settings() {
 	    -e "s|/var/log/sipgate-webhook/events.jsonl|$SRV_LOG|" \
 	    -e "s|SIPGATE_SIGNATURE require|SIPGATE_SIGNATURE ${SRV_SIGNATURE:-require}|" \
 	    -e "s|/run/fcgiwrap.socket|$SRV_DIR/run/fcgiwrap.socket|" \
+	    -e "${SRV_RULES_COPY:+s%#\(SetEnv\|fastcgi_param\) SIPGATE_RULES /etc/sipgate-webhook/rules%\1 SIPGATE_RULES $SRV_RULES_COPY%}" \
 	    -e "s|include fastcgi_params;|include /etc/nginx/fastcgi_params;|" \
 	    "$1"
 }
