@@ -4,48 +4,53 @@
 
 #include "number.h"
 
+/* A table, because list files run every byte of every line through it. */
+static const unsigned char separator[256] = {
+	[' '] = 1, ['\t'] = 1, ['-'] = 1, ['/'] = 1, ['('] = 1, [')'] = 1, ['.'] = 1,
+};
+
 static int is_separator(char c)
 {
-	return c == ' ' || c == '\t' || c == '-' || c == '/' || c == '(' ||
-	    c == ')' || c == '.';
+	return separator[(unsigned char)c];
 }
 
 /*
- * Steps 1, 3 and 4: separators dropped, then the first of +, 00 and 0
- * that applies, once; 1 to 20 digits must remain.  0 on success.
+ * Steps 1, 3 and 4 in one pass: separators are skipped, the first of +, 00
+ * and 0 that applies is dealt with once, and 1 to 20 digits must remain.
+ * 0 on success.
  */
 static int normalise(const char *p, size_t len, const char *country,
     char out[NUMBER_MAX + 1])
 {
-	char raw[64];
-	size_t n = 0, i, start = 0, clen = strlen(country);
+	size_t i = 0, j, n = 0;
 
-	for (i = 0; i < len; i++) {
-		if (is_separator(p[i]))
+	while (i < len && is_separator(p[i]))
+		i++;
+	if (i < len && p[i] == '+') {
+		i++;
+	} else if (i < len && p[i] == '0') {
+		for (j = i + 1; j < len && is_separator(p[j]); j++)
+			;
+		if (j < len && p[j] == '0') {
+			i = j + 1;
+		} else {
+			n = strlen(country);
+			memcpy(out, country, n);
+			i++;
+		}
+	}
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (is_separator((char)c))
 			continue;
-		if (n == sizeof raw)
+		if (c < '0' || c > '9' || n == NUMBER_MAX)
 			return -1;
-		raw[n++] = p[i];
+		out[n++] = (char)c;
 	}
-	if (n > 0 && raw[0] == '+')
-		start = 1;
-	else if (n > 1 && raw[0] == '0' && raw[1] == '0')
-		start = 2;
-	for (i = start; i < n; i++)
-		if (raw[i] < '0' || raw[i] > '9')
-			return -1;
-	if (start == 0 && n > 0 && raw[0] == '0') {
-		if (clen + n - 1 > NUMBER_MAX)
-			return -1;
-		memcpy(out, country, clen);
-		memcpy(out + clen, raw + 1, n - 1);
-		out[clen + n - 1] = '\0';
-		return clen + n - 1 > 0 ? 0 : -1;
-	}
-	if (n - start == 0 || n - start > NUMBER_MAX)
+	if (n == 0)
 		return -1;
-	memcpy(out, raw + start, n - start);
-	out[n - start] = '\0';
+	out[n] = '\0';
 	return 0;
 }
 

@@ -183,17 +183,36 @@ enum err record_build(struct buf *out, const struct form *form,
 	return ERR_OK;
 }
 
+/*
+ * The civil date of a day number (Hinnant's civil_from_days).  Not
+ * gmtime_r: glibc's reads /etc/localtime on the first call, a cost every
+ * request would pay for a time zone it never uses.
+ */
+static void civil(long long days, int *y, int *m, int *d)
+{
+	long long era, doe, yoe, doy, mp;
+
+	days += 719468;
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
 void record_timestamp(const struct timespec *now, char out[32])
 {
-	struct timespec ts = *now;
-	struct tm tm;
-	size_t n;
+	long long secs = (long long)now->tv_sec, days = secs / 86400, rest = secs % 86400;
+	int y, m, d;
 
-	if (gmtime_r(&ts.tv_sec, &tm) == NULL) {
-		ts.tv_sec = 0;
-		ts.tv_nsec = 0;
-		gmtime_r(&ts.tv_sec, &tm);
+	if (rest < 0) {
+		rest += 86400;
+		days--;
 	}
-	n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out + n, 32 - n, ".%03dZ", (int)(ts.tv_nsec / 1000000));
+	civil(days, &y, &m, &d);
+	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, (int)(rest / 3600),
+	    (int)(rest / 60 % 60), (int)(rest % 60), (int)(now->tv_nsec / 1000000));
 }

@@ -122,12 +122,14 @@ void when_local(const char *zone, time_t t, struct tm *out)
 	tzset();
 	if (localtime_r(&t, out) == NULL)
 		memset(out, 0, sizeof *out);
+	/* The variable is put back; libc's zone is left as the rules' (a
+	 * tzset here would read /etc/localtime for nothing: the program asks
+	 * libc for local time only here, after setting TZ itself). */
 	if (saved) {
 		setenv("TZ", saved, 1);
 		free(saved);
 	} else
 		unsetenv("TZ");
-	tzset();
 }
 
 static int day_index(const char *p, size_t n)

@@ -45,7 +45,7 @@ copy_tree() {
 	assert_success
 	[ -x "$T/root/usr/lib/cgi-bin/sipgate-webhook" ]
 	[ -f "$T/root/usr/share/man/man8/sipgate-webhook.8" ]
-	for f in apache-example.conf nginx-fcgiwrap.conf sipgate-webhook.logrotate; do
+	for f in apache-example.conf nginx-fcgiwrap.conf sipgate-webhook.logrotate rules.example blocklist; do
 		[ -f "$T/root/usr/share/doc/sipgate-webhook/examples/$f" ]
 	done
 	[ -d "$T/root/var/log/sipgate-webhook" ]
@@ -53,7 +53,7 @@ copy_tree() {
 	assert_equal "$(stat -c %a "$T/root/usr/lib/cgi-bin/sipgate-webhook")" 755
 	# Nothing lands outside DESTDIR's tree.
 	run find "$T/root" -type f
-	assert_equal "${#lines[@]}" 7
+	assert_equal "${#lines[@]}" 9
 }
 
 @test "the installed binary answers" {

@@ -20,3 +20,11 @@ setup() {
 	python3 -c "import sys; c, r = map(float, sys.argv[1:]); sys.exit(0 if c <= 2 * max(r, 1.0) else 1)" \
 		"$colliding" "$random"
 }
+
+@test "received: the UTC calendar is right across leap days, centuries and year ends" {
+	for t in 0 951782399 951782400 1709164800 1798757999 1798758000 4107542399 4107542400 253402300799; do
+		post 'event=hangup' SIPGATE_NOW="@$t"
+		assert_status 200
+		assert_equal "$(last_record -r .received)" "$(date -u -d "@$t" +%Y-%m-%dT%H:%M:%S).000Z"
+	done
+}

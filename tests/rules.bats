@@ -261,3 +261,19 @@ assert_error() {
 	check
 	assert_success
 }
+
+@test "contrib/rules.example is valid and routes as its comments say" {
+	run env -i "$PROG" --check "$TOP/contrib/rules.example"
+	assert_success
+	assert_output ""
+	ex() {
+		env -i SIPGATE_WEBHOOK_URL=https://h.example/s "$PROG" --explain "$TOP/contrib/rules.example" \
+			--at "$1" "event=newCall&direction=in&from=$2&to=4921112345670&callId=1" | sed -n '$p'
+	}
+	F='<Response onAnswer="https://h.example/s" onHangup="https://h.example/s"'
+	assert_equal "$(ex 2026-03-04T10:00:00+01:00 4930123456)" "$F><Gather onData=\"https://h.example/s?m=main&amp;n=0\" maxDigits=\"1\" timeout=\"5000\"><Play><Url>https://media.example.org/ivr/main.wav</Url></Play></Gather></Response>"
+	assert_equal "$(ex 2026-03-04T10:00:00+01:00 493012345678)" "$F><Reject reason=\"busy\"/></Response>"
+	assert_equal "$(ex 2026-03-04T10:00:00+01:00 anonymous)" "$F><Play><Url>https://media.example.org/show-your-number.wav</Url></Play><Hangup/></Response>"
+	assert_equal "$(ex 2026-04-03T10:00:00+02:00 4930123456)" "$F><Play><Url>https://media.example.org/closed.wav</Url></Play><Dial><Voicemail/></Dial></Response>"
+	assert_equal "$(ex 2026-03-06T15:00:00+01:00 4930123456)" "$F><Play><Url>https://media.example.org/after-hours.wav</Url></Play><Dial><Voicemail/></Dial></Response>"
+}
