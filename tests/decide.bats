@@ -17,7 +17,7 @@ reply() {
 	local q=()
 	[ -z "${4:-}" ] || q=(--query "$4")
 	run env -i SIPGATE_WEBHOOK_URL="$SIPGATE_WEBHOOK_URL" ${SIPGATE_STATE_KEY:+SIPGATE_STATE_KEY="$SIPGATE_STATE_KEY"} \
-		"$PROG" --explain "$1" --at "$2" "${q[@]}" "$3"
+		${MEMCHECK:-} "$PROG" --explain "$1" --at "$2" "${q[@]}" "$3"
 	assert_success
 	REPLY_XML=$(printf '%s\n' "$output" | grep -v '^# ' | sed -n 2p)
 	assert_equal "$(printf '%s\n' "$output" | grep -v '^# ' | sed -n 1p)" '<?xml version="1.0" encoding="UTF-8"?>'
@@ -104,10 +104,10 @@ expect() {
 	EXPECTED='<Response/>'
 	expect "$RULES/example4" @0 'event=dtmf&dtmf=1&callId=123456'
 	# 4j and 4k: a wrong MAC, or one bound to another call, is the CGI's 403.
-	run env -i SIPGATE_STATE_KEY=example-state-key "$PROG" --explain "$RULES/example4" --at @0 \
+	run env -i SIPGATE_STATE_KEY=example-state-key ${MEMCHECK:-} "$PROG" --explain "$RULES/example4" --at @0 \
 		--query 'm=main&n=0&c=00000000000000000000000000000000' 'event=dtmf&dtmf=1&callId=123456'
 	assert_failure 3
-	run env -i SIPGATE_STATE_KEY=example-state-key "$PROG" --explain "$RULES/example4" --at @0 \
+	run env -i SIPGATE_STATE_KEY=example-state-key ${MEMCHECK:-} "$PROG" --explain "$RULES/example4" --at @0 \
 		--query "$qm0" 'event=dtmf&dtmf=1&callId=654321'
 	assert_failure 3
 }
@@ -198,30 +198,30 @@ expect() {
 }
 
 @test "--explain: usage errors exit 2, an invalid file 1; --help and --version" {
-	run env -i "$PROG" --explain "$RULES/example1" --at yesterday "$BODY"
+	run env -i ${MEMCHECK:-} "$PROG" --explain "$RULES/example1" --at yesterday "$BODY"
 	assert_failure 2
-	run env -i "$PROG" --explain "$RULES/example1" "$BODY"
+	run env -i ${MEMCHECK:-} "$PROG" --explain "$RULES/example1" "$BODY"
 	assert_failure 2
 	printf 'version 1\nwhen always do dail 1\nend\n' > "$T/bad"
-	run env -i "$PROG" --explain "$T/bad" --at @0 "$BODY"
+	run env -i ${MEMCHECK:-} "$PROG" --explain "$T/bad" --at @0 "$BODY"
 	assert_failure 1
 	assert_output "$T/bad:2: unknown action \"dail\""
-	run env -i "$PROG" --help
+	run env -i ${MEMCHECK:-} "$PROG" --help
 	assert_success
 	assert_output --partial "--explain RULES --at TIME"
-	run env -i "$PROG" --version
+	run env -i ${MEMCHECK:-} "$PROG" --version
 	assert_success
 	assert_output --regexp '^sipgate-webhook [0-9]+\.[0-9]+\.[0-9]+$'
-	run env -i "$PROG" --bogus
+	run env -i ${MEMCHECK:-} "$PROG" --bogus
 	assert_failure 2
 }
 
 @test "under a web server, arguments are never options" {
-	run env -i REQUEST_METHOD=GET SIPGATE_LOG="$LOG" SIPGATE_FOLLOW=none "$PROG" --check /etc/passwd
+	run env -i REQUEST_METHOD=GET SIPGATE_LOG="$LOG" SIPGATE_FOLLOW=none ${MEMCHECK:-} "$PROG" --check /etc/passwd
 	assert_success
 	assert_output --partial "Status: 200 OK"
 	assert_output --partial "ok"
-	run env -i GATEWAY_INTERFACE=CGI/1.1 SIPGATE_LOG="$LOG" "$PROG" --version
+	run env -i GATEWAY_INTERFACE=CGI/1.1 SIPGATE_LOG="$LOG" ${MEMCHECK:-} "$PROG" --version
 	assert_output --partial "Status: 405"
 }
 
@@ -311,7 +311,7 @@ rpost() {
 	run sed -n 2p "$T/body"
 	assert_output --partial '<Number>492111234561</Number>'
 	printf 'version 1\nwhen always do reject\nend\n' > "$T/rules.new"
-	env -i "$PROG" --check "$T/rules.new"
+	env -i ${MEMCHECK:-} "$PROG" --check "$T/rules.new"
 	mv "$T/rules.new" "$T/rules"
 	rpost 'event=newCall&direction=in&to=492111234560' SIPGATE_RULES="$T/rules"
 	run sed -n 2p "$T/body"

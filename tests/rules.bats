@@ -16,7 +16,7 @@ rules() {
 
 # check: runs --check on $R; output is stderr.
 check() {
-	run env -i "$PROG" --check "$R"
+	run env -i ${MEMCHECK:-} "$PROG" --check "$R"
 }
 
 assert_error() {
@@ -35,10 +35,10 @@ assert_error() {
 @test "the worked examples are valid" {
 	sed "s|FLAGDIR|$T/flags|" "$FIXTURES/rules/example7" > "$T/example7"
 	for f in example1 example2 example3 example4 example5 example6 example8 example10; do
-		run env -i "$PROG" --check "$FIXTURES/rules/$f"
+		run env -i ${MEMCHECK:-} "$PROG" --check "$FIXTURES/rules/$f"
 		assert_success
 	done
-	run env -i "$PROG" --check "$T/example7"
+	run env -i ${MEMCHECK:-} "$PROG" --check "$T/example7"
 	assert_success
 }
 
@@ -162,7 +162,7 @@ assert_error() {
 		'when time @h date @d do hangup' 'end'
 	check
 	assert_success
-	run env -i "$PROG" --explain "$R" --at @0 'event=newCall&direction=in&from=492'
+	run env -i ${MEMCHECK:-} "$PROG" --explain "$R" --at @0 'event=newCall&direction=in&from=492'
 	assert_output --partial '<Reject reason="rejected"/>'
 }
 
@@ -176,19 +176,19 @@ assert_error() {
 
 @test "the rules file: a directory, a FIFO (no blocking), missing, unreadable; a symlink is followed" {
 	mkdir "$T/dir"
-	run env -i "$PROG" --check "$T/dir"
+	run env -i ${MEMCHECK:-} "$PROG" --check "$T/dir"
 	assert_failure 1
 	assert_output "$T/dir: not a regular file"
 	mkfifo "$T/fifo"
-	run timeout 5 env -i "$PROG" --check "$T/fifo"
+	run timeout 5 env -i ${MEMCHECK:-} "$PROG" --check "$T/fifo"
 	assert_failure 1
 	assert_output "$T/fifo: not a regular file"
-	run env -i "$PROG" --check "$T/missing"
+	run env -i ${MEMCHECK:-} "$PROG" --check "$T/missing"
 	assert_failure 1
 	assert_output "$T/missing: cannot open: No such file or directory"
 	rules 'version 1' 'end'
 	ln -s "$R" "$T/link"
-	run env -i "$PROG" --check "$T/link"
+	run env -i ${MEMCHECK:-} "$PROG" --check "$T/link"
 	assert_success
 	if [ "$(id -u)" = 0 ]; then
 		chmod 000 "$R"
@@ -263,11 +263,11 @@ assert_error() {
 }
 
 @test "contrib/rules.example is valid and routes as its comments say" {
-	run env -i "$PROG" --check "$TOP/contrib/rules.example"
+	run env -i ${MEMCHECK:-} "$PROG" --check "$TOP/contrib/rules.example"
 	assert_success
 	assert_output ""
 	ex() {
-		env -i SIPGATE_WEBHOOK_URL=https://h.example/s "$PROG" --explain "$TOP/contrib/rules.example" \
+		env -i SIPGATE_WEBHOOK_URL=https://h.example/s ${MEMCHECK:-} "$PROG" --explain "$TOP/contrib/rules.example" \
 			--at "$1" "event=newCall&direction=in&from=$2&to=4921112345670&callId=1" | sed -n '$p'
 	}
 	F='<Response onAnswer="https://h.example/s" onHangup="https://h.example/s"'

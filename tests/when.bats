@@ -13,7 +13,7 @@ setup() {
 # at 'LINES' AT: "hit" if the rule "when ... do hangup" fired at AT.
 at() {
 	printf 'version 1\n%s\nend\n' "$1" > "$R"
-	if env -i TZ="${PROCESS_TZ:-}" SIPGATE_WEBHOOK_URL=https://x.example/ "$PROG" --explain "$R" --at "$2" "$B" |
+	if env -i TZ="${PROCESS_TZ:-}" SIPGATE_WEBHOOK_URL=https://x.example/ ${MEMCHECK:-} "$PROG" --explain "$R" --at "$2" "$B" |
 		grep -q '<Hangup/>'; then echo hit; else echo miss; fi
 }
 
@@ -24,7 +24,7 @@ epoch() {
 
 load_error() {
 	printf 'version 1\n%s\nend\n' "$1" > "$R"
-	run env -i "$PROG" --check "$R"
+	run env -i ${MEMCHECK:-} "$PROG" --check "$R"
 	assert_failure 1
 	assert_output --partial "$2"
 }
@@ -84,7 +84,7 @@ when time @w do hangup'
 	load_error 'timezone CET-25' 'unknown time zone "CET-25"'
 	for z in UTC Europe/Berlin CET-1CEST,M3.5.0,M10.5.0/3 UTC0 '<+0530>-5:30'; do
 		printf 'version 1\ntimezone %s\nend\n' "$z" > "$R"
-		run env -i "$PROG" --check "$R"
+		run env -i ${MEMCHECK:-} "$PROG" --check "$R"
 		assert_success
 	done
 	# The POSIX form gives Berlin's answers across both DST changes.
@@ -102,11 +102,11 @@ when time @night do hangup' "@$t")
 @test "a chroot without zoneinfo: names are refused, POSIX strings still work" {
 	mkdir "$T/zoneinfo"
 	printf 'version 1\ntimezone Europe/Berlin\nend\n' > "$R"
-	run env -i TZDIR="$T/zoneinfo" "$PROG" --check "$R"
+	run env -i TZDIR="$T/zoneinfo" ${MEMCHECK:-} "$PROG" --check "$R"
 	assert_failure 1
 	assert_output "$R:2: unknown time zone \"Europe/Berlin\" (no $T/zoneinfo/Europe/Berlin)"
 	printf 'version 1\ntimezone CET-1CEST,M3.5.0,M10.5.0/3\nend\n' > "$R"
-	run env -i TZDIR="$T/zoneinfo" "$PROG" --check "$R"
+	run env -i TZDIR="$T/zoneinfo" ${MEMCHECK:-} "$PROG" --check "$R"
 	assert_success
 }
 
