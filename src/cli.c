@@ -9,6 +9,7 @@
 #include "decide.h"
 #include "rules.h"
 #include "webhook.h"
+#include "when.h"
 
 #ifndef VERSION
 #define VERSION "unknown"
@@ -53,19 +54,6 @@ static int check(const char *path)
 	return 0;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static long long civil_days(long long y, int m, int d)
-{
-	long long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* @EPOCH or YYYY-MM-DDTHH:MM:SS followed by Z, +HH:MM or -HH:MM. */
 static int parse_time(const char *s, time_t *out)
 {
@@ -90,7 +78,7 @@ static int parse_time(const char *s, time_t *out)
 			oh = -oh, om = -om;
 	} else if (strcmp(s, "Z") != 0)
 		return -1;
-	epoch = civil_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec + oh * 3600 + om * 60;
+	epoch = (long long)when_day_number(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec + oh * 3600 + om * 60;
 	*out = (time_t)epoch;
 	return 0;
 }

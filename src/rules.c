@@ -236,7 +236,12 @@ static const char *tokenize(char *s, char **tok, size_t *ntok)
 
 static int valid_name(const char *s)
 {
-	size_t n = strlen(s), i;
+	return rules_name_ok(s, strlen(s));
+}
+
+int rules_name_ok(const char *s, size_t n)
+{
+	size_t i;
 
 	if (n == 0 || n > RULES_NAME_MAX)
 		return 0;

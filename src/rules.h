@@ -132,6 +132,10 @@ struct rules *rules_load(const char *path, enum rules_mode mode,
     struct buf *errors, struct buf *warnings);
 void rules_free(struct rules *r);
 
+/* Whether s[0..n) is a name for a list, hours, dates, menu or flag:
+ * 1 to 32 of a-z, 0-9, _ and -. */
+int rules_name_ok(const char *s, size_t n);
+
 /* The verb naming an action in the record: "dial", "gather", ... */
 const char *rules_action_name(const struct action *a);
 

@@ -2,6 +2,7 @@
 
 #include "form.h"
 #include "hmac.h"
+#include "rules.h"
 #include "state.h"
 
 static void mac_hex(const char *key, size_t key_len, const char *call_id,
@@ -22,19 +23,6 @@ static void mac_hex(const char *key, size_t key_len, const char *call_id,
 		hex[2 * i + 1] = digits[mac[i] & 15];
 	}
 	hex[32] = '\0';
-}
-
-static int valid_menu(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || n > 32)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-		    s[i] == '_' || s[i] == '-'))
-			return 0;
-	return 1;
 }
 
 static int is(const struct form_param *p, const char *name)
@@ -74,7 +62,7 @@ enum state_result state_parse(const char *query, const char *key, size_t key_len
 		goto out;
 	}
 	if (dup || n == NULL || n->value_len != 1 || n->value[0] < '0' || n->value[0] > '9' ||
-	    !valid_menu(m->value, m->value_len))
+	    !rules_name_ok(m->value, m->value_len))
 		goto out;
 	memcpy(st->menu, m->value, m->value_len);
 	st->menu[m->value_len] = '\0';

@@ -251,8 +251,8 @@ int when_in_window(const struct when_window *w, const struct tm *tm)
 	return (w->days >> tm->tm_wday & 1) && minute >= w->start && minute < w->end;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil). */
-static long day_number(int y, int m, int d)
+/* Hinnant's days_from_civil. */
+long when_day_number(int y, int m, int d)
 {
 	long era, yoe, doy, doe;
 
@@ -345,8 +345,8 @@ const char *when_date(const char *tok, struct when_date *d, char *why, size_t wh
 		if (parse_day(tok, (size_t)(dots - tok), &d->year, &d->month, &d->day) < 0 || d->year == 0 ||
 		    parse_day(dots + 2, n - (size_t)(dots - tok) - 2, &y2, &m2, &d2) < 0 || y2 == 0)
 			goto bad;
-		d->first = day_number(d->year, d->month, d->day);
-		d->last = day_number(y2, m2, d2);
+		d->first = when_day_number(d->year, d->month, d->day);
+		d->last = when_day_number(y2, m2, d2);
 		if (d->last < d->first) {
 			snprintf(why, why_len, "date range ends before it starts");
 			return why;
@@ -364,7 +364,7 @@ bad:
 int when_on_date(const struct when_date *d, const struct tm *tm)
 {
 	int y = tm->tm_year + 1900, m = tm->tm_mon + 1, day = tm->tm_mday, year;
-	long today = day_number(y, m, day);
+	long today = when_day_number(y, m, day);
 
 	switch (d->kind) {
 	case WHEN_DAY:
@@ -377,7 +377,7 @@ int when_on_date(const struct when_date *d, const struct tm *tm)
 			int em, ed;
 
 			when_easter(year, &em, &ed);
-			if (day_number(year, em, ed) + d->offset == today)
+			if (when_day_number(year, em, ed) + d->offset == today)
 				return 1;
 		}
 		return 0;
