@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# The libFuzzer targets: built with clang, each replays its seeds and kept
-# regression inputs, then fuzzes for FUZZ_TEST_SECONDS (10) on its own.
+# The libFuzzer targets: built with clang, each replays its seeds, the
+# minimised corpus of the last campaign and the kept regression inputs, then
+# fuzzes for FUZZ_TEST_SECONDS (10) on its own.
 # make fuzz runs them longer.
 
 load helpers
@@ -22,7 +23,7 @@ setup() {
 # fuzz NAME: replay, then fuzz briefly in a private corpus.
 fuzz() {
 	local t=$1 inputs
-	inputs=$(ls "$TOP/tests/fuzz/seeds/$t"/* "$TOP/tests/fuzz/regress/$t"/* 2> /dev/null || true)
+	inputs=$(ls "$TOP/tests/fuzz/seeds/$t"/* "$TOP/tests/fuzz/corpus/$t"/* "$TOP/tests/fuzz/regress/$t"/* 2> /dev/null || true)
 	run "$TOP/build/fuzz/fuzz-$t" $inputs
 	assert_success
 	mkdir -p "$T/corpus"
