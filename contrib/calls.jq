@@ -1,0 +1,161 @@
+# calls.jq: one JSON object per call from sipgate-webhook's event log.
+#
+#   jq -c -n -f contrib/calls.jq events.jsonl [more.jsonl ...]
+#
+# Streaming: a call is printed once its hangup has been read and the input
+# has moved on by more than a minute past it (lines are not always in time
+# order: two web servers, two writers a millisecond apart), so memory holds
+# only the calls still open.  A call the call rules rejected is final at
+# once and is printed a minute after its newCall (or its hangup, if one
+# comes earlier).  At the end of the input the rest are printed; those
+# without a hangup (and not rejected) are "open".  Calls come out in the
+# order they finished.
+#
+# The same line twice (a log shipped twice) counts once, and so does the
+# same event with the same parameters (a replayed request); a keypad digit
+# is an event of its own each time it is typed, so for dtmf only the
+# identical line counts once.  A line arriving more than a minute (of log
+# time) after its call was printed starts a second record for that callId.
+# Lines that are not events (not JSON, no event or no callId) are skipped
+# and counted on stderr.
+
+# The log's "received" (2026-11-26T14:15:30.123Z) in milliseconds.
+def ms:
+  try ((.[0:19] + "Z" | fromdateiso8601) * 1000 + (.[20:23] | tonumber))
+  catch null;
+
+def first_value: if type == "array" then .[0] else . end;
+
+# The next line of the input as {v: value}, {bad: reason} or {eof: true}.
+# jq 1.6 goes on after a line that is not JSON; after a value cut off at the
+# end of a file it reports errors without end, taken here as the end.
+def next_line:
+  try {v: input}
+  catch (if . == "No more inputs" or . == "break" or (tostring | test("at EOF"))
+         then {eof: true} else {bad: .} end);
+
+# A call's fields from one event, keeping what an earlier event gave.
+def merge($e; $t):
+  ($e.params // {}) as $p
+  | .callId = ($p.callId | first_value)
+  | .origCallId = (.origCallId // ($p.origCallId | first_value))
+  | .xcid = (.xcid // ($p.xcid | first_value))
+  | .direction = (.direction // ($p.direction | first_value))
+  | .from = (.from // ($p.from | first_value))
+  | .to = (.to // ($p.to | first_value))
+  | .diversion = (.diversion // ($p.diversion | first_value))
+  | if $e.event == "newCall" and (.started_ms == null or $t < .started_ms) then
+      .started = $e.received | .started_ms = $t
+      | .users = ($p.user | if . == null then null elif type == "array" then . else [.] end)
+      | .rule = $e.rule
+      # A newCall's own numbers win over those a later event repeated.
+      | .from = (($p.from | first_value) // .from)
+      | .to = (($p.to | first_value) // .to)
+      | .direction = (($p.direction | first_value) // .direction)
+      | .diversion = (($p.diversion | first_value) // .diversion)
+    elif $e.event == "answer" and (.answered_ms == null or $t < .answered_ms) then
+      .answered = $e.received | .answered_ms = $t
+      | .answeredBy = ((($p.user | first_value) | select(. != null and . != ""))
+                       // ($p.answeringNumber | first_value))
+      | .voicemail = (($p.user | first_value) == "voicemail")
+    elif $e.event == "hangup" and (.ended_ms == null or $t < .ended_ms) then
+      .ended = $e.received | .ended_ms = $t | .cause = ($p.cause | first_value)
+    elif $e.event == "dtmf" then
+      .dtmf += [[$t, ($p.dtmf | first_value | tostring)]]
+    else . end;
+
+def rejected: .rule.action == "reject";
+
+# When the call is final (ms), or null while it is open.
+def final_ms:
+  if rejected then ([.started_ms, .ended_ms] | map(select(. != null)) | min)
+  else .ended_ms end;
+
+def seconds($a; $b): if $a == null or $b == null then null else ($b - $a) / 1000 end;
+
+def outcome:
+  if rejected then "rejected"
+  elif .ended_ms == null then "open"
+  elif .answered_ms != null then (if .voicemail then "voicemail" else "answered" end)
+  elif .cause == "cancel" or .cause == "noAnswer" then "missed"
+  elif .cause == "busy" then "busy"
+  elif .cause == "forwarded" then "forwarded"
+  else "failed" end;
+
+def record:
+  {callId, origCallId, xcid, direction, from, to, diversion, users, started,
+   answered, ended,
+   ring_s: (if .started_ms == null then null
+            else seconds(.started_ms; .answered_ms // .ended_ms) end),
+   talk_s: (if .answered_ms == null then null else seconds(.answered_ms; .ended_ms) end),
+   answeredBy, cause,
+   dtmf: ((.dtmf // []) | sort_by(.[0]) | map(.[1])),
+   rule, outcome: outcome};
+
+# Open calls are kept in buckets by the last character of their callId:
+# jq 1.6 copies an object to change it, so a change costs what the bucket
+# holds, not what all open calls do.
+def bucket: .[-1:];
+
+# Prints (into .emit) the calls final for more than a minute, oldest first,
+# and forgets them but for a minute of their ids.  jq 1.6 pays for every
+# look at the open calls, so the next look is at least 30 seconds (of log
+# time) away: a call may come out up to half a minute later than due.
+def flush:
+  .now as $now
+  | [.open[][] | select(.final != null and .final < $now - 60000)] as $due
+  | .emit = ($due | sort_by(.final) | map(record))
+  | reduce $due[] as $c (.; del(.open[$c.callId | bucket][$c.callId]) | .done[$c.callId] = $now)
+  | .done |= with_entries(select(.value >= $now - 60000))
+  | .next_due = ([([.open[][] | .final | select(. != null)] | min | if . == null then null else . + 60000 end),
+                  $now + 30000] | max);
+
+# The state: open calls, calls printed within the last minute (to drop
+# their late duplicates), the latest time seen, when the next call is due,
+# the lines skipped.  Work per line is constant but for a flush, which
+# happens about once a call.
+def step($line):
+  if $line.v | (type == "object" and (.event | type) == "string"
+                and (.params.callId | first_value | type) == "string"
+                and (.received | type) == "string" and (.received | ms) != null)
+  then
+    $line.v as $e
+    | ($e.received | ms) as $t
+    | ($e.params.callId | first_value) as $id
+    | ($id | bucket) as $b
+    | (if $e.event == "dtmf" then $e else $e.params end | tojson) as $key
+    | .emit = []
+    | .now = ([.now, $t] | max)
+    | if .done[$id] != null and .done[$id] >= .now - 60000 then .
+      elif .open[$b][$id].seen[$key] then .
+      else
+        .open[$b][$id] = ((.open[$b][$id] // {dtmf: [], seen: {}}) | merge($e; $t) | .seen[$key] = true
+                          | .final = final_ms)
+        | (.open[$b][$id].final | if . == null then null else . + 60000 end) as $d
+        | if $d != null and (.next_due == null or $d < .next_due) then .next_due = $d else . end
+      end
+    | if .next_due != null and .now > .next_due then flush else . end
+  else
+    .emit = [] | .skipped += 1
+  end;
+
+# The calls left at the end: the final ones in the order they finished,
+# then the open ones in the order they began.
+def rest:
+  ([.open[][] | select(.final != null)] | sort_by(.final) | map(record))
+  + ([.open[][] | select(.final == null)]
+     | sort_by([.started_ms, .answered_ms, .ended_ms] | map(select(. != null)) | min)
+     | map(record));
+
+label $out
+| foreach range(0; 1e18) as $_
+    ({open: {}, done: {}, now: 0, next_due: null, skipped: 0, emit: [], eof: false};
+     next_line as $line
+     | if $line.eof then .eof = true else step($line) end;
+     if .eof then
+       rest[],
+       (if .skipped > 0
+        then "calls.jq: skipped \(.skipped) lines that are not events" | stderr | empty
+        else empty end),
+       break $out
+     else .emit[] end)
