@@ -64,13 +64,16 @@ static int log_open(const char *path, int *created, struct fail *f)
 }
 
 /*
- * flock without blocking, retried with sleeps that grow from 1 to 64 ms
+ * flock without blocking, retried with sleeps that grow from 50 µs to 2 ms
  * until the deadline (CLOCK_MONOTONIC).  No signals: an alarm can arrive
  * blocked (the signal mask survives exec) and races with a blocking flock.
+ * The sleeps stay short because the lock is held for well under a
+ * millisecond (a write, and an fdatasync with SIPGATE_SYNC=1): a waiter
+ * that slept longer would leave the log idle while requests queue up.
  */
 static int log_lock(int fd, const struct timespec *deadline)
 {
-	long pause_ms = 1, left;
+	long pause_us = 50, left_ms;
 	struct timespec ts;
 
 	for (;;) {
@@ -78,17 +81,15 @@ static int log_lock(int fd, const struct timespec *deadline)
 			return 0;
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return -1;
-		if ((left = req_ms_left(deadline)) <= 0) {
+		if ((left_ms = req_ms_left(deadline)) <= 0) {
 			errno = ETIMEDOUT;
 			return -1;
 		}
-		if (pause_ms > left)
-			pause_ms = left;
-		ts.tv_sec = pause_ms / 1000;
-		ts.tv_nsec = pause_ms % 1000 * 1000000;
+		ts.tv_sec = 0;
+		ts.tv_nsec = pause_us * 1000;
 		nanosleep(&ts, NULL);
-		if (pause_ms < 64)
-			pause_ms *= 2;
+		if (pause_us < 2000)
+			pause_us *= 2;
 	}
 }
 
