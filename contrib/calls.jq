@@ -106,6 +106,9 @@ def flush:
   | [.open[][] | select(.final != null and .final < $now - 60000)] as $due
   | .emit = ($due | sort_by(.final) | map(record))
   | reduce $due[] as $c (.; del(.open[$c.callId | bucket][$c.callId]) | .done[$c.callId] = $now)
+  # jq 1.6 does not reuse the room of a deleted key: built anew, an
+  # object stays as small as what it holds, and so does copying it.
+  | .open |= map_values(with_entries(.))
   | .done |= with_entries(select(.value >= $now - 60000))
   | .next_due = ([([.open[][] | .final | select(. != null)] | min | if . == null then null else . + 60000 end),
                   $now + 30000] | max);
