@@ -9,18 +9,25 @@
 load helpers
 load lib/servers
 
+# rsyslogd and its RELP output module (Debian's rsyslog-relp).
+have_relp() {
+	local m
+	command -v rsyslogd > /dev/null || return 1
+	for m in /usr/lib/*/rsyslog/omrelp.so /usr/lib/rsyslog/omrelp.so; do
+		[ -f "$m" ] && return 0
+	done
+	return 1
+}
+
 setup_file() {
-	if ! command -v rsyslogd > /dev/null || [ ! -f /usr/lib/x86_64-linux-gnu/rsyslog/omrelp.so ] ||
-		! srv_have_apache || ! srv_have_nginx; then
+	if ! have_relp || ! srv_have_apache || ! srv_have_nginx; then
 		[ "${CI:-}" != true ] || { echo "rsyslog, rsyslog-relp, apache2 or nginx missing, and CI=true" >&2; return 1; }
 	fi
 }
 
 setup() {
 	common_setup
-	if ! command -v rsyslogd > /dev/null || [ ! -f /usr/lib/x86_64-linux-gnu/rsyslog/omrelp.so ]; then
-		skip "rsyslog and rsyslog-relp are not installed"
-	fi
+	have_relp || skip "rsyslog and rsyslog-relp are not installed"
 	srv_have_apache && srv_have_nginx || skip "Apache and nginx are both needed"
 	RS=$(mktemp -d /tmp/sipgate-rsyslog.XXXXXX)
 	RELP_PORT=$(srv_free_port)
