@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# What the call rules answer: the specification's worked examples, byte for
+# What the call rules answer: the worked examples in tests/fixtures/rules, byte for
 # byte, through --explain and through the CGI, and the decision in the log.
 
 load helpers
@@ -365,7 +365,7 @@ rpost() {
 	assert_output 'sipgate-webhook: withhold needs a "to" of digits; passed'
 }
 
-@test "percent: the FNV-1a vectors of the specification" {
+@test "percent: FNV-1a of the callId modulo 100, known vectors" {
 	for row in 123456:74 A3:5; do
 		id=${row%:*}; want=${row#*:}
 		printf 'version 1\nwhen percent %s do reject\nend\n' "$((want + 1))" > "$T/rules"

@@ -63,7 +63,7 @@ when from 01234567 do reject' 'event=newCall&direction=in&from=431234567'
 		passed 'when from 49* do reject' "$b&from=$v"
 		passed 'when not from any do reject' "$b&from=$v"
 	done
-	# 00000 (#112): 00 goes, three zeros remain, a number.
+	# 00000 (seen from sipgate): 00 goes, three zeros remain, a number.
 	rejected 'when from 00000 do reject' "$b&from=00000"
 	passed 'when from 49* do reject' "$b&from=00000"
 	# Short extensions stay as they are.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # The call rules file: lexing, statements, whole-file validation, and
-# sipgate-webhook --check.  Messages are the specification's.
+# sipgate-webhook --check, with the exact messages an admin sees.
 
 load helpers
 
