@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "decide.h"
+#include "memreq.h"
 #include "rules.h"
 #include "webhook.h"
 #include "when.h"
@@ -83,57 +84,13 @@ static int parse_time(const char *s, time_t *out)
 	return 0;
 }
 
+/* What --explain collects beside the request itself. */
 struct explain {
-	const char *names[16], *values[16];
-	size_t nvars;
-	const char *body;
-	size_t body_len, pos;
-	struct buf out, diag;
-	int ran;
+	struct memreq m;
 	struct buf notes;
 	const char *rules_path;
+	int ran;
 };
-
-static const char *explain_param(void *ctx, const char *name)
-{
-	struct explain *x = ctx;
-	size_t i;
-
-	for (i = 0; i < x->nvars; i++)
-		if (strcmp(x->names[i], name) == 0)
-			return x->values[i];
-	return NULL;
-}
-
-static ssize_t explain_read(void *ctx, void *p, size_t len, const struct timespec *deadline)
-{
-	struct explain *x = ctx;
-	size_t n = x->body_len - x->pos;
-
-	(void)deadline;
-	if (n > len)
-		n = len;
-	memcpy(p, x->body + x->pos, n);
-	x->pos += n;
-	return (ssize_t)n;
-}
-
-static int explain_write(void *ctx, const void *p, size_t len)
-{
-	buf_put(&((struct explain *)ctx)->out, p, len);
-	return 0;
-}
-
-static void explain_diag(void *ctx, const void *p, size_t len)
-{
-	buf_put(&((struct explain *)ctx)->diag, p, len);
-}
-
-static void explain_now(void *ctx, struct timespec *ts)
-{
-	(void)ctx;
-	clock_gettime(CLOCK_REALTIME, ts);
-}
 
 static void explain_decided(void *ctx, const struct decision *d, const char *record)
 {
@@ -163,19 +120,10 @@ static void explain_decided(void *ctx, const struct decision *d, const char *rec
 		buf_printf(&x->notes, "# local time: %s (%s)\n", when, d->rules->zone);
 }
 
-static void set(struct explain *x, const char *name, const char *value)
-{
-	if (value == NULL || x->nvars == 16)
-		return;
-	x->names[x->nvars] = name;
-	x->values[x->nvars++] = value;
-}
-
 static int explain(const char *path, const char *at, const char *query, const char *body)
 {
 	struct explain x = { 0 };
-	struct req r = { .param = explain_param, .read = explain_read, .write = explain_write,
-	    .diag = explain_diag, .now = explain_now, .dry_run = explain_decided, .ctx = &x };
+	struct req r;
 	char length[32], now[32], full[4096];
 	const char *xml;
 	time_t t;
@@ -194,45 +142,48 @@ static int explain(const char *path, const char *at, const char *query, const ch
 		snprintf(full, sizeof full, "%s", path);
 	snprintf(length, sizeof length, "%zu", strlen(body));
 	snprintf(now, sizeof now, "@%lld", (long long)t);
-	x.body = body;
-	x.body_len = strlen(body);
+	memreq_init(&r, &x.m);
+	r.dry_run = explain_decided;
+	r.ctx = &x;	/* x.m comes first, so the memreq callbacks find it */
+	clock_gettime(CLOCK_REALTIME, &x.m.now);
+	x.m.body = body;
+	x.m.body_len = strlen(body);
 	x.rules_path = path;
-	set(&x, "REQUEST_METHOD", "POST");
-	set(&x, "CONTENT_TYPE", "application/x-www-form-urlencoded");
-	set(&x, "CONTENT_LENGTH", length);
-	set(&x, "QUERY_STRING", query);
-	set(&x, "SIPGATE_RULES", full);
-	set(&x, "SIPGATE_NOW", now);
-	set(&x, "SIPGATE_SIGNATURE", "off");
-	set(&x, "SIPGATE_LOG", "/nonexistent/not-written-by-explain");
-	set(&x, "SIPGATE_WEBHOOK_URL", getenv("SIPGATE_WEBHOOK_URL"));
-	set(&x, "SIPGATE_FOLLOW", getenv("SIPGATE_FOLLOW"));
-	set(&x, "SIPGATE_STATE_KEY", getenv("SIPGATE_STATE_KEY"));
+	memreq_set(&x.m, "REQUEST_METHOD", "POST");
+	memreq_set(&x.m, "CONTENT_TYPE", "application/x-www-form-urlencoded");
+	memreq_set(&x.m, "CONTENT_LENGTH", length);
+	memreq_set(&x.m, "QUERY_STRING", query);
+	memreq_set(&x.m, "SIPGATE_RULES", full);
+	memreq_set(&x.m, "SIPGATE_NOW", now);
+	memreq_set(&x.m, "SIPGATE_SIGNATURE", "off");
+	memreq_set(&x.m, "SIPGATE_LOG", "/nonexistent/not-written-by-explain");
+	memreq_set(&x.m, "SIPGATE_WEBHOOK_URL", getenv("SIPGATE_WEBHOOK_URL"));
+	memreq_set(&x.m, "SIPGATE_FOLLOW", getenv("SIPGATE_FOLLOW"));
+	memreq_set(&x.m, "SIPGATE_STATE_KEY", getenv("SIPGATE_STATE_KEY"));
 	if (getenv("SIPGATE_WEBHOOK_URL") == NULL || *getenv("SIPGATE_WEBHOOK_URL") == '\0') {
 		buf_puts(&x.notes, "# SIPGATE_WEBHOOK_URL is not set: http://localhost/sipgate stands in for it\n");
-		set(&x, "HTTP_HOST", "localhost");
-		set(&x, "SCRIPT_NAME", "/sipgate");
+		memreq_set(&x.m, "HTTP_HOST", "localhost");
+		memreq_set(&x.m, "SCRIPT_NAME", "/sipgate");
 	}
 
 	webhook_serve(&r);
 
-	xml = x.out.data ? strstr(x.out.data, "\r\n\r\n") : NULL;
-	if (x.ran && xml && strncmp(x.out.data, "Status: 200", 11) == 0) {
+	xml = x.m.out.data ? strstr(x.m.out.data, "\r\n\r\n") : NULL;
+	if (x.ran && xml && strncmp(x.m.out.data, "Status: 200", 11) == 0) {
 		fputs(x.notes.data ? x.notes.data : "", stdout);
 		fputs(xml + 4, stdout);
 		rc = 0;
 	} else {
 		/* Refused before a decision: say what the CGI would answer. */
 		fprintf(stderr, "sipgate-webhook: the CGI would answer: %.*s\n",
-		    x.out.data ? (int)strcspn(x.out.data, "\r") : 0, x.out.data ? x.out.data : "");
-		if (x.diag.len)
-			fputs(x.diag.data, stderr);
+		    x.m.out.data ? (int)strcspn(x.m.out.data, "\r") : 0, x.m.out.data ? x.m.out.data : "");
+		if (x.m.diag.len)
+			fputs(x.m.diag.data, stderr);
 		if (xml)
 			fputs(xml + 4, stderr);
-		rc = x.out.data && strstr(x.out.data, "forbidden: state") ? 3 : 2;
+		rc = x.m.out.data && strstr(x.m.out.data, "forbidden: state") ? 3 : 2;
 	}
-	buf_free(&x.out);
-	buf_free(&x.diag);
+	memreq_free(&x.m);
 	buf_free(&x.notes);
 	return rc;
 }

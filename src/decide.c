@@ -321,13 +321,10 @@ static void dtmf_in_menu(struct eval *e, const struct state *st, const char *key
 {
 	struct decision *d = e->d;
 	const struct form_param *digits = param(e->in->form, "dtmf");
-	int menu = -1;
+	int menu = rules_find_menu(e->r, st->menu);
 	size_t i;
 	int v;
 
-	for (i = 0; i < e->r->nmenus; i++)
-		if (strcmp(e->r->menus[i].name, st->menu) == 0)
-			menu = (int)i;
 	if (menu < 0) {
 		snprintf(d->error, sizeof d->error, "stale menu %s", st->menu);
 		return;

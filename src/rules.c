@@ -294,7 +294,7 @@ static int find_set(const struct rules *r, const char *name)
 	return -1;
 }
 
-static int find_menu(const struct rules *r, const char *name)
+int rules_find_menu(const struct rules *r, const char *name)
 {
 	size_t i;
 
@@ -354,7 +354,7 @@ static int use_menu(struct parser *p, const char *name)
 		problem(p, p->line, "bad menu name \"%.40s\"", name);
 		return -1;
 	}
-	if ((i = find_menu(p->r, name)) < 0)
+	if ((i = rules_find_menu(p->r, name)) < 0)
 		add_pending(p, name, "menu");
 	return i;
 }
@@ -768,9 +768,9 @@ static void menu_statement(struct parser *p, char **tok, size_t n)
 		problem(p, p->line, "menu needs a name of 1 to 32 of a-z, 0-9, _ and -");
 		return;
 	}
-	if (find_menu(r, tok[1]) >= 0) {
+	if (rules_find_menu(r, tok[1]) >= 0) {
 		problem(p, p->line, "menu \"%s\" is defined twice (first on line %d)", tok[1],
-		    r->menus[find_menu(r, tok[1])].line);
+		    r->menus[rules_find_menu(r, tok[1])].line);
 		return;
 	}
 	if (r->nmenus == RULES_MENUS_MAX) {

@@ -136,6 +136,9 @@ void rules_free(struct rules *r);
  * 1 to 32 of a-z, 0-9, _ and -. */
 int rules_name_ok(const char *s, size_t n);
 
+/* The index of the menu called name, or -1. */
+int rules_find_menu(const struct rules *r, const char *name);
+
 /* The verb naming an action in the record: "dial", "gather", ... */
 const char *rules_action_name(const struct action *a);
 

@@ -1,8 +1,8 @@
 /*
  * libFuzzer: one whole request through webhook_serve(), in-process: the
  * variables, the body and the clock come from memory, and the response
- * and diagnostics go back to memory, through the same struct req the CGI
- * fills from its environment.  The first input bytes pick the method,
+ * and diagnostics go back to memory (src/memreq.c), through the same
+ * struct req the CGI fills from its environment.  The first input bytes pick the method,
  * media type, length, signature header and settings; the rest is the
  * body.  Asserts that every response is a well-formed CGI response, every
  * diagnostic is whole lines, and the log holds exactly one valid JSON line
@@ -16,74 +16,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
 #include "check.h"
+#include "memreq.h"
 #include "webhook.h"
 
 /* The real request's signature (tests/fixtures/signed-newcall.sig). */
 #include "signed-newcall.inc"
-
-struct mem_req {
-	const char *names[24], *values[24];
-	size_t nvars;
-	const uint8_t *body;
-	size_t body_len, pos;
-	struct buf out, diag;
-	struct timespec now;
-};
-
-static const char *mem_param(void *ctx, const char *name)
-{
-	struct mem_req *m = ctx;
-	size_t i;
-
-	for (i = 0; i < m->nvars; i++)
-		if (strcmp(m->names[i], name) == 0)
-			return m->values[i];
-	return NULL;
-}
-
-static ssize_t mem_read(void *ctx, void *p, size_t len, const struct timespec *deadline)
-{
-	struct mem_req *m = ctx;
-	size_t n = m->body_len - m->pos;
-
-	(void)deadline;
-	if (n > len)
-		n = len;
-	/* Hand the body over in pieces, as a pipe would. */
-	if (n > 7)
-		n = n / 2 + 1;
-	memcpy(p, m->body + m->pos, n);
-	m->pos += n;
-	return (ssize_t)n;
-}
-
-static int mem_write(void *ctx, const void *p, size_t len)
-{
-	struct mem_req *m = ctx;
-
-	buf_put(&m->out, p, len);
-	return 0;
-}
-
-static void mem_diag(void *ctx, const void *p, size_t len)
-{
-	struct mem_req *m = ctx;
-
-	buf_put(&m->diag, p, len);
-}
-
-static void mem_now(void *ctx, struct timespec *ts)
-{
-	*ts = ((struct mem_req *)ctx)->now;
-}
-
-static void set(struct mem_req *m, const char *name, const char *value)
-{
-	m->names[m->nvars] = name;
-	m->values[m->nvars++] = value;
-}
 
 static const char *const methods[] = { "POST", "POST", "POST", "GET", "HEAD", "post", "PUT", "" };
 static const char *const types[] = {
@@ -113,9 +51,8 @@ static int check_diag(const char *p, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct mem_req m = { 0 };
-	struct req r = { .param = mem_param, .read = mem_read, .write = mem_write,
-	    .diag = mem_diag, .now = mem_now, .ctx = &m };
+	struct memreq m = { 0 };
+	struct req r;
 	char cl[32], *log;
 	size_t log_len, start, i, lines = 0;
 	off_t end;
@@ -124,6 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 2)
 		return 0;
+	memreq_init(&r, &m);
 	a = data[0];
 	b = data[1];
 	data += 2;
@@ -137,29 +75,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 
 	method = methods[a & 7];
-	set(&m, "REQUEST_METHOD", method);
-	set(&m, "CONTENT_TYPE", types[(a >> 3) & 3]);
+	memreq_set(&m, "REQUEST_METHOD", method);
+	memreq_set(&m, "CONTENT_TYPE", types[(a >> 3) & 3]);
 	switch ((a >> 5) & 7) {
 	case 0: break;
-	case 1: set(&m, "CONTENT_LENGTH", "+12"); break;
-	case 2: snprintf(cl, sizeof cl, "%zu", size + 5); set(&m, "CONTENT_LENGTH", cl); break;
-	case 3: snprintf(cl, sizeof cl, "%zu", size / 2); set(&m, "CONTENT_LENGTH", cl); break;
-	default: snprintf(cl, sizeof cl, "%zu", size); set(&m, "CONTENT_LENGTH", cl); break;
+	case 1: memreq_set(&m, "CONTENT_LENGTH", "+12"); break;
+	case 2: snprintf(cl, sizeof cl, "%zu", size + 5); memreq_set(&m, "CONTENT_LENGTH", cl); break;
+	case 3: snprintf(cl, sizeof cl, "%zu", size / 2); memreq_set(&m, "CONTENT_LENGTH", cl); break;
+	default: snprintf(cl, sizeof cl, "%zu", size); memreq_set(&m, "CONTENT_LENGTH", cl); break;
 	}
-	set(&m, "SIPGATE_FOLLOW", follows[b % 5]);
-	set(&m, "SIPGATE_SIGNATURE", sigs[(b >> 3) & 3]);
+	memreq_set(&m, "SIPGATE_FOLLOW", follows[b % 5]);
+	memreq_set(&m, "SIPGATE_SIGNATURE", sigs[(b >> 3) & 3]);
 	if (b & 0x20)
-		set(&m, "SIPGATE_WEBHOOK_URL", "https://h.example/a?b=1&c=\"<x>\"");
+		memreq_set(&m, "SIPGATE_WEBHOOK_URL", "https://h.example/a?b=1&c=\"<x>\"");
 	if (b & 0x40)
-		set(&m, "HTTP_X_SIPGATE_SIGNATURE", signed_newcall_sig);
-	set(&m, "HTTP_HOST", (b & 0x80) ? "h.example:8080" : "[::1");
-	set(&m, "SERVER_NAME", "fallback.example");
-	set(&m, "SERVER_PORT", "8443");
-	set(&m, "SCRIPT_NAME", "/sipgate");
-	set(&m, "REMOTE_ADDR", "192.0.2.1");
-	set(&m, "SIPGATE_LOG", log_path);
-	set(&m, "SIPGATE_SYNC", "0");
-	m.body = data;
+		memreq_set(&m, "HTTP_X_SIPGATE_SIGNATURE", signed_newcall_sig);
+	memreq_set(&m, "HTTP_HOST", (b & 0x80) ? "h.example:8080" : "[::1");
+	memreq_set(&m, "SERVER_NAME", "fallback.example");
+	memreq_set(&m, "SERVER_PORT", "8443");
+	memreq_set(&m, "SCRIPT_NAME", "/sipgate");
+	memreq_set(&m, "REMOTE_ADDR", "192.0.2.1");
+	memreq_set(&m, "SIPGATE_LOG", log_path);
+	memreq_set(&m, "SIPGATE_SYNC", "0");
+	m.body = (const char *)data;
 	m.body_len = size;
 	m.now.tv_sec = 1795000000 + (time_t)(a ^ b);
 	m.now.tv_nsec = 123456789;
@@ -199,7 +137,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (lines > 1 || (lines == 1 && strcmp(method, "POST") != 0))
 		abort();
 	free(log);
-	buf_free(&m.out);
-	buf_free(&m.diag);
+	memreq_free(&m);
 	return 0;
 }
