@@ -40,7 +40,7 @@ int harden_stdio(void)
 	return 0;
 }
 
-int harden_process(const struct req *r)
+int harden_process(const struct req *r, int long_lived)
 {
 	struct rlimit core = { 0, 0 };
 	struct rlimit cpu = { HARDEN_CPU_SECONDS, HARDEN_CPU_SECONDS };
@@ -58,6 +58,8 @@ int harden_process(const struct req *r)
 		rc = failed(r, "PR_SET_DUMPABLE");
 	if (setrlimit(RLIMIT_CORE, &core) < 0)
 		rc = failed(r, "RLIMIT_CORE");
+	if (long_lived)
+		return rc;
 	/* Only ever lower a limit the server already set. */
 	if (getrlimit(RLIMIT_CPU, &old) < 0)
 		rc = failed(r, "getrlimit RLIMIT_CPU");

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "record.h"
 #include "reply.h"
+#include "server.h"
 #include "sig.h"
 #include "state.h"
 #include "url.h"
@@ -278,11 +279,17 @@ int webhook_serve(const struct req *in)
 int main(int argc, char **argv)
 {
 	struct req cgi;
+	int listener;
 
 	if (harden_stdio() < 0)
 		return 1;
 	cgi_req(&cgi);
-	harden_process(&cgi);
+	/* Started on a listening socket: FastCGI, each request this story. */
+	if ((listener = server_listener()) != -1) {
+		harden_process(&cgi, 1);
+		return listener < 0 ? 1 : server_run(listener, webhook_serve);
+	}
+	harden_process(&cgi, 0);
 	/* Under a web server argv is the request's (an Apache query without
 	 * '=' arrives as arguments): options count only from a shell. */
 	if (argc > 1 && req_param(&cgi, "GATEWAY_INTERFACE") == NULL &&
