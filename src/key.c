@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -137,7 +139,8 @@ static const char *key_parse_pem(const char *pem, size_t len, struct rsa_key *ke
 	return parse_der(der, (size_t)dlen, key);
 }
 
-static long read_file(const char *path, char *out, size_t cap)
+static long read_file(const char *path, char *out, size_t cap,
+    struct stat *st)
 {
 	size_t got = 0;
 	ssize_t n;
@@ -145,6 +148,10 @@ static long read_file(const char *path, char *out, size_t cap)
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0)
 		return -1;
+	if (fstat(fd, st) < 0) {
+		close(fd);
+		return -1;
+	}
 	while (got < cap) {
 		n = read(fd, out + got, cap - got);
 		if (n < 0 && errno == EINTR)
@@ -165,12 +172,27 @@ static long read_file(const char *path, char *out, size_t cap)
 	return (long)got;
 }
 
-enum err key_load(const char *path, struct rsa_key *key,
-    unsigned char fingerprint[SHA256_LEN], struct fail *f)
+/* The key file's text and its identity when it was read. */
+static enum err load_file(const char *path, struct rsa_key *key,
+    unsigned char fingerprint[SHA256_LEN], struct stat *st, struct fail *f)
 {
 	char text[KEY_FILE_MAX];
 	const char *why;
 	long len;
+
+	if ((len = read_file(path, text, sizeof text, st)) < 0)
+		return fail_set(f, ERR_CONFIG, "SIPGATE_PUBLIC_KEY %.200s: %s", path,
+		    strerror(errno));
+	if ((why = key_parse_pem(text, (size_t)len, key, fingerprint)))
+		return fail_set(f, ERR_CONFIG, "SIPGATE_PUBLIC_KEY %.200s: %s", path, why);
+	return ERR_OK;
+}
+
+enum err key_load(const char *path, struct rsa_key *key,
+    unsigned char fingerprint[SHA256_LEN], struct fail *f)
+{
+	struct stat st;
+	const char *why;
 
 	if (path == NULL) {
 		why = key_parse_pem(builtin_pem, sizeof builtin_pem - 1, key, fingerprint);
@@ -178,10 +200,45 @@ enum err key_load(const char *path, struct rsa_key *key,
 			return fail_set(f, ERR_INTERNAL, "built-in key: %s", why);
 		return ERR_OK;
 	}
-	if ((len = read_file(path, text, sizeof text)) < 0)
-		return fail_set(f, ERR_CONFIG, "SIPGATE_PUBLIC_KEY %.200s: %s", path,
-		    strerror(errno));
-	if ((why = key_parse_pem(text, (size_t)len, key, fingerprint)))
-		return fail_set(f, ERR_CONFIG, "SIPGATE_PUBLIC_KEY %.200s: %s", path, why);
+	return load_file(path, key, fingerprint, &st, f);
+}
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	    a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+enum err key_get(const char *path, const struct rsa_key **key, struct fail *f)
+{
+	static struct rsa_key builtin, file;
+	static int builtin_ready;
+	static char file_path[1024];
+	static struct stat file_st;
+	struct stat st;
+	enum err rc;
+
+	if (path == NULL) {
+		if (!builtin_ready && (rc = key_load(NULL, &builtin, NULL, f)) != ERR_OK)
+			return rc;
+		builtin_ready = 1;
+		*key = &builtin;
+		return ERR_OK;
+	}
+	if (file_path[0] && strcmp(path, file_path) == 0 && stat(path, &st) == 0 &&
+	    same_file(&st, &file_st)) {
+		*key = &file;
+		return ERR_OK;
+	}
+	file_path[0] = '\0';
+	if ((rc = load_file(path, &file, NULL, &file_st, f)) != ERR_OK)
+		return rc;
+	if (strlen(path) < sizeof file_path)
+		strcpy(file_path, path);
+	*key = &file;
 	return ERR_OK;
 }

@@ -14,4 +14,9 @@
 enum err key_load(const char *path, struct rsa_key *key,
     unsigned char fingerprint[SHA256_LEN], struct fail *f);
 
+/* The key a request checks against, parsed once per process: the built-in
+ * one, or the file's, parsed again only when the file changes (a new
+ * inode, size or time stamp).  Valid until the next call. */
+enum err key_get(const char *path, const struct rsa_key **key, struct fail *f);
+
 #endif

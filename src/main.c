@@ -42,7 +42,7 @@ struct request {
 	struct buf url;		/* where follow-up events go */
 	struct buf gather_url;	/* a Gather's onData, with the menu state */
 	struct buf record;	/* the log line */
-	struct rsa_key key;	/* whose signature counts */
+	const struct rsa_key *key;	/* whose signature counts */
 };
 
 /* The request's time: SIPGATE_NOW in tests, else the transport's clock. */
@@ -183,7 +183,7 @@ static enum err accept_event(const struct conf *c, struct request *rq,
 		return rc;
 
 	if (c->signature != CONF_SIG_OFF)
-		outcome = sig_check(&rq->key,
+		outcome = sig_check(rq->key,
 		    req_param(rq->in, "HTTP_X_SIPGATE_SIGNATURE"), body, len, &why);
 	if (outcome != SIG_VALID && c->signature == CONF_SIG_REQUIRE)
 		rc = fail_set(f, ERR_SIGNATURE, "forbidden: %s", why);
@@ -217,7 +217,7 @@ static enum err handle(struct request *rq, struct conf *c, struct fail *f)
 	    f)) != ERR_OK)
 		return rc;
 	if (c->signature != CONF_SIG_OFF &&
-	    (rc = key_load(c->public_key, &rq->key, NULL, f)) != ERR_OK)
+	    (rc = key_get(c->public_key, &rq->key, f)) != ERR_OK)
 		return rc;
 	if (rq->method == CGI_POST)
 		return accept_event(c, rq, f);
