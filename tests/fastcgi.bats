@@ -258,7 +258,8 @@ NEWCALL='event=newCall&from=492111234567&to=4915791234567&direction=in&callId=12
 	assert_equal "$(grep -v -c -e '^200$' -e '^-1$' "$T/codes")" 0
 	[ "$ok" -gt 1000 ]
 	logged=$(check_jsonl)
-	[ "$logged" -ge "$ok" ] && [ "$logged" -le $((ok + 1)) ]
+	[ "$logged" -ge "$ok" ]
+	[ "$logged" -le $((ok + 1)) ]
 	fcgi_wait_workers 2
 }
 

@@ -21,7 +21,8 @@ setup() { common_setup; }
 	post 'event=hangup'
 	after=$(date -u +%s)
 	t=$(date -u -d "$(last_record -r .received)" +%s)
-	[ "$t" -ge "$before" ] && [ "$t" -le "$after" ]
+	[ "$t" -ge "$before" ]
+	[ "$t" -le "$after" ]
 }
 
 @test "a missing REMOTE_ADDR is null" {
@@ -231,7 +232,8 @@ wait_for_opener() {
 	run cat "$T/stderr"
 	assert_output --partial "cannot lock $LOG: timed out after 8 s (another writer holds it)"
 	assert_output --partial "sipgate-webhook: event: "
-	[ "$elapsed" -ge 7 ] && [ "$elapsed" -le 15 ]
+	[ "$elapsed" -ge 7 ]
+	[ "$elapsed" -le 15 ]
 }
 
 @test "a failed close() after a synced write answers 200: the line is in the log" {

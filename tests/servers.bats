@@ -1,25 +1,29 @@
 #!/usr/bin/env bats
 # The shipped apache-example.conf and nginx-fcgiwrap.conf under private
-# Apache (mod_cgid) and nginx + fcgiwrap instances on 127.0.0.1.  Each
-# server runs twice: "strict" exactly as shipped (signature required) and
+# Apache (mod_cgid) and nginx + fcgiwrap instances on 127.0.0.1, and the
+# FastCGI mode behind both (contrib/: nginx with fastcgi_pass to the program
+# started by spawn-fcgi, Apache mod_proxy_fcgi to the program started by
+# systemd-socket-activate, the systemd unit's settings).  Each runs twice: "strict" exactly as shipped (signature required) and
 # "open" with SIPGATE_SIGNATURE=off, for the documentation's unsigned bodies.
 
 load helpers
 load lib/servers
 
-SERVERS="apache nginx"
+SERVERS="apache nginx apache_fcgi nginx_fcgi"
 
 # start_instance NAME SERVER MODE [RULES]: exports NAME_PORT, NAME_DIR, NAME_LOG.
 start_instance() {
 	local name=$1 server=$2
+	SRV_PROGRAM_PID=
 	SRV_TOP=$TOP SRV_SIGNATURE=$3 SRV_LOG= SRV_RULES=${4:-}
 	srv_prepare || return 1
 	local port
 	port=$(srv_free_port)
 	echo "$SRV_DIR" >> "$BATS_FILE_TMPDIR/instances"
 	srv_start_"$server" "$port" || return 1
-	printf 'export %s_PORT=%s %s_DIR=%s %s_LOG=%s\n' \
-		"$name" "$port" "$name" "$SRV_DIR" "$name" "$SRV_LOG" >> "$BATS_FILE_TMPDIR/env"
+	printf 'export %s_PORT=%s %s_DIR=%s %s_LOG=%s %s_PROGRAM=%s\n' \
+		"$name" "$port" "$name" "$SRV_DIR" "$name" "$SRV_LOG" \
+		"$name" "${SRV_PROGRAM_PID:-}" >> "$BATS_FILE_TMPDIR/env"
 }
 
 setup_file() {
@@ -55,13 +59,18 @@ setup() {
 	for s in $SERVERS; do
 		eval "[ -n \"\${${s}_strict_PORT:-}\" ]" && RUN="$RUN $s"
 	done
-	[ -n "$RUN" ] || skip "neither Apache with mod_cgid nor nginx with fcgiwrap is installed"
+	[ -n "$RUN" ] || skip "neither Apache nor nginx is installed"
 }
 
 # url SERVER KIND: the webhook URL of that instance.
 url() { eval "echo http://127.0.0.1:\$${1}_${2}_PORT/sipgate"; }
 logfile() { eval "echo \$${1}_${2}_LOG"; }
-errlog() { eval "cat \$${1}_${2}_DIR/$1-error.log"; }
+errlog() {
+	case $1 in
+	*_fcgi) eval "cat \$${1}_${2}_DIR/program-error.log \$${1}_${2}_DIR/${1%_fcgi}-error.log" ;;
+	*) eval "cat \$${1}_${2}_DIR/$1-error.log" ;;
+	esac
+}
 
 # request [curl args]: sets CODE, leaves headers in $T/h and the body in $T/b.
 request() {
@@ -154,19 +163,23 @@ resp_header() { sed -n "s/^$1: //Ip" "$T/h" | tr -d '\r'; }
 	done
 }
 
-@test "a chunked POST: a clean 411 from Apache, dechunked by nginx" {
+@test "a chunked POST: a clean 411 from Apache's CGI, dechunked by nginx and mod_proxy_fcgi" {
 	for s in $RUN; do
 		form_post -H 'Transfer-Encoding: chunked' --data-binary 'event=dtmf&dtmf=7' "$(url "$s" open)"
 		case $s in
 		apache)
-			# Apache passes no CONTENT_LENGTH for a chunked body.
+			# mod_cgid passes no CONTENT_LENGTH for a chunked body.
 			assert_equal "$s $CODE" "$s 411"
 			assert_equal "$(cat "$T/b")" "a Content-Length is required"
 			;;
-		nginx)
-			# nginx reads the whole body first and passes its length.
+		nginx | nginx_fcgi | apache_fcgi)
+			# nginx and mod_proxy_fcgi read the whole body first and pass its length.
 			assert_equal "$s $CODE" "$s 200"
 			assert_equal "$(tail -n 1 "$(logfile "$s" open)" | jq -r .params.dtmf)" 7
+			;;
+		*)
+			echo "no expectation for $s" >&2
+			return 1
 			;;
 		esac
 	done
@@ -237,5 +250,93 @@ resp_header() { sed -n "s/^$1: //Ip" "$T/h" | tr -d '\r'; }
 			request "$(url "$s" "$k")?--version"
 			assert_equal "$(cat "$T/b")" ok
 		done
+	done
+}
+
+# --- FastCGI mode only ---
+
+fcgi_servers() { for s in $RUN; do case $s in *_fcgi) echo "$s" ;; esac; done; }
+program_pid() { eval "echo \$${1}_${2}_PROGRAM"; }
+workers_of() { pgrep -P "$(program_pid "$1" "$2")" | sort -n; }
+wait_workers() {
+	local i
+	for i in $(seq 100); do
+		[ "$(workers_of "$1" "$2" | wc -l)" = "$3" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# load_through SERVER KIND N: N POSTs, 8 at a time; their codes in $T/codes.
+load_through() {
+	seq "$3" | xargs -P 8 -I{} curl -s -o /dev/null -w '%{http_code}\n' --max-time 60 \
+		-H 'Content-Type: application/x-www-form-urlencoded' \
+		--data-binary "event=newCall&callId=load{}" "$(url "$1" "$2")" > "$T/codes"
+}
+
+@test "FastCGI: the servers keep their connections to the program open" {
+	[ -n "$(fcgi_servers)" ] || skip "no FastCGI instance"
+	for s in $(fcgi_servers); do
+		for i in $(seq 30); do
+			form_post --data-binary "event=dtmf&dtmf=1&callId=kept$i" "$(url "$s" open)"
+			assert_equal "$s $CODE" "$s 200"
+		done
+		# Sockets the workers hold besides the listening one: the kept
+		# connections (nginx's upstream keepalive, Apache's pool).
+		kept=0
+		for w in $(workers_of "$s" open); do
+			n=$(find "/proc/$w/fd" -lname 'socket:*' 2> /dev/null | wc -l)
+			kept=$((kept + n - 1))
+		done
+		echo "$s: $kept kept connections after 30 requests" >&3
+		[ "$kept" -ge 1 ]
+		[ "$kept" -le 30 ]
+	done
+}
+
+@test "FastCGI: a worker killed under load is replaced; every 200 is logged, the rest are 5xx" {
+	[ -n "$(fcgi_servers)" ] || skip "no FastCGI instance"
+	for s in $(fcgi_servers); do
+		log=$(logfile "$s" open)
+		n0=$(count_lines "$log")
+		wait_workers "$s" open 2
+		load_through "$s" open 400 &
+		load=$!
+		sleep 0.4
+		victim=$(workers_of "$s" open | head -n 1)
+		kill -KILL "$victim"
+		wait "$load"
+		ok=$(grep -c '^200$' "$T/codes")
+		assert_equal "$s $(wc -l < "$T/codes")" "$s 400"
+		assert_equal "$s $(grep -v -c -e '^200$' -e '^5[0-9][0-9]$' "$T/codes")" "$s 0"
+		logged=$(( $(check_jsonl "$log") - n0 ))
+		[ "$logged" -ge "$ok" ]
+		[ "$logged" -le $((ok + 1)) ]
+		wait_workers "$s" open 2
+		run workers_of "$s" open
+		refute_line "$victim"
+		run errlog "$s" open
+		assert_output --partial "worker $victim was killed by signal 9; starting another"
+	done
+}
+
+# Last: it stops the programs.
+@test "FastCGI: SIGTERM under load: every 200 is logged and the program ends" {
+	[ -n "$(fcgi_servers)" ] || skip "no FastCGI instance"
+	for s in $(fcgi_servers); do
+		log=$(logfile "$s" open)
+		n0=$(count_lines "$log")
+		load_through "$s" open 400 &
+		load=$!
+		sleep 0.4
+		kill -TERM "$(program_pid "$s" open)"
+		wait "$load"
+		ok=$(grep -c '^200$' "$T/codes")
+		[ "$ok" -gt 0 ]
+		assert_equal "$s $(grep -v -c -e '^200$' -e '^5[0-9][0-9]$' "$T/codes")" "$s 0"
+		assert_equal "$s $(( $(check_jsonl "$log") - n0 ))" "$s $ok"
+		for i in $(seq 100); do kill -0 "$(program_pid "$s" open)" 2> /dev/null || break; sleep 0.1; done
+		run kill -0 "$(program_pid "$s" open)"
+		assert_failure
 	done
 }
