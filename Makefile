@@ -106,7 +106,8 @@ FUZZ_CFLAGS   = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize
 FUZZ_LDFLAGS  = -fsanitize=fuzzer,address,undefined
 FUZZ_OBJS     = $(SRCS:src/%.c=build/fuzz/obj/%.o)
 FUZZ_LIBOBJS  = $(filter-out build/fuzz/obj/main.o build/fuzz/obj/cli.o,$(FUZZ_OBJS))
-FUZZERS       = build/fuzz/fuzz-form build/fuzz/fuzz-sig build/fuzz/fuzz-request build/fuzz/fuzz-rules
+FUZZERS       = build/fuzz/fuzz-form build/fuzz/fuzz-sig build/fuzz/fuzz-request build/fuzz/fuzz-rules \
+                build/fuzz/fuzz-fcgi
 
 # The fuzzers call webhook_serve(); main() is the CGI's and is renamed away.
 build/fuzz/obj/main.o: src/main.c $(wildcard src/*.h) build/flags

@@ -78,13 +78,13 @@ void fcgi_put_stream(struct buf *out, unsigned type, unsigned id,
 	const char *c = p;
 	size_t n;
 
-	do {
+	if (len == 0)
+		put_header(out, type, id, 0);
+	for (; len > 0; c += n, len -= n) {
 		n = len < FCGI_MAX_CONTENT ? len : FCGI_MAX_CONTENT;
 		put_header(out, type, id, n);
 		buf_put(out, c, n);
-		c += n;
-		len -= n;
-	} while (len > 0);
+	}
 }
 
 void fcgi_put_end_request(struct buf *out, unsigned id, uint32_t app_status,

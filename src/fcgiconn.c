@@ -76,7 +76,7 @@ static int fill(struct fcgi_conn *c, size_t want,
 {
 	ssize_t n;
 
-	if (c->cap - c->start < want) {
+	if (c->start > 0 && c->cap - c->start < want) {
 		memmove(c->in, c->in + c->start, c->end - c->start);
 		c->end -= c->start;
 		c->start = 0;
@@ -119,6 +119,7 @@ static int next_record(struct fcgi_conn *c, struct fcgi_header *h,
 	if (fcgi_header_parse(c->in + c->start, h) < 0) {
 		conn_diag(c, "sipgate-webhook: FastCGI: a record of another version; closing the connection\n");
 		c->broken = 1;
+		errno = EPROTO;
 		return -1;
 	}
 	if (fill(c, FCGI_HEADER_LEN + h->content_len + h->padding_len, deadline) < 0) {

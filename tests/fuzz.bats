@@ -50,3 +50,7 @@ fuzz() {
 @test "fuzz the call rules parser, evaluation and number normalisation" {
 	fuzz rules
 }
+
+@test "fuzz the FastCGI record parser and connection (a well-formed record stream asserted)" {
+	fuzz fcgi
+}
