@@ -176,8 +176,9 @@ static enum err cut_torn_tail(const struct req *r, int fd, const char *path,
 	return ERR_OK;
 }
 
+/* Appends the line under the lock; *start and *end receive where it went. */
 static enum err write_locked(const struct req *r, int fd, const char *path,
-    const char *line, size_t len, int sync, int created, struct fail *f)
+    const char *line, size_t len, off_t *start, struct fail *f)
 {
 	struct stat st;
 	enum err rc;
@@ -194,11 +195,39 @@ static enum err write_locked(const struct req *r, int fd, const char *path,
 		return roll_back(fd, path, st.st_size, "cannot write to", errno, f);
 	if ((size_t)n != len)
 		return roll_back(fd, path, st.st_size, "short write to", ENOSPC, f);
-	if (sync && fdatasync(fd) < 0)
-		return roll_back(fd, path, st.st_size, "cannot sync", errno, f);
-	if (sync && created && sync_directory(path) < 0)
-		return roll_back(fd, path, st.st_size, "cannot sync the directory of", errno, f);
+	*start = st.st_size;
 	return ERR_OK;
+}
+
+/*
+ * The flush runs after the lock is released, so that writers arriving
+ * meanwhile append theirs and the file system commits them together (a
+ * group commit); each still answers only once its own line is on disk.
+ * If the flush fails, the line is taken back when it is still the last
+ * one; with lines after it, it stays (not known to be on disk) and the
+ * request fails, with the event in the error log.
+ */
+static enum err flush(int fd, const char *path, off_t start, size_t len,
+    int created, struct fail *f)
+{
+	struct timespec deadline;
+	const char *what;
+	struct stat st;
+	int cause;
+
+	if (fdatasync(fd) < 0)
+		what = "cannot sync";
+	else if (created && sync_directory(path) < 0)
+		what = "cannot sync the directory of";
+	else
+		return ERR_OK;
+	cause = errno;
+	req_deadline(&deadline, LOG_LOCK_SECONDS * 1000L);
+	if (log_lock(fd, &deadline) == 0 && fstat(fd, &st) == 0 &&
+	    st.st_size == start + (off_t)len)
+		return roll_back(fd, path, start, what, cause, f);
+	return fail_set(f, ERR_LOG, "%s %s: %s; later lines follow this one, so it stays in the log",
+	    what, path, strerror(cause));
 }
 
 /* Opens and locks the file that is at path once the lock is ours. */
@@ -235,10 +264,15 @@ enum err log_append(const struct req *r, const char *path, const char *line,
 	enum err rc;
 	int fd, created;
 	char note[320];
+	off_t start = 0;
 
 	if ((fd = open_locked(path, &created, f)) < 0)
 		return ERR_LOG;
-	rc = write_locked(r, fd, path, line, len, sync, created, f);
+	rc = write_locked(r, fd, path, line, len, &start, f);
+	if (rc == ERR_OK && sync) {
+		flock(fd, LOCK_UN);
+		rc = flush(fd, path, start, len, created, f);
+	}
 	/*
 	 * A synced line is on disk whatever close() says; answering 503 would
 	 * have sipgate count it lost while it is logged.  Without the sync,

@@ -1,8 +1,9 @@
 /* log: appends one complete line to the event log, or nothing at all.
  * Each call opens the file and takes an exclusive flock, bounded in time;
  * if the file was renamed meanwhile (rotation), it opens the new one.  One
- * write(), a short write rolled back with ftruncate, and with sync an
- * fdatasync (and an fsync of the directory when it created the file). */
+ * write(), a short write rolled back with ftruncate; with sync, after the
+ * lock is released (so concurrent writers share a flush), an fdatasync
+ * and, when it created the file, an fsync of the directory. */
 #ifndef LOG_H
 #define LOG_H
 

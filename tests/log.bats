@@ -274,3 +274,50 @@ wait_for_opener() {
 	assert_output 0
 	assert_equal "$(check_jsonl)" 2
 }
+
+@test "group commit: the flush comes after the lock is released" {
+	command -v strace > /dev/null || { [ "${CI:-}" != true ] || false; skip "strace not installed"; }
+	export ASAN_OPTIONS=detect_leaks=0
+	CGI_WRAPPER="strace -o $T/trace -e trace=flock,fdatasync" post 'event=hangup' SIPGATE_SYNC=1
+	assert_status 200
+	run grep -E '^(flock|fdatasync)\(' "$T/trace"
+	assert_line --index 0 --regexp '^flock\([0-9]+, LOCK_EX\|LOCK_NB\) += 0'
+	assert_line --index 1 --regexp '^flock\([0-9]+, LOCK_UN\) += 0'
+	assert_line --index 2 --regexp '^fdatasync\([0-9]+\) += 0'
+}
+
+@test "a failed flush takes the line back while it is the last one, and answers 503" {
+	command -v strace > /dev/null || { [ "${CI:-}" != true ] || false; skip "strace not installed"; }
+	export ASAN_OPTIONS=detect_leaks=0
+	post 'event=hangup&n=0' SIPGATE_SYNC=1
+	CGI_WRAPPER="strace -o /dev/null -e trace=fdatasync -e inject=fdatasync:error=EIO" post 'event=hangup&n=1' SIPGATE_SYNC=1
+	assert_status 503
+	assert_equal "$(check_jsonl)" 1
+	run cat "$T/stderr"
+	assert_output --partial "cannot sync $LOG: Input/output error"
+	assert_output --partial 'sipgate-webhook: event: {'
+}
+
+@test "a failed flush with a later line after it leaves the line and says so" {
+	command -v strace > /dev/null || { [ "${CI:-}" != true ] || false; skip "strace not installed"; }
+	export ASAN_OPTIONS=detect_leaks=0
+	post 'event=hangup&n=0' SIPGATE_SYNC=1
+	# The first writer's flush waits a second, then fails; the second
+	# writer appends its line meanwhile.
+	CGI_WRAPPER="strace -o /dev/null -e trace=fdatasync -e inject=fdatasync:error=EIO:delay_enter=1000000" \
+		post 'event=hangup&n=1' SIPGATE_SYNC=1 &
+	first=$!
+	sleep 0.5
+	printf 'event=hangup&n=2' > "$T/second"
+	env -i PATH="$PATH" REQUEST_METHOD=POST CONTENT_TYPE=application/x-www-form-urlencoded \
+		CONTENT_LENGTH=16 SIPGATE_LOG="$LOG" SIPGATE_SIGNATURE=off SIPGATE_SYNC=1 \
+		"$PROG" < "$T/second" > "$T/second.out"
+	grep -q '^Status: 200' "$T/second.out"
+	wait "$first"
+	# post ran in a background subshell: read its response here.
+	split_response "$T/out"
+	assert_status 503
+	run cat "$T/stderr"
+	assert_output --partial "cannot sync $LOG: Input/output error; later lines follow this one, so it stays in the log"
+	assert_equal "$(jq -r .params.n "$LOG" | tr '\n' ' ')" "0 1 2 "
+}
