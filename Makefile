@@ -176,7 +176,9 @@ install: all
 	$(INSTALL) -d $(DESTDIR)$(CGIDIR) $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(MANDIR)/man8
 	$(INSTALL) -m 0755 $(PROG) $(DESTDIR)$(CGIDIR)/sipgate-webhook
 	$(INSTALL) -m 0644 apache-example.conf nginx-fcgiwrap.conf contrib/sipgate-webhook.logrotate \
-		contrib/rules.example contrib/blocklist $(DESTDIR)$(DOCDIR)/examples/
+		contrib/rules.example contrib/blocklist contrib/sipgate-webhook.socket \
+		contrib/sipgate-webhook.service contrib/nginx-fastcgi.conf \
+		contrib/nginx-fastcgi-upstream.conf contrib/apache-fastcgi.conf $(DESTDIR)$(DOCDIR)/examples/
 	$(INSTALL) -m 0644 README.md LICENSE $(DESTDIR)$(DOCDIR)/
 	$(INSTALL) -m 0644 man/sipgate-webhook.8 $(DESTDIR)$(MANDIR)/man8/
 	$(INSTALL) -d -m 0750 $(DESTDIR)$(LOGDIR)
