@@ -210,10 +210,20 @@ void bn_modexp(bn_limb *r, const bn_limb *a, uint64_t e, const struct bn_mont *m
 	while (bit > 0 && !(e >> bit & 1))
 		bit--;
 	memcpy(acc, base, m->limbs * sizeof *acc);
-	while (bit-- > 0) {
+	while (bit-- > 1) {
 		mont_sqr(acc, acc, m);
 		if (e >> bit & 1)
 			mont_mul(acc, acc, base, m);
+	}
+	if (bit == 0) {
+		/* The last bit: multiplying a^(e-1) R by a itself, not by a R,
+		 * also takes the result out of Montgomery form.  For an odd
+		 * e (every RSA exponent) that saves a whole multiplication. */
+		mont_sqr(acc, acc, m);
+		if (e & 1) {
+			mont_mul(r, acc, a, m);
+			return;
+		}
 	}
 	memset(one, 0, m->limbs * sizeof *one);
 	one[0] = 1;

@@ -168,7 +168,9 @@ static void drop(struct conn **conns, size_t *n, size_t i)
 	conns[i] = conns[--*n];
 }
 
-static void accept_new(int listener, struct conn **conns, size_t *n)
+/* Accepts what waits; -1 when out of descriptors (the listener stays
+ * readable then, so the caller stops polling it for a while). */
+static int accept_new(int listener, struct conn **conns, size_t *n)
 {
 	struct timeval send_timeout = { 10, 0 };
 	struct fcgi_io io = { sock_recv, sock_send, stderr_diag, NULL };
@@ -178,17 +180,18 @@ static void accept_new(int listener, struct conn **conns, size_t *n)
 	while (*n < WORKER_CONNS) {
 		fd = accept(listener, NULL, NULL);
 		if (fd < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-			    errno != ECONNABORTED)
-				say("accept: %s", strerror(errno));
-			return;
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
+			    errno == ECONNABORTED)
+				return 0;
+			say("accept: %s", strerror(errno));
+			return -1;
 		}
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
 		/* A peer that stops reading cannot hold the worker. */
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
 		if ((c = malloc(sizeof *c)) == NULL) {
 			close(fd);
-			return;
+			return -1;
 		}
 		c->fd = fd;
 		c->last = now_seconds();
@@ -196,10 +199,11 @@ static void accept_new(int listener, struct conn **conns, size_t *n)
 		if ((c->fc = fcgi_conn_new(&io, workers * WORKER_CONNS, workers)) == NULL) {
 			free(c);
 			close(fd);
-			return;
+			return -1;
 		}
 		conns[(*n)++] = c;
 	}
+	return 0;
 }
 
 /* Serves the connections that have something to read; the ones the
@@ -241,6 +245,7 @@ static int worker(int listener, fcgi_handler handler)
 	sigset_t none;
 	size_t n = 0, i, first;
 	struct timespec tick = { 1, 0 }, zero = { 0, 0 };
+	time_t accept_after = 0;
 	int again = 0, rc;
 
 	sa.sa_handler = on_stop;
@@ -255,7 +260,7 @@ static int worker(int listener, fcgi_handler handler)
 	 * finished, never interrupted. */
 	while (!stopping) {
 		first = 0;
-		if (n < WORKER_CONNS) {
+		if (n < WORKER_CONNS && now_seconds() >= accept_after) {
 			pfd[0] = (struct pollfd){ .fd = listener, .events = POLLIN };
 			first = 1;
 		}
@@ -268,8 +273,8 @@ static int worker(int listener, fcgi_handler handler)
 			continue;
 		}
 		again = serve_ready(conns, &n, pfd, first, handler);
-		if (first && (pfd[0].revents & POLLIN))
-			accept_new(listener, conns, &n);
+		if (first && (pfd[0].revents & POLLIN) && accept_new(listener, conns, &n) < 0)
+			accept_after = now_seconds() + 1;
 		close_idle(conns, &n);
 	}
 	/* Requests the server already sent are answered; then the end. */

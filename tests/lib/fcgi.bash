@@ -10,7 +10,7 @@ fcgi_have() { command -v spawn-fcgi > /dev/null && command -v systemd-socket-act
 # spawn-fcgi with a settings environment the arguments extend.  FCGI_PID
 # is the master; its stderr goes to $T/fcgi.err.
 fcgi_start() {
-	fcgi_launch spawn-fcgi -n -s "$T/fcgi.sock" -- "$@"
+	fcgi_launch ${FCGI_WRAP:-} spawn-fcgi -n -s "$T/fcgi.sock" -- "$@"
 }
 
 # fcgi_start_activated [VAR=value ...]: the same through systemd's
