@@ -168,7 +168,8 @@ static int response(int fd, int print)
 			fwrite(c, 1, n, stderr);
 		else if (h[1] == 3) {
 			if (print) {
-				fwrite(out, 1, out_len, stdout);
+				if (out_len > 0)
+					fwrite(out, 1, out_len, stdout);
 				fprintf(stderr, "end app=%u status=%u\n",
 				    (unsigned)c[0] << 24 | c[1] << 16 | c[2] << 8 | c[3], c[4]);
 			}
@@ -237,6 +238,7 @@ int main(int argc, char **argv)
 		put(&body, &body_len, buf, (size_t)k);
 	if (raw) {
 		raw_mode();
+		free(body);
 		return 0;
 	}
 	req = build(&req_len, argv + optind, argc - optind);
@@ -252,8 +254,11 @@ int main(int argc, char **argv)
 				st = response(fd, !summary);
 			if (summary)
 				printf("%d\n", st);
-			if (st < 0 && !summary)
+			if (st < 0 && !summary) {
+				free(req);
+				free(body);
 				return 2;
+			}
 			if (st < 0 || !keep) {
 				close(fd);
 				fd = -1;
@@ -266,5 +271,7 @@ int main(int argc, char **argv)
 	}
 	while (procs > 1 && wait(NULL) > 0)
 		;
+	free(req);
+	free(body);
 	return 0;
 }
