@@ -26,7 +26,8 @@ struct fcgi_conn {
 	struct fcgi_io io;
 	unsigned char *in;
 	size_t cap, start, end;	/* unread bytes are in[start..end) */
-	int broken;		/* closed, malformed or timed out: drop it */
+	int broken;		/* closed or malformed: drop it, send nothing */
+	int stalled;		/* timed out mid-record: answer, then close */
 	struct buf out;		/* records waiting to be sent */
 	unsigned max_conns, max_reqs;
 };
@@ -106,26 +107,33 @@ static int fill(struct fcgi_conn *c, size_t want,
 	return 0;
 }
 
+/* After a failed fill: a peer that is gone, or one too slow, whose
+ * request can still be answered (the connection closes after that). */
+static int lost(struct fcgi_conn *c)
+{
+	if (errno == ETIMEDOUT)
+		c->stalled = 1;
+	else
+		c->broken = 1;
+	return errno == 0 ? 0 : -1;
+}
+
 /* The next record: its header in h, its content at *content (valid until
  * the next call).  1, or 0 at a clean end, or -1 (the connection is
  * broken then). */
 static int next_record(struct fcgi_conn *c, struct fcgi_header *h,
     const unsigned char **content, const struct timespec *deadline)
 {
-	if (fill(c, FCGI_HEADER_LEN, deadline) < 0) {
-		c->broken = 1;
-		return errno == 0 ? 0 : -1;
-	}
+	if (fill(c, FCGI_HEADER_LEN, deadline) < 0)
+		return lost(c);
 	if (fcgi_header_parse(c->in + c->start, h) < 0) {
 		conn_diag(c, "sipgate-webhook: FastCGI: a record of another version; closing the connection\n");
 		c->broken = 1;
 		errno = EPROTO;
 		return -1;
 	}
-	if (fill(c, FCGI_HEADER_LEN + h->content_len + h->padding_len, deadline) < 0) {
-		c->broken = 1;
-		return -1;
-	}
+	if (fill(c, FCGI_HEADER_LEN + h->content_len + h->padding_len, deadline) < 0)
+		return lost(c);
 	*content = c->in + c->start + FCGI_HEADER_LEN;
 	c->start += FCGI_HEADER_LEN + h->content_len + h->padding_len;
 	return 1;
@@ -194,8 +202,8 @@ static ssize_t req_read(void *ctx, void *p, size_t len,
 	while (q->stdin_left == 0) {
 		if (q->stdin_ended)
 			return 0;
-		if (q->aborted || c->broken) {
-			errno = q->aborted ? ECONNABORTED : ECONNRESET;
+		if (q->aborted || c->broken || c->stalled) {
+			errno = q->aborted ? ECONNABORTED : c->stalled ? ETIMEDOUT : ECONNRESET;
 			return -1;
 		}
 		if (next_record(c, &h, &content, deadline) <= 0) {
@@ -371,7 +379,7 @@ static int serve_request(struct fcgi_conn *c, unsigned id, int keep,
 	}
 	mark = c->out.len;
 	status = handler(&r);
-	if (!q.aborted && !c->broken && !drain_stdin(&q))
+	if (!q.aborted && !c->broken && (c->stalled || !drain_stdin(&q)))
 		keep = 0;
 	if (q.aborted) {
 		/* The server no longer wants the answer, only the end. */
@@ -421,5 +429,5 @@ int fcgi_conn_serve(struct fcgi_conn *c, fcgi_handler handler)
 		break;
 	} while (!c->broken && c->end > c->start);
 	flush(c);
-	return keep && !c->broken;
+	return keep && !c->broken && !c->stalled;
 }

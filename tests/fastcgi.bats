@@ -161,6 +161,38 @@ NEWCALL='event=newCall&from=492111234567&to=4915791234567&direction=in&callId=12
 	assert_output --partial "FastCGI: a record before the params ended; closing the connection"
 }
 
+@test "a body that stops coming is a 400 after 5 s, as for the CGI; the worker goes on" {
+	fcgi_start SIPGATE_WORKERS=1
+	# Params announce 99 bytes; 5 come, and the connection stays open.
+	python3 -c "
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect('$T/fcgi.sock')
+s.sendall(b'\\1\\1\\0\\1\\0\\10\\0\\0\\0\\1\\1\\0\\0\\0\\0\\0'
+          b'\\1\\4\\0\\1\\0\\125\\0\\0\\16\\4REQUEST_METHODPOST\\16\\2CONTENT_LENGTH99'
+          b'\\14\\41CONTENT_TYPEapplication/x-www-form-urlencoded'
+          b'\\1\\4\\0\\1\\0\\0\\0\\0\\1\\5\\0\\1\\0\\5\\0\\0event')
+start = time.monotonic()
+s.settimeout(15)
+got = b''
+while b'\\1\\3\\0\\1' not in got:
+    chunk = s.recv(4096)
+    if not chunk:
+        break
+    got += chunk
+print(round(time.monotonic() - start))
+i = got.find(b'Status: ')
+print(got[i:got.find(b'\\r\\n', i)].decode())
+" > "$T/slow"
+	assert_equal "$(sed -n 2p "$T/slow")" "Status: 400 Bad Request"
+	secs=$(sed -n 1p "$T/slow")
+	[ "$secs" -ge 5 ]
+	[ "$secs" -le 7 ]
+	fcgi_post "$NEWCALL"
+	assert_status 200
+	assert_equal "$(log_lines)" 1
+}
+
 @test "a connection closed in the middle of a body costs nothing but itself" {
 	fcgi_start SIPGATE_WORKERS=1
 	{

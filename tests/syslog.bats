@@ -5,6 +5,7 @@
 # in a private mount namespace.
 
 load helpers
+load lib/fcgi
 
 setup() {
 	common_setup
@@ -20,6 +21,7 @@ setup() {
 }
 
 teardown() {
+	fcgi_teardown
 	touch "$T/syslog.stop"
 	wait "$LISTENER" 2> /dev/null || true
 }
@@ -65,4 +67,16 @@ received() {
 	assert_status 503
 	sleep 0.3
 	assert_equal "$(wc -c < "$T/syslog")" 0
+}
+
+@test "FastCGI mode: the rescued record goes to syslog too, and to the server as FCGI_STDERR" {
+	fcgi_have || { [ "${CI:-}" != true ] || false; skip "spawn-fcgi is needed"; }
+	FCGI_WRAP="$TOP/tests/tools/with-private-dev $T/dev" fcgi_start SIPGATE_LOG="$T/missing/events.jsonl"
+	fcgi_post 'event=newCall&callId=rescued-fcgi&from=491234'
+	assert_status 503
+	received 1
+	sed 's/^[^{]*//' "$T/syslog" > "$T/from-syslog"
+	sed -n 's/^sipgate-webhook: event: //p' "$T/stderr" > "$T/from-stderr"
+	assert_equal "$(cat "$T/from-syslog")" "$(cat "$T/from-stderr")"
+	assert_equal "$(jq -r .params.callId "$T/from-syslog")" rescued-fcgi
 }
