@@ -241,11 +241,13 @@ static int req_write(void *ctx, const void *p, size_t len)
 {
 	struct fcgi_req *q = ctx;
 
-	if (q->c->broken || q->aborted) {
+	if (q->c->broken) {
 		errno = EPIPE;
 		return -1;
 	}
-	fcgi_put_stream(&q->c->out, FCGI_STDOUT, q->id, p, len);
+	/* An aborted request's answer is not wanted: dropped, not failed. */
+	if (!q->aborted)
+		fcgi_put_stream(&q->c->out, FCGI_STDOUT, q->id, p, len);
 	return 0;
 }
 
