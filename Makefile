@@ -177,8 +177,11 @@ install: all
 	$(INSTALL) -m 0755 $(PROG) $(DESTDIR)$(CGIDIR)/sipgate-webhook
 	$(INSTALL) -m 0644 apache-example.conf nginx-fcgiwrap.conf contrib/sipgate-webhook.logrotate \
 		contrib/rules.example contrib/blocklist contrib/sipgate-webhook.socket \
-		contrib/sipgate-webhook.service contrib/nginx-fastcgi.conf \
-		contrib/nginx-fastcgi-upstream.conf contrib/apache-fastcgi.conf $(DESTDIR)$(DOCDIR)/examples/
+		contrib/nginx-fastcgi.conf contrib/nginx-fastcgi-upstream.conf \
+		contrib/apache-fastcgi.conf $(DESTDIR)$(DOCDIR)/examples/
+	sed 's|/usr/local/lib/cgi-bin/|$(CGIDIR)/|' contrib/sipgate-webhook.service > \
+		$(DESTDIR)$(DOCDIR)/examples/sipgate-webhook.service
+	chmod 0644 $(DESTDIR)$(DOCDIR)/examples/sipgate-webhook.service
 	$(INSTALL) -m 0644 README.md LICENSE $(DESTDIR)$(DOCDIR)/
 	$(INSTALL) -m 0644 man/sipgate-webhook.8 $(DESTDIR)$(MANDIR)/man8/
 	$(INSTALL) -d -m 0750 $(DESTDIR)$(LOGDIR)

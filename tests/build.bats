@@ -45,15 +45,20 @@ copy_tree() {
 	assert_success
 	[ -x "$T/root/usr/lib/cgi-bin/sipgate-webhook" ]
 	[ -f "$T/root/usr/share/man/man8/sipgate-webhook.8" ]
-	for f in apache-example.conf nginx-fcgiwrap.conf sipgate-webhook.logrotate rules.example blocklist; do
+	for f in apache-example.conf nginx-fcgiwrap.conf sipgate-webhook.logrotate rules.example blocklist \
+	    sipgate-webhook.socket sipgate-webhook.service nginx-fastcgi.conf nginx-fastcgi-upstream.conf \
+	    apache-fastcgi.conf; do
 		[ -f "$T/root/usr/share/doc/sipgate-webhook/examples/$f" ]
 	done
+	# The unit starts the binary where this install put it.
+	assert_equal "$(grep '^ExecStart=' "$T/root/usr/share/doc/sipgate-webhook/examples/sipgate-webhook.service")" \
+		"ExecStart=/usr/lib/cgi-bin/sipgate-webhook"
 	[ -d "$T/root/var/log/sipgate-webhook" ]
 	assert_equal "$(stat -c %a "$T/root/var/log/sipgate-webhook")" 750
 	assert_equal "$(stat -c %a "$T/root/usr/lib/cgi-bin/sipgate-webhook")" 755
 	# Nothing lands outside DESTDIR's tree.
 	run find "$T/root" -type f
-	assert_equal "${#lines[@]}" 9
+	assert_equal "${#lines[@]}" 14
 }
 
 @test "the installed binary answers" {
@@ -132,4 +137,17 @@ copy_tree() {
 			HTTP_X_SIPGATE_SIGNATURE="$(openssl dgst -sha256 -sign "$T/k.pem" "$T/req" | base64 -w0)"
 		assert_status 200
 	done
+}
+
+@test "the systemd socket and service pass systemd-analyze verify, with no warning" {
+	command -v systemd-analyze > /dev/null || { [ "${CI:-}" != true ] || false; skip "systemd-analyze is needed"; }
+	mkdir -p "$T/units" "$T/man/man8"
+	cp "$TOP/man/sipgate-webhook.8" "$T/man/man8/"
+	cp "$TOP/contrib/sipgate-webhook.socket" "$T/units/"
+	sed "s|/usr/local/lib/cgi-bin/sipgate-webhook|$PROG|" "$TOP/contrib/sipgate-webhook.service" \
+		> "$T/units/sipgate-webhook.service"
+	cd "$T/units"
+	run env MANPATH="$T/man" systemd-analyze verify ./sipgate-webhook.socket ./sipgate-webhook.service
+	assert_success
+	assert_output ""
 }
