@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -7,6 +6,7 @@
 #include <unistd.h>
 
 #include "cgi.h"
+#include "fdio.h"
 
 /* sipgate gives up after about 10 s; nothing we read may take longer. */
 #ifndef CGI_READ_MS
@@ -76,52 +76,6 @@ enum err cgi_content_length(const char *v, size_t max, size_t *len,
 	return ERR_OK;
 }
 
-/* read() on fd that gives up at the deadline: 0 is EOF, -1 an error
- * (ETIMEDOUT when the time ran out). */
-static ssize_t read_until(int fd, void *p, size_t len,
-    const struct timespec *deadline)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	long left;
-	ssize_t n;
-	int rc;
-
-	for (;;) {
-		if ((left = req_ms_left(deadline)) <= 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		rc = poll(&pfd, 1, (int)left);
-		if (rc < 0 && errno == EINTR)
-			continue;
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
-			continue;
-		n = read(fd, p, len);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		return n;
-	}
-}
-
-static int write_all(int fd, const void *p, size_t len)
-{
-	const char *c = p;
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, c, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		c += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static const char *env_param(void *ctx, const char *name)
 {
 	(void)ctx;
@@ -132,20 +86,20 @@ static ssize_t stdin_read(void *ctx, void *p, size_t len,
     const struct timespec *deadline)
 {
 	(void)ctx;
-	return read_until(STDIN_FILENO, p, len, deadline);
+	return fdio_read_until(STDIN_FILENO, p, len, deadline);
 }
 
 static int stdout_write(void *ctx, const void *p, size_t len)
 {
 	(void)ctx;
-	return write_all(STDOUT_FILENO, p, len);
+	return fdio_write_all(STDOUT_FILENO, p, len);
 }
 
 /* Best effort: there is nowhere left to report a failing error log. */
 static void stderr_diag(void *ctx, const void *p, size_t len)
 {
 	(void)ctx;
-	(void)write_all(STDERR_FILENO, p, len);
+	(void)fdio_write_all(STDERR_FILENO, p, len);
 }
 
 static void real_now(void *ctx, struct timespec *ts)

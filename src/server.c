@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "server.h"
 
 /* Connections one worker keeps open (nginx and Apache keep idle ones). */
@@ -42,7 +43,7 @@ static void say(const char *fmt, ...)
 	vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
 	va_end(ap);
 	strcat(line, "\n");
-	(void)!write(STDERR_FILENO, line, strlen(line));
+	(void)fdio_write_all(STDERR_FILENO, line, strlen(line));
 }
 
 static int is_listening(int fd)
@@ -103,47 +104,22 @@ struct conn {
 	struct fcgi_conn *fc;
 };
 
+/* SIGPIPE is ignored (harden_process): a peer that left is an EPIPE. */
 static ssize_t sock_recv(void *ctx, void *p, size_t len,
     const struct timespec *deadline)
 {
-	struct pollfd pfd = { .fd = *(int *)ctx, .events = POLLIN };
-	long left;
-	ssize_t n;
-
-	for (;;) {
-		n = recv(pfd.fd, p, len, MSG_DONTWAIT);
-		if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
-			return n;
-		if ((left = req_ms_left(deadline)) <= 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		if (poll(&pfd, 1, (int)left) < 0 && errno != EINTR)
-			return -1;
-	}
+	return fdio_read_until(*(int *)ctx, p, len, deadline);
 }
 
 static int sock_send(void *ctx, const void *p, size_t len)
 {
-	const char *c = p;
-	ssize_t n;
-
-	while (len > 0) {
-		n = send(*(int *)ctx, c, len, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		c += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return fdio_write_all(*(int *)ctx, p, len);
 }
 
 static void stderr_diag(void *ctx, const void *p, size_t len)
 {
 	(void)ctx;
-	(void)!write(STDERR_FILENO, p, len);
+	(void)fdio_write_all(STDERR_FILENO, p, len);
 }
 
 static void on_stop(int sig)

@@ -1,0 +1,20 @@
+/* fdio: the two ways the program moves bytes over a descriptor it did not
+ * open (a CGI's stdin and stdout, a FastCGI connection): reading that gives
+ * up at a deadline, and writing all of it; EINTR is retried in both. */
+#ifndef FDIO_H
+#define FDIO_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <time.h>
+
+/* Up to len bytes, waiting at most until deadline (CLOCK_MONOTONIC): > 0
+ * bytes, 0 at the end, -1 with errno set (ETIMEDOUT when time ran out). */
+ssize_t fdio_read_until(int fd, void *p, size_t len,
+    const struct timespec *deadline);
+
+/* All len bytes, or -1 with errno set. */
+int fdio_write_all(int fd, const void *p, size_t len);
+
+#endif
