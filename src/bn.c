@@ -203,29 +203,24 @@ int bn_mont_init(struct bn_mont *m, const bn_limb *n, size_t limbs)
 
 void bn_modexp(bn_limb *r, const bn_limb *a, uint64_t e, const struct bn_mont *m)
 {
-	bn_limb base[BN_MAX_LIMBS], acc[BN_MAX_LIMBS], one[BN_MAX_LIMBS];
+	bn_limb base[BN_MAX_LIMBS], acc[BN_MAX_LIMBS];
 	int bit = 63;
 
-	mont_mul(base, a, m->rr, m);		/* a * R */
 	while (bit > 0 && !(e >> bit & 1))
 		bit--;
+	if (bit == 0) {				/* e == 1 */
+		memmove(r, a, m->limbs * sizeof *r);
+		return;
+	}
+	mont_mul(base, a, m->rr, m);		/* a * R */
 	memcpy(acc, base, m->limbs * sizeof *acc);
-	while (bit-- > 1) {
+	while (--bit > 0) {
 		mont_sqr(acc, acc, m);
 		if (e >> bit & 1)
 			mont_mul(acc, acc, base, m);
 	}
-	if (bit == 0) {
-		/* The last bit: multiplying a^(e-1) R by a itself, not by a R,
-		 * also takes the result out of Montgomery form.  For an odd
-		 * e (every RSA exponent) that saves a whole multiplication. */
-		mont_sqr(acc, acc, m);
-		if (e & 1) {
-			mont_mul(r, acc, a, m);
-			return;
-		}
-	}
-	memset(one, 0, m->limbs * sizeof *one);
-	one[0] = 1;
-	mont_mul(r, acc, one, m);		/* out of Montgomery form */
+	/* The last bit, 1 in an odd e: multiplying a^(e-1) R by a itself,
+	 * not by a R, also takes the result out of Montgomery form. */
+	mont_sqr(acc, acc, m);
+	mont_mul(r, acc, a, m);
 }

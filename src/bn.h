@@ -39,7 +39,8 @@ int bn_cmp(const bn_limb *a, const bn_limb *b, size_t limbs);
 /* Prepares m for modulus n (odd, top limb non-zero); -1 if unusable. */
 int bn_mont_init(struct bn_mont *m, const bn_limb *n, size_t limbs);
 
-/* r = a^e mod n, for a < n.  r may alias a. */
+/* r = a^e mod n, for a < n and an odd e (as every RSA exponent is).  r may
+ * alias a. */
 void bn_modexp(bn_limb *r, const bn_limb *a, uint64_t e, const struct bn_mont *m);
 
 #endif

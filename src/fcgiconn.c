@@ -18,8 +18,6 @@
 #define FCGI_PARAMS_MAX 65536
 #endif
 #define FCGI_PARAMS_COUNT 256
-#define FCGI_DRAIN_MS 2000
-#define FCGI_DRAIN_MAX (8u << 20)
 #define RECORD_MAX (FCGI_HEADER_LEN + FCGI_MAX_CONTENT + 255)
 
 struct fcgi_conn {
@@ -40,7 +38,7 @@ struct fcgi_req {
 	size_t nparams;
 	struct buf strings;
 	const unsigned char *stdin_p;	/* the rest of the current record */
-	size_t stdin_left, stdin_total;
+	size_t stdin_left;
 	int stdin_ended, aborted, stderr_used;
 };
 
@@ -220,7 +218,6 @@ static ssize_t req_read(void *ctx, void *p, size_t len,
 		} else if (h.type == FCGI_STDIN) {
 			q->stdin_p = content;
 			q->stdin_left = h.content_len;
-			q->stdin_total += h.content_len;
 			q->stdin_ended = h.content_len == 0;
 		} else if (h.type == FCGI_ABORT_REQUEST) {
 			q->aborted = 1;
@@ -340,25 +337,6 @@ static int read_params(struct fcgi_req *q, struct buf *raw,
 	return 1;
 }
 
-/* Reads what the handler left of FCGI_STDIN, so the connection can carry
- * the next request; 0 if it could not be read to its end. */
-static int drain_stdin(struct fcgi_req *q)
-{
-	struct timespec deadline;
-	char scratch[16384];
-	ssize_t n;
-
-	req_deadline(&deadline, FCGI_DRAIN_MS);
-	while (!q->stdin_ended || q->stdin_left > 0) {
-		if (q->stdin_total > FCGI_DRAIN_MAX)
-			return 0;
-		n = req_read(q, scratch, sizeof scratch, &deadline);
-		if (n < 0)
-			return 0;
-	}
-	return 1;
-}
-
 /* One request from its FCGI_BEGIN_REQUEST on; returns keep as for
  * fcgi_conn_serve. */
 static int serve_request(struct fcgi_conn *c, unsigned id, int keep,
@@ -381,8 +359,14 @@ static int serve_request(struct fcgi_conn *c, unsigned id, int keep,
 	}
 	mark = c->out.len;
 	status = handler(&r);
-	if (!q.aborted && !c->broken && (c->stalled || !drain_stdin(&q)))
-		keep = 0;
+	/* The rest of FCGI_STDIN, read as a CGI drains its stdin, so that
+	 * the connection can carry the next request. */
+	if (!q.aborted && !c->broken) {
+		if (!c->stalled)
+			cgi_drain(&r, CGI_UNKNOWN);
+		if (!q.stdin_ended || q.stdin_left > 0)
+			keep = 0;
+	}
 	if (q.aborted) {
 		/* The server no longer wants the answer, only the end. */
 		c->out.len = mark;

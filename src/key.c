@@ -16,7 +16,7 @@ static const char builtin_pem[] =
     ;
 
 /* The same key with its Montgomery constants, computed at build time
- * (src/keygen.c): a CGI process parses nothing. */
+ * (src/gen/keygen.c): a CGI process parses nothing. */
 #include "sipgate_key_mont.inc"
 
 static long read_file(const char *path, char *out, size_t cap,

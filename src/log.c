@@ -176,7 +176,7 @@ static enum err cut_torn_tail(const struct req *r, int fd, const char *path,
 	return ERR_OK;
 }
 
-/* Appends the line under the lock; *start and *end receive where it went. */
+/* Appends the line under the lock; *start receives where it begins. */
 static enum err write_locked(const struct req *r, int fd, const char *path,
     const char *line, size_t len, off_t *start, struct fail *f)
 {
