@@ -274,23 +274,36 @@ load_through() {
 		--data-binary "event=newCall&callId=load{}" "$(url "$1" "$2")" > "$T/codes"
 }
 
+# The connections the workers of SERVER hold, one socket per line: their
+# sockets but those the master holds too (the listening one).
+held_connections() {
+	local w
+	socket_links "$(program_pid "$1" open)" > "$T/master-sockets"
+	for w in $(workers_of "$1" open); do
+		socket_links "$w"
+	done | grep -vxF -f "$T/master-sockets" | sort
+}
+socket_links() { find "/proc/$1/fd" -lname 'socket:*' -printf '%l\n' 2> /dev/null; }
+
 @test "FastCGI: the servers keep their connections to the program open" {
 	[ -n "$(fcgi_servers)" ] || skip "no FastCGI instance"
 	for s in $(fcgi_servers); do
+		# Earlier tests may have filled the server's pool (200 concurrent
+		# requests leave Apache up to ThreadsPerChild per process), so what
+		# counts is what these requests add, not how many are held.
+		held_connections "$s" > "$T/before"
 		for i in $(seq 30); do
 			form_post --data-binary "event=dtmf&dtmf=1&callId=kept$i" "$(url "$s" open)"
 			assert_equal "$s $CODE" "$s 200"
 		done
-		# Sockets the workers hold besides the listening one: the kept
-		# connections (nginx's upstream keepalive, Apache's pool).
-		kept=0
-		for w in $(workers_of "$s" open); do
-			n=$(find "/proc/$w/fd" -lname 'socket:*' 2> /dev/null | wc -l)
-			kept=$((kept + n - 1))
-		done
-		echo "$s: $kept kept connections after 30 requests" >&3
+		held_connections "$s" > "$T/after"
+		kept=$(wc -l < "$T/after")
+		added=$(comm -13 "$T/before" "$T/after" | wc -l)
+		echo "$s: $kept held after 30 requests, $added of them new" >&3
 		[ "$kept" -ge 1 ]
-		[ "$kept" -le 30 ]
+		# Sequential requests reuse what is open: a new connection for each
+		# request left open would add 30.
+		[ "$added" -le 10 ]
 	done
 }
 
