@@ -1,15 +1,13 @@
 #include <sys/stat.h>
 
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "arena.h"
+#include "file.h"
 #include "rules.h"
 
 struct problem {
@@ -95,63 +93,6 @@ static void warn(struct parser *p, int line, const char *fmt, ...)
 		buf_printf(p->warnings, "%s:%d: warning: %s\n", p->path, line, msg);
 	else
 		buf_printf(p->warnings, "%s: warning: %s\n", p->path, msg);
-}
-
-/* ---- reading files ---- */
-
-/* The whole regular file at path, at most max bytes (NUL-terminated). */
-static char *read_file(const char *path, long max, size_t *len, struct stat *st,
-    char *why, size_t why_len)
-{
-	char *data;
-	size_t got = 0;
-	ssize_t n;
-	int fd;
-
-	/* O_NONBLOCK: a FIFO at the path must not hang the request. */
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) < 0) {
-		snprintf(why, why_len, "cannot open: %s", strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
-		snprintf(why, why_len, "not a regular file");
-		close(fd);
-		return NULL;
-	}
-	if (st->st_size > max) {
-		snprintf(why, why_len, "larger than %ld bytes", max);
-		close(fd);
-		return NULL;
-	}
-	if ((data = malloc((size_t)st->st_size + 2)) == NULL) {
-		snprintf(why, why_len, "out of memory");
-		close(fd);
-		return NULL;
-	}
-	/* Read one byte more than fstat said, to see a file still growing. */
-	while (got < (size_t)st->st_size + 1) {
-		n = read(fd, data + got, (size_t)st->st_size + 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(why, why_len, "cannot read: %s", strerror(errno));
-			free(data);
-			close(fd);
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (got > (size_t)st->st_size) {
-		snprintf(why, why_len, "changed while being read");
-		free(data);
-		return NULL;
-	}
-	data[got] = '\0';
-	*len = got;
-	return data;
 }
 
 /* The next line of data[*pos..len) without its LF (and a CR before it). */
@@ -414,7 +355,7 @@ int rules_list_file(const struct rules *r, const struct list_part *part,
 	char *data;
 	int lineno = 0, hit = 0;
 
-	if ((data = read_file(part->path, RULES_LIST_FILE_MAX, &len, &st, reason, sizeof reason)) == NULL) {
+	if ((data = file_read(part->path, RULES_LIST_FILE_MAX, &len, &st, reason, sizeof reason)) == NULL) {
 		snprintf(why, why_len, "%s: %s", part->path, reason);
 		return -1;
 	}
@@ -561,7 +502,7 @@ static void dates_file(struct parser *p, struct set *s, size_t *cap, const char 
 	char *data;
 	int lineno = 0;
 
-	if ((data = read_file(path, RULES_LIST_FILE_MAX, &len, &st, reason, sizeof reason)) == NULL) {
+	if ((data = file_read(path, RULES_LIST_FILE_MAX, &len, &st, reason, sizeof reason)) == NULL) {
 		snprintf(text, sizeof text, "%s: %s", shown, reason);
 		foreign_problem(p, text);
 		return;
@@ -1380,7 +1321,7 @@ struct rules *rules_load(const char *path, enum rules_mode mode,
 	p.path = path;
 	p.warnings = mode == RULES_CHECK ? warnings : NULL;
 
-	if ((data = read_file(path, RULES_FILE_MAX, &len, &st, why, sizeof why)) == NULL) {
+	if ((data = file_read(path, RULES_FILE_MAX, &len, &st, why, sizeof why)) == NULL) {
 		buf_printf(errors, "%s: %s\n", path, why);
 		rules_free(r);
 		return NULL;

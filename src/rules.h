@@ -12,8 +12,8 @@
 #include "number.h"
 #include "when.h"
 
-#define RULES_FILE_MAX (1L << 20)
-#define RULES_LIST_FILE_MAX (16L << 20)
+#define RULES_FILE_MAX ((size_t)1 << 20)
+#define RULES_LIST_FILE_MAX ((size_t)16 << 20)
 #define RULES_LINE_MAX 4096
 #define RULES_TOKENS_MAX 64
 #define RULES_WHEN_MAX 10000

@@ -1,0 +1,74 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "file.h"
+
+/* Gives up: why says what (and the error, if err), fd is closed, data freed. */
+static char *fail(int fd, char *data, char *why, size_t why_len, const char *what,
+    int err)
+{
+	if (err)
+		snprintf(why, why_len, "%s: %s", what, strerror(err));
+	else
+		snprintf(why, why_len, "%s", what);
+	free(data);
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+char *file_read(const char *path, size_t max, size_t *len, struct stat *st,
+    char *why, size_t why_len)
+{
+	char *data;
+	size_t got = 0, want;
+	ssize_t n;
+	int fd;
+
+	/* O_NONBLOCK: a FIFO at the path must not hang the request. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) < 0)
+		return fail(-1, NULL, why, why_len, "cannot open", errno);
+	if (fstat(fd, st) < 0)
+		return fail(fd, NULL, why, why_len, "cannot stat", errno);
+	if (!S_ISREG(st->st_mode))
+		return fail(fd, NULL, why, why_len, "not a regular file", 0);
+	if ((size_t)st->st_size > max) {
+		snprintf(why, why_len, "larger than %zu bytes", max);
+		close(fd);
+		return NULL;
+	}
+	/* One byte more than fstat said, to see a file still growing. */
+	want = (size_t)st->st_size + 1;
+	if ((data = malloc(want + 1)) == NULL)
+		return fail(fd, NULL, why, why_len, "out of memory", 0);
+	while (got < want) {
+		n = read(fd, data + got, want - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return fail(fd, data, why, why_len, "cannot read", errno);
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (got == want)
+		return fail(-1, data, why, why_len, "changed while being read", 0);
+	data[got] = '\0';
+	*len = got;
+	return data;
+}
+
+int file_same(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	    a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
