@@ -389,7 +389,7 @@ enum err decide(const struct decide_input *in, struct decision *d, struct fail *
 		d->why = "the voicemail leg (user[]=voicemail) is never re-routed";
 		return ERR_OK;
 	}
-	if ((d->rules = rules_load(in->rules_path, RULES_RUN, &errors, NULL)) == NULL) {
+	if ((d->rules = rules_get(in->rules_path, &errors)) == NULL) {
 		snprintf(d->error, sizeof d->error, "%.*s", errors.len > 0 ? (int)errors.len - 1 : 0,
 		    errors.oom ? "" : errors.data);
 		if (errors.oom)
@@ -443,7 +443,6 @@ void decide_json(struct buf *out, const struct decision *d)
 
 void decide_free(struct decision *d)
 {
-	rules_free(d->rules);
 	d->rules = NULL;
 	buf_free(&d->call_id);
 }

@@ -25,7 +25,7 @@ struct decide_input {
 };
 
 struct decision {
-	struct rules *rules;		/* kept for the actions below */
+	const struct rules *rules;	/* kept for the actions below */
 	const struct action *action;	/* NULL: no verbs */
 	int line;			/* 0: a built-in decision (null) */
 	const char *name;		/* the action's verb for the record */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "file.h"
@@ -63,12 +64,37 @@ char *file_read(const char *path, size_t max, size_t *len, struct stat *st,
 	return data;
 }
 
-int file_same(const struct stat *a, const struct stat *b)
+/* How old a file's time stamps must be for its identity to be trusted:
+ * far above the kernel's clock tick. */
+#define SETTLE_NS 1000000000LL
+
+static long long ns_between(const struct timespec *from, const struct timespec *to)
 {
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
-	    a->st_size == b->st_size &&
-	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
-	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
-	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+	return (long long)(to->tv_sec - from->tv_sec) * 1000000000LL +
+	    (to->tv_nsec - from->tv_nsec);
+}
+
+void file_id_set(struct file_id *id, const struct stat *st)
+{
+	struct timespec now;
+	const struct timespec *newest = ns_between(&st->st_mtim, &st->st_ctim) > 0 ?
+	    &st->st_ctim : &st->st_mtim;
+
+	id->st = *st;
+	id->settled = clock_gettime(CLOCK_REALTIME, &now) == 0 &&
+	    ns_between(newest, &now) > SETTLE_NS;
+}
+
+int file_id_unchanged(const struct file_id *id, const char *path)
+{
+	const struct stat *a = &id->st;
+	struct stat b;
+
+	return id->settled && stat(path, &b) == 0 &&
+	    a->st_dev == b.st_dev && a->st_ino == b.st_ino &&
+	    a->st_size == b.st_size &&
+	    a->st_mtim.tv_sec == b.st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b.st_mtim.tv_nsec &&
+	    a->st_ctim.tv_sec == b.st_ctim.tv_sec &&
+	    a->st_ctim.tv_nsec == b.st_ctim.tv_nsec;
 }

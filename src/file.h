@@ -14,8 +14,19 @@
 char *file_read(const char *path, size_t max, size_t *len, struct stat *st,
     char *why, size_t why_len);
 
-/* Whether two stats are of the same unchanged file: inode, size and both
- * time stamps to the nanosecond (an in-place edit changes ctime). */
-int file_same(const struct stat *a, const struct stat *b);
+/* A file as a cache last read it. */
+struct file_id {
+	struct stat st;
+	int settled;	/* its time stamps were a second old when it was read */
+};
+
+/* Records st, of the file just read. */
+void file_id_set(struct file_id *id, const struct stat *st);
+
+/* Whether path is still the file id was read from: the same inode, size
+ * and time stamps to the nanosecond.  The kernel stamps writes with a
+ * coarse clock (a few ms), so a write just after the read may leave the
+ * stamps unchanged: a file read while fresh never counts as unchanged. */
+int file_id_unchanged(const struct file_id *id, const char *path);
 
 #endif

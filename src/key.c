@@ -51,7 +51,7 @@ enum err key_get(const char *path, const struct rsa_key **key, struct fail *f)
 {
 	static struct rsa_key file;
 	static char file_path[1024];
-	static struct stat file_st;
+	static struct file_id file_id;
 	struct stat st;
 	enum err rc;
 
@@ -59,14 +59,15 @@ enum err key_get(const char *path, const struct rsa_key **key, struct fail *f)
 		*key = &builtin_key;
 		return ERR_OK;
 	}
-	if (file_path[0] && strcmp(path, file_path) == 0 && stat(path, &st) == 0 &&
-	    file_same(&st, &file_st)) {
+	if (file_path[0] && strcmp(path, file_path) == 0 &&
+	    file_id_unchanged(&file_id, path)) {
 		*key = &file;
 		return ERR_OK;
 	}
 	file_path[0] = '\0';
-	if ((rc = load_file(path, &file, NULL, &file_st, f)) != ERR_OK)
+	if ((rc = load_file(path, &file, NULL, &st, f)) != ERR_OK)
 		return rc;
+	file_id_set(&file_id, &st);
 	if (strlen(path) < sizeof file_path)
 		strcpy(file_path, path);
 	*key = &file;

@@ -1297,12 +1297,12 @@ static void check_rules(struct parser *p)
 	}
 }
 
-struct rules *rules_load(const char *path, enum rules_mode mode,
-    struct buf *errors, struct buf *warnings)
+/* rules_load, also giving the identity of the file it read in *st. */
+static struct rules *load(const char *path, enum rules_mode mode,
+    struct buf *errors, struct buf *warnings, struct stat *st)
 {
 	struct parser p = { 0 };
 	struct rules *r;
-	struct stat st;
 	char why[200], *data, *slash;
 	size_t len, i;
 
@@ -1321,12 +1321,12 @@ struct rules *rules_load(const char *path, enum rules_mode mode,
 	p.path = path;
 	p.warnings = mode == RULES_CHECK ? warnings : NULL;
 
-	if ((data = file_read(path, RULES_FILE_MAX, &len, &st, why, sizeof why)) == NULL) {
+	if ((data = file_read(path, RULES_FILE_MAX, &len, st, why, sizeof why)) == NULL) {
 		buf_printf(errors, "%s: %s\n", path, why);
 		rules_free(r);
 		return NULL;
 	}
-	if (mode == RULES_CHECK && (st.st_mode & 022))
+	if (mode == RULES_CHECK && (st->st_mode & 022))
 		warn(&p, 0, "writable by group or others; anyone who can write it decides where calls go");
 	parse(&p, data, len);
 	free(data);
@@ -1345,6 +1345,39 @@ struct rules *rules_load(const char *path, enum rules_mode mode,
 		return NULL;
 	}
 	return r;
+}
+
+struct rules *rules_load(const char *path, enum rules_mode mode,
+    struct buf *errors, struct buf *warnings)
+{
+	struct stat st;
+
+	return load(path, mode, errors, warnings, &st);
+}
+
+static struct rules *kept;
+static struct file_id kept_id;
+
+/* At exit, so that a leak checker sees every allocation given back. */
+static void forget_kept(void)
+{
+	rules_free(kept);
+	kept = NULL;
+}
+
+const struct rules *rules_get(const char *path, struct buf *errors)
+{
+	static int registered;
+	struct stat st;
+
+	if (kept && strcmp(path, kept->path) == 0 && file_id_unchanged(&kept_id, path))
+		return kept;
+	forget_kept();
+	if (!registered)
+		registered = atexit(forget_kept) == 0;
+	if ((kept = load(path, RULES_RUN, errors, NULL, &st)))
+		file_id_set(&kept_id, &st);
+	return kept;
 }
 
 void rules_free(struct rules *r)

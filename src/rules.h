@@ -132,6 +132,12 @@ struct rules *rules_load(const char *path, enum rules_mode mode,
     struct buf *errors, struct buf *warnings);
 void rules_free(struct rules *r);
 
+/* The rules a request decides by (RULES_RUN), read once per process and
+ * again only when the file changes (a new inode, size or time stamp), so a
+ * FastCGI worker parses an unchanged file once.  Valid until the next call;
+ * the caller does not free them. */
+const struct rules *rules_get(const char *path, struct buf *errors);
+
 /* Whether s[0..n) is a name for a list, hours, dates, menu or flag:
  * 1 to 32 of a-z, 0-9, _ and -. */
 int rules_name_ok(const char *s, size_t n);

@@ -371,9 +371,14 @@ time.sleep(3)
 	assert_equal "$after kB" "$before kB"
 }
 
+# A file the program reads once must be a second old when read (a write in
+# the same clock tick as the read could leave its time stamps unchanged).
+settle() { sleep 1.1; }
+
 @test "the key is parsed once per worker, and again only when its file changes" {
 	command -v strace > /dev/null || skip "strace is needed"
 	cp "$TOP/src/sipgate-push.pem" "$T/key.pem"
+	settle
 	fcgi_start SIPGATE_WORKERS=1 SIPGATE_SIGNATURE=require SIPGATE_PUBLIC_KEY="$T/key.pem"
 	fcgi_wait_workers 1
 	worker=$(fcgi_workers)
@@ -387,6 +392,7 @@ time.sleep(3)
 		HTTP_X_SIPGATE_SIGNATURE="$sig" < "$FIXTURES/signed-newcall.body"
 	assert_equal "$(sort "$T/out" | uniq -c | sed 's/^ *//')" "20 200"
 	touch -d '2020-01-01' "$T/key.pem"
+	settle
 	# shellcheck disable=SC2046
 	FCGI_OPTS="-k -n 5 -s" fcgi_request $(fcgi_vars) CONTENT_LENGTH="$len" \
 		HTTP_X_SIPGATE_SIGNATURE="$sig" < "$FIXTURES/signed-newcall.body"
@@ -394,6 +400,53 @@ time.sleep(3)
 	kill "$tracer"
 	wait "$tracer" || true
 	assert_equal "$(grep -c "key.pem" "$T/trace")" 2
+}
+
+@test "the rules are read once per worker, and again when the file changes" {
+	command -v strace > /dev/null || skip "strace is needed"
+	F='<Response onAnswer="https://hooks.example.org/sipgate" onHangup="https://hooks.example.org/sipgate"'
+	printf 'version 1\nwhen always do reject\nend\n' > "$T/rules"
+	settle
+	fcgi_start SIPGATE_WORKERS=1 SIPGATE_RULES="$T/rules"
+	fcgi_wait_workers 1
+	worker=$(fcgi_workers)
+	strace -f -e trace=openat -o "$T/trace" -p "$worker" &
+	tracer=$!
+	sleep 0.5
+	FCGI_OPTS="-k -n 20 -s" fcgi_post "$NEWCALL"
+	assert_equal "$(sort "$T/out" | uniq -c | sed 's/^ *//')" "20 200"
+	fcgi_post "$NEWCALL"
+	assert_equal "$(tail -n 1 "$T/body")" "$F><Reject reason=\"rejected\"/></Response>"
+	# Edited in place, same inode and size: the time stamps tell.
+	printf 'version 1\nwhen always do hangup\nend\n' > "$T/rules"
+	settle
+	fcgi_post "$NEWCALL"
+	assert_equal "$(tail -n 1 "$T/body")" "$F><Hangup/></Response>"
+	# Half written: left out loudly, as by the CGI, and not kept.
+	printf 'version 1\nwhen always do reject\n' > "$T/rules"
+	settle
+	fcgi_post "$NEWCALL"
+	assert_status 200
+	assert_equal "$(tail -n 1 "$T/body")" "$F/>"
+	assert_equal "$(head -n 1 "$T/stderr")" "sipgate-webhook: $T/rules: no \"end\" line (file truncated?)"
+	# Replaced by rename, then kept again.
+	printf 'version 1\nwhen always do reject\nend\n' > "$T/rules.new"
+	mv "$T/rules.new" "$T/rules"
+	settle
+	FCGI_OPTS="-k -n 5 -s" fcgi_post "$NEWCALL"
+	assert_equal "$(sort "$T/out" | uniq -c | sed 's/^ *//')" "5 200"
+	fcgi_post "$NEWCALL"
+	assert_equal "$(tail -n 1 "$T/body")" "$F><Reject reason=\"rejected\"/></Response>"
+	# Stamped later than now, as a file just written: never trusted, read
+	# by every request.
+	touch -d '+1 hour' "$T/rules"
+	FCGI_OPTS="-k -n 3 -s" fcgi_post "$NEWCALL"
+	assert_equal "$(sort "$T/out" | uniq -c | sed 's/^ *//')" "3 200"
+	kill "$tracer"
+	wait "$tracer" || true
+	# Read: first, after the edit, the broken file, after the rename, and
+	# by each of the last three requests.
+	assert_equal "$(grep -cF "\"$T/rules\"" "$T/trace")" 7
 }
 
 @test "systemd socket activation: LISTEN_FDS=1 serves; other counts are refused" {
