@@ -1,5 +1,7 @@
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,257 +10,165 @@
 #include "fcgi.h"
 #include "fcgiconn.h"
 
-/* A request's params and stdin must arrive within this time (the body's
- * own bound is cgi_read_body's). */
-#ifndef FCGI_REQUEST_MS
-#define FCGI_REQUEST_MS 5000
-#endif
 /* nginx sends about 1 KiB of params; Apache a little more. */
-#ifndef FCGI_PARAMS_MAX
-#define FCGI_PARAMS_MAX 65536
-#endif
-#define FCGI_PARAMS_COUNT 256
-#define RECORD_MAX (FCGI_HEADER_LEN + FCGI_MAX_CONTENT + 255)
+#define PARAMS_MAX 65536
+#define PARAMS_COUNT 256
+/* Most requests fit in the first read; a longer record grows the room. */
+#define ROOM_MIN 4096
+
+enum phase {
+	WAIT,		/* between requests */
+	PARAMS,		/* a request's FCGI_PARAMS are arriving */
+	BODY,		/* its FCGI_STDIN is arriving */
+	CLOSING,	/* nothing more is read; closed once the output is sent */
+	DONE
+};
 
 struct fcgi_conn {
-	struct fcgi_io io;
-	unsigned char *in;
-	size_t cap, start, end;	/* unread bytes are in[start..end) */
-	int broken;		/* closed or malformed: drop it, send nothing */
-	int stalled;		/* timed out mid-record: answer, then close */
-	struct buf out;		/* records waiting to be sent */
+	fcgi_handler handler;
+	fcgi_diag diag;
 	unsigned max_conns, max_reqs;
-};
+	enum phase phase;
+	long long deadline;	/* of the phase (the input side) */
+	int partial;		/* WAIT holds part of a record */
+	int peer_closed, stopping;
 
-/* The request being served. */
-struct fcgi_req {
-	struct fcgi_conn *c;
+	unsigned char *in;	/* unparsed input is in[start..end) */
+	size_t cap, start, end;
+
+	struct buf out;		/* records to send; out.data[sent..len) is left */
+	size_t sent;
+	long long out_deadline;	/* when what is queued must have been taken */
+
+	/* The request in progress. */
 	unsigned id;
-	char *names[FCGI_PARAMS_COUNT], *values[FCGI_PARAMS_COUNT];
+	int keep, stdin_ended, stderr_used;
+	struct buf raw;		/* the FCGI_PARAMS stream as it arrives */
+	struct buf params;	/* then its pairs, as "name\0value\0" */
 	size_t nparams;
-	struct buf strings;
-	const unsigned char *stdin_p;	/* the rest of the current record */
-	size_t stdin_left;
-	int stdin_ended, aborted, stderr_used;
+	struct buf body;	/* FCGI_STDIN, up to the largest body taken */
+	size_t body_read;
 };
 
-struct fcgi_conn *fcgi_conn_new(const struct fcgi_io *io, unsigned max_conns,
-    unsigned max_reqs)
+struct fcgi_conn *fcgi_conn_new(long long now, fcgi_handler handler,
+    fcgi_diag diag, unsigned max_conns, unsigned max_reqs)
 {
 	struct fcgi_conn *c = calloc(1, sizeof *c);
 
 	if (c == NULL)
 		return NULL;
-	c->io = *io;
+	c->handler = handler;
+	c->diag = diag;
 	c->max_conns = max_conns;
 	c->max_reqs = max_reqs;
+	c->phase = WAIT;
+	c->deadline = now + FCGI_FIRST_BYTE_MS;
 	return c;
+}
+
+static void free_request(struct fcgi_conn *c)
+{
+	buf_free(&c->raw);
+	buf_free(&c->params);
+	buf_free(&c->body);
+	c->nparams = 0;
+	c->body_read = 0;
 }
 
 void fcgi_conn_free(struct fcgi_conn *c)
 {
 	if (c == NULL)
 		return;
+	free_request(c);
 	free(c->in);
 	buf_free(&c->out);
 	free(c);
 }
 
-static void conn_diag(struct fcgi_conn *c, const char *line)
+static size_t pending(const struct fcgi_conn *c)
 {
-	c->io.diag(c->io.ctx, line, strlen(line));
+	return c->out.len - c->sent;
 }
 
-/* At least want unread bytes in the buffer, reading until deadline. */
-static int fill(struct fcgi_conn *c, size_t want,
-    const struct timespec *deadline)
+/* A protocol error: said once, and the connection is dropped unanswered. */
+static void fail(struct fcgi_conn *c, const char *what)
 {
-	ssize_t n;
+	char line[160];
+	int n = snprintf(line, sizeof line,
+	    "sipgate-webhook: FastCGI: %s; closing the connection\n", what);
 
-	if (c->start > 0 && c->cap - c->start < want) {
-		memmove(c->in, c->in + c->start, c->end - c->start);
-		c->end -= c->start;
-		c->start = 0;
-	}
-	if (c->cap < want) {
-		size_t cap = c->cap ? c->cap : 4096;
-		unsigned char *p;
-
-		while (cap < want)
-			cap *= 2;
-		if (cap > RECORD_MAX)
-			cap = RECORD_MAX;
-		if ((p = realloc(c->in, cap)) == NULL)
-			return -1;
-		c->in = p;
-		c->cap = cap;
-	}
-	while (c->end - c->start < want) {
-		n = c->io.recv(c->io.ctx, c->in + c->end, c->cap - c->end, deadline);
-		if (n <= 0) {
-			if (n == 0)
-				errno = c->end > c->start ? ECONNRESET : 0;
-			return -1;
-		}
-		c->end += (size_t)n;
-	}
-	return 0;
+	c->diag(line, (size_t)n);
+	c->phase = DONE;
 }
 
-/* After a failed fill: a peer that is gone, or one too slow, whose
- * request can still be answered (the connection closes after that). */
-static int lost(struct fcgi_conn *c)
+static void close_after_output(struct fcgi_conn *c)
 {
-	if (errno == ETIMEDOUT)
-		c->stalled = 1;
-	else
-		c->broken = 1;
-	return errno == 0 ? 0 : -1;
+	c->phase = pending(c) > 0 ? CLOSING : DONE;
 }
 
-/* The next record: its header in h, its content at *content (valid until
- * the next call).  1, or 0 at a clean end, or -1 (the connection is
- * broken then). */
-static int next_record(struct fcgi_conn *c, struct fcgi_header *h,
-    const unsigned char **content, const struct timespec *deadline)
-{
-	if (fill(c, FCGI_HEADER_LEN, deadline) < 0)
-		return lost(c);
-	if (fcgi_header_parse(c->in + c->start, h) < 0) {
-		conn_diag(c, "sipgate-webhook: FastCGI: a record of another version; closing the connection\n");
-		c->broken = 1;
-		errno = EPROTO;
-		return -1;
-	}
-	if (fill(c, FCGI_HEADER_LEN + h->content_len + h->padding_len, deadline) < 0)
-		return lost(c);
-	*content = c->in + c->start + FCGI_HEADER_LEN;
-	c->start += FCGI_HEADER_LEN + h->content_len + h->padding_len;
-	return 1;
-}
-
-static void flush(struct fcgi_conn *c)
-{
-	if (!c->broken && (c->out.oom ||
-	    (c->out.len > 0 && c->io.send(c->io.ctx, c->out.data, c->out.len) < 0)))
-		c->broken = 1;
-	buf_free(&c->out);
-}
-
-/* A record with request id 0; -1 if malformed. */
-static int management(struct fcgi_conn *c, const struct fcgi_header *h,
-    const unsigned char *content)
-{
-	if (h->type == FCGI_GET_VALUES) {
-		if (fcgi_put_values(&c->out, content, h->content_len,
-		    c->max_conns, c->max_reqs) < 0) {
-			conn_diag(c, "sipgate-webhook: FastCGI: a malformed FCGI_GET_VALUES; closing the connection\n");
-			return -1;
-		}
-	} else
-		fcgi_put_unknown_type(&c->out, h->type);
-	return 0;
-}
-
-/* A record that is not the current request's: management, another
- * request that would need multiplexing, or a stale one (ignored). */
-static int other_record(struct fcgi_conn *c, const struct fcgi_header *h,
-    const unsigned char *content)
-{
-	if (h->id == 0)
-		return management(c, h, content);
-	if (h->type == FCGI_BEGIN_REQUEST)
-		fcgi_put_end_request(&c->out, h->id, 0, FCGI_CANT_MPX_CONN);
-	return 0;
-}
+/* --- the request as the handler sees it --- */
 
 static const char *req_param_get(void *ctx, const char *name)
 {
-	struct fcgi_req *q = ctx;
-	size_t i = q->nparams;
+	const struct fcgi_conn *c = ctx;
+	const char *p = c->params.data, *found = NULL;
+	size_t i;
 
 	/* The last of repeated params counts, as in a CGI environment. */
-	while (i-- > 0)
-		if (strcmp(q->names[i], name) == 0)
-			return q->values[i];
-	/* Settings the server does not send come from the process (systemd's
-	 * Environment=); request variables only ever from the request. */
-	if (strncmp(name, "SIPGATE_", 8) == 0)
+	for (i = 0; i < c->nparams; i++) {
+		const char *value = p + strlen(p) + 1;
+
+		if (strcmp(p, name) == 0)
+			found = value;
+		p = value + strlen(value) + 1;
+	}
+	/* Settings the server does not send, or sends empty (an nginx
+	 * fastcgi_param whose variable is unset), come from the process
+	 * (systemd's Environment=); request variables only ever from the
+	 * request. */
+	if (strncmp(name, "SIPGATE_", 8) == 0 && (found == NULL || *found == '\0'))
 		return getenv(name);
-	return NULL;
+	return found;
 }
 
-/* The next FCGI_STDIN bytes of the request; 0 at its end. */
+/* The body is all here: its bytes, then its end, or ETIMEDOUT where it
+ * stopped coming. */
 static ssize_t req_read(void *ctx, void *p, size_t len,
     const struct timespec *deadline)
 {
-	struct fcgi_req *q = ctx;
-	struct fcgi_conn *c = q->c;
-	struct fcgi_header h;
-	const unsigned char *content;
+	struct fcgi_conn *c = ctx;
+	size_t left = c->body.len - c->body_read;
 
-	while (q->stdin_left == 0) {
-		if (q->stdin_ended)
+	(void)deadline;
+	if (left == 0) {
+		if (c->stdin_ended)
 			return 0;
-		if (q->aborted || c->broken || c->stalled) {
-			errno = q->aborted ? ECONNABORTED : c->stalled ? ETIMEDOUT : ECONNRESET;
-			return -1;
-		}
-		if (next_record(c, &h, &content, deadline) <= 0) {
-			if (errno == 0)
-				errno = ECONNRESET;
-			return -1;
-		}
-		if (h.id != q->id) {
-			if (other_record(c, &h, content) < 0) {
-				c->broken = 1;
-				errno = EPROTO;
-				return -1;
-			}
-		} else if (h.type == FCGI_STDIN) {
-			q->stdin_p = content;
-			q->stdin_left = h.content_len;
-			q->stdin_ended = h.content_len == 0;
-		} else if (h.type == FCGI_ABORT_REQUEST) {
-			q->aborted = 1;
-		} else {
-			conn_diag(c, "sipgate-webhook: FastCGI: an unexpected record during FCGI_STDIN; closing the connection\n");
-			c->broken = 1;
-		}
+		errno = ETIMEDOUT;
+		return -1;
 	}
-	if (len > q->stdin_left)
-		len = q->stdin_left;
-	memcpy(p, q->stdin_p, len);
-	q->stdin_p += len;
-	q->stdin_left -= len;
+	if (len > left)
+		len = left;
+	memcpy(p, c->body.data + c->body_read, len);
+	c->body_read += len;
 	return (ssize_t)len;
 }
 
 static int req_write(void *ctx, const void *p, size_t len)
 {
-	struct fcgi_req *q = ctx;
+	struct fcgi_conn *c = ctx;
 
-	if (q->c->broken) {
-		errno = EPIPE;
-		return -1;
-	}
-	/* An aborted request's answer is not wanted: dropped, not failed. */
-	if (!q->aborted)
-		fcgi_put_stream(&q->c->out, FCGI_STDOUT, q->id, p, len);
+	fcgi_put_stream(&c->out, FCGI_STDOUT, c->id, p, len);
 	return 0;
 }
 
 static void req_diag(void *ctx, const void *p, size_t len)
 {
-	struct fcgi_req *q = ctx;
-	struct fcgi_conn *c = q->c;
+	struct fcgi_conn *c = ctx;
 
-	if (c->broken || q->aborted || len == 0) {
-		c->io.diag(c->io.ctx, p, len);
+	if (len == 0)
 		return;
-	}
-	fcgi_put_stream(&c->out, FCGI_STDERR, q->id, p, len);
-	q->stderr_used = 1;
+	fcgi_put_stream(&c->out, FCGI_STDERR, c->id, p, len);
+	c->stderr_used = 1;
 }
 
 static void req_now(void *ctx, struct timespec *ts)
@@ -268,152 +178,310 @@ static void req_now(void *ctx, struct timespec *ts)
 		ts->tv_sec = ts->tv_nsec = 0;
 }
 
-/* Splits the params stream into NUL-terminated names and values; -1 if it
- * is malformed, holds a NUL or too many pairs. */
-static int split_params(struct fcgi_req *q, const struct buf *raw)
+/* --- a request's life --- */
+
+/* The request is over (answered or aborted): back to waiting, or closing. */
+static void finish(struct fcgi_conn *c, long long now)
 {
-	struct fcgi_pairs it = { (const unsigned char *)raw->data, raw->len, 0 };
+	free_request(c);
+	c->phase = WAIT;
+	c->deadline = now + FCGI_IDLE_MS;
+	if (!c->keep || c->stopping)
+		close_after_output(c);
+}
+
+/* Runs the handler over the request as it stands: complete, or stalled
+ * (its body stopped coming; the connection closes after the answer). */
+static void answer(struct fcgi_conn *c, long long now)
+{
+	struct req r = { .param = req_param_get, .read = req_read,
+	    .write = req_write, .diag = req_diag, .now = req_now, .ctx = c };
+	int status;
+
+	c->stderr_used = 0;
+	status = c->handler(&r);
+	fcgi_put_stream(&c->out, FCGI_STDOUT, c->id, NULL, 0);
+	if (c->stderr_used)
+		fcgi_put_stream(&c->out, FCGI_STDERR, c->id, NULL, 0);
+	fcgi_put_end_request(&c->out, c->id, (uint32_t)status, FCGI_REQUEST_COMPLETE);
+	if (!c->stdin_ended)
+		c->keep = 0;
+	finish(c, now);
+}
+
+/* Splits the params stream into "name\0value\0" pairs; -1 if it is
+ * malformed, holds a NUL or too many pairs. */
+static int split_params(struct fcgi_conn *c)
+{
+	struct fcgi_pairs it = { (const unsigned char *)c->raw.data, c->raw.len, 0 };
 	const unsigned char *name, *value;
-	size_t name_len, value_len, pos = 0, i;
+	size_t name_len, value_len;
 	int rc;
 
-	/* Two passes: the strings buffer must not move under the pointers. */
 	while ((rc = fcgi_pair_next(&it, &name, &name_len, &value, &value_len)) > 0) {
 		if (memchr(name, '\0', name_len) || memchr(value, '\0', value_len) ||
-		    name_len == 0 || q->nparams == FCGI_PARAMS_COUNT)
+		    name_len == 0 || c->nparams == PARAMS_COUNT)
 			return -1;
-		buf_put(&q->strings, name, name_len);
-		buf_putc(&q->strings, '\0');
-		buf_put(&q->strings, value, value_len);
-		buf_putc(&q->strings, '\0');
-		q->nparams++;
+		buf_put(&c->params, name, name_len);
+		buf_putc(&c->params, '\0');
+		buf_put(&c->params, value, value_len);
+		buf_putc(&c->params, '\0');
+		c->nparams++;
 	}
-	if (rc < 0 || q->strings.oom)
-		return -1;
-	for (i = 0; i < q->nparams; i++) {
-		q->names[i] = q->strings.data + pos;
-		pos += strlen(q->names[i]) + 1;
-		q->values[i] = q->strings.data + pos;
-		pos += strlen(q->values[i]) + 1;
-	}
-	return 0;
+	buf_free(&c->raw);
+	return rc < 0 || c->params.oom ? -1 : 0;
 }
 
-/* Reads the request's FCGI_PARAMS to their end.  1: ready; 0: the request
- * ended (aborted); -1: the connection is to be closed. */
-static int read_params(struct fcgi_req *q, struct buf *raw,
-    const struct timespec *deadline)
+static void begin(struct fcgi_conn *c, const struct fcgi_header *h,
+    const unsigned char *content, long long now)
 {
-	struct fcgi_conn *c = q->c;
-	struct fcgi_header h;
-	const unsigned char *content;
-
-	for (;;) {
-		if (next_record(c, &h, &content, deadline) <= 0)
-			return -1;
-		if (h.id != q->id) {
-			if (other_record(c, &h, content) < 0)
-				return -1;
-		} else if (h.type == FCGI_PARAMS) {
-			if (h.content_len == 0)
-				break;
-			if (raw->len + h.content_len > FCGI_PARAMS_MAX) {
-				conn_diag(c, "sipgate-webhook: FastCGI: more than 64 KiB of params; closing the connection\n");
-				return -1;
-			}
-			buf_put(raw, content, h.content_len);
-		} else if (h.type == FCGI_ABORT_REQUEST) {
-			fcgi_put_end_request(&c->out, q->id, 0, FCGI_REQUEST_COMPLETE);
-			return 0;
-		} else {
-			conn_diag(c, "sipgate-webhook: FastCGI: a record before the params ended; closing the connection\n");
-			return -1;
-		}
-	}
-	if (raw->oom || split_params(q, raw) < 0) {
-		conn_diag(c, "sipgate-webhook: FastCGI: malformed params; closing the connection\n");
-		return -1;
-	}
-	return 1;
-}
-
-/* One request from its FCGI_BEGIN_REQUEST on; returns keep as for
- * fcgi_conn_serve. */
-static int serve_request(struct fcgi_conn *c, unsigned id, int keep,
-    fcgi_handler handler, const struct timespec *deadline)
-{
-	struct fcgi_req q = { .c = c, .id = id };
-	struct buf raw = { 0 };
-	struct req r = { .param = req_param_get, .read = req_read,
-	    .write = req_write, .diag = req_diag, .now = req_now, .ctx = &q };
-	size_t mark;
-	int rc, status;
-
-	rc = read_params(&q, &raw, deadline);
-	buf_free(&raw);
-	if (rc <= 0) {
-		buf_free(&q.strings);
-		if (rc < 0)
-			c->broken = 1;
-		return rc == 0 && keep;
-	}
-	mark = c->out.len;
-	status = handler(&r);
-	/* The rest of FCGI_STDIN, read as a CGI drains its stdin, so that
-	 * the connection can carry the next request. */
-	if (!q.aborted && !c->broken) {
-		if (!c->stalled)
-			cgi_drain(&r, CGI_UNKNOWN);
-		if (!q.stdin_ended || q.stdin_left > 0)
-			keep = 0;
-	}
-	if (q.aborted) {
-		/* The server no longer wants the answer, only the end. */
-		c->out.len = mark;
-	} else {
-		fcgi_put_stream(&c->out, FCGI_STDOUT, id, NULL, 0);
-		if (q.stderr_used)
-			fcgi_put_stream(&c->out, FCGI_STDERR, id, NULL, 0);
-	}
-	fcgi_put_end_request(&c->out, id, (uint32_t)status, FCGI_REQUEST_COMPLETE);
-	buf_free(&q.strings);
-	return keep;
-}
-
-int fcgi_conn_buffered(const struct fcgi_conn *c)
-{
-	return c->end > c->start;
-}
-
-int fcgi_conn_serve(struct fcgi_conn *c, fcgi_handler handler)
-{
-	struct timespec deadline;
-	struct fcgi_header h;
-	const unsigned char *content;
 	unsigned role, flags;
-	int keep = 1;
 
-	req_deadline(&deadline, FCGI_REQUEST_MS);
-	do {
-		if (next_record(c, &h, &content, &deadline) <= 0)
+	if (fcgi_begin_parse(content, h->content_len, &role, &flags) < 0) {
+		fail(c, "a malformed FCGI_BEGIN_REQUEST");
+		return;
+	}
+	c->keep = (flags & FCGI_KEEP_CONN) != 0;
+	if (role != FCGI_RESPONDER) {
+		fcgi_put_end_request(&c->out, h->id, 0, FCGI_UNKNOWN_ROLE);
+		if (!c->keep)
+			close_after_output(c);
+		return;
+	}
+	c->id = h->id;
+	c->stdin_ended = 0;
+	c->phase = PARAMS;
+	c->deadline = now + FCGI_REQUEST_MS;
+}
+
+/* The server no longer wants the answer, only the end. */
+static void aborted(struct fcgi_conn *c, long long now)
+{
+	fcgi_put_end_request(&c->out, c->id, 0, FCGI_REQUEST_COMPLETE);
+	finish(c, now);
+}
+
+static void params_record(struct fcgi_conn *c, const struct fcgi_header *h,
+    const unsigned char *content)
+{
+	if (h->type == FCGI_PARAMS && h->content_len == 0) {
+		if (c->raw.oom || split_params(c) < 0)
+			fail(c, "malformed params");
+		else
+			c->phase = BODY;
+	} else if (h->type == FCGI_PARAMS) {
+		if (c->raw.len + h->content_len > PARAMS_MAX)
+			fail(c, "more than 64 KiB of params");
+		else
+			buf_put(&c->raw, content, h->content_len);
+	} else
+		fail(c, "a record before the params ended");
+}
+
+/* Body bytes past the largest body taken are counted out, not kept: the
+ * handler refuses such a request by its Content-Length alone. */
+static void body_record(struct fcgi_conn *c, const struct fcgi_header *h,
+    const unsigned char *content, long long now)
+{
+	size_t room = CGI_MAX_BODY - c->body.len;
+
+	if (h->type != FCGI_STDIN) {
+		fail(c, "an unexpected record during FCGI_STDIN");
+		return;
+	}
+	if (h->content_len == 0) {
+		c->stdin_ended = 1;
+		answer(c, now);
+		return;
+	}
+	buf_put(&c->body, content, h->content_len < room ? h->content_len : room);
+	if (c->body.oom)
+		fail(c, "out of memory for a body");
+}
+
+/* A record with request id 0. */
+static void management(struct fcgi_conn *c, const struct fcgi_header *h,
+    const unsigned char *content)
+{
+	if (h->type != FCGI_GET_VALUES)
+		fcgi_put_unknown_type(&c->out, h->type);
+	else if (fcgi_put_values(&c->out, content, h->content_len,
+	    c->max_conns, c->max_reqs) < 0)
+		fail(c, "a malformed FCGI_GET_VALUES");
+}
+
+static void record(struct fcgi_conn *c, const struct fcgi_header *h,
+    const unsigned char *content, long long now)
+{
+	if (h->id == 0) {
+		management(c, h, content);
+		if (c->phase == WAIT)
+			c->deadline = now + FCGI_IDLE_MS;
+	} else if (c->phase == WAIT) {
+		/* Records of a request that ended are stale: ignored. */
+		if (h->type == FCGI_BEGIN_REQUEST)
+			begin(c, h, content, now);
+		else
+			c->deadline = now + FCGI_IDLE_MS;
+	} else if (h->id != c->id) {
+		if (h->type == FCGI_BEGIN_REQUEST)
+			fcgi_put_end_request(&c->out, h->id, 0, FCGI_CANT_MPX_CONN);
+	} else if (h->type == FCGI_ABORT_REQUEST)
+		aborted(c, now);
+	else if (c->phase == PARAMS)
+		params_record(c, h, content);
+	else
+		body_record(c, h, content, now);
+}
+
+static int reading(const struct fcgi_conn *c)
+{
+	return c->phase == WAIT || c->phase == PARAMS || c->phase == BODY;
+}
+
+/* Every whole record in the input, while the output has room. */
+static void parse(struct fcgi_conn *c, long long now)
+{
+	struct fcgi_header h;
+	size_t total, before;
+
+	while (reading(c) && pending(c) <= FCGI_OUTPUT_MAX &&
+	    c->end - c->start >= FCGI_HEADER_LEN) {
+		if (fcgi_header_parse(c->in + c->start, &h) < 0) {
+			fail(c, "a record of another version");
 			break;
-		if (h.id == 0 || h.type != FCGI_BEGIN_REQUEST) {
-			if (other_record(c, &h, content) < 0)
-				c->broken = 1;
-			continue;
 		}
-		if (fcgi_begin_parse(content, h.content_len, &role, &flags) < 0) {
-			conn_diag(c, "sipgate-webhook: FastCGI: a malformed FCGI_BEGIN_REQUEST; closing the connection\n");
-			c->broken = 1;
+		total = FCGI_HEADER_LEN + h.content_len + h.padding_len;
+		if (c->end - c->start < total)
 			break;
-		}
-		keep = (flags & FCGI_KEEP_CONN) != 0;
-		if (role != FCGI_RESPONDER)
-			fcgi_put_end_request(&c->out, h.id, 0, FCGI_UNKNOWN_ROLE);
-		else if (serve_request(c, h.id, keep, handler, &deadline) == 0)
-			keep = 0;
-		break;
-	} while (!c->broken && c->end > c->start);
-	flush(c);
-	return keep && !c->broken && !c->stalled;
+		c->start += total;
+		c->partial = 0;
+		before = pending(c);
+		record(c, &h, c->in + c->start - total + FCGI_HEADER_LEN, now);
+		if (before == 0 && pending(c) > 0)
+			c->out_deadline = now + FCGI_ANSWER_MS;
+	}
+	if (c->start == c->end) {
+		/* An idle connection holds no input buffer. */
+		free(c->in);
+		c->in = NULL;
+		c->cap = c->start = c->end = 0;
+	} else if (c->phase == WAIT && !c->partial) {
+		c->partial = 1;
+		if (c->deadline > now + FCGI_RECORD_MS)
+			c->deadline = now + FCGI_RECORD_MS;
+	}
+}
+
+unsigned char *fcgi_conn_room(struct fcgi_conn *c, size_t *len)
+{
+	size_t have = c->end - c->start, need = ROOM_MIN;
+	struct fcgi_header h;
+	unsigned char *p;
+
+	if (have >= FCGI_HEADER_LEN && fcgi_header_parse(c->in + c->start, &h) == 0 &&
+	    need < FCGI_HEADER_LEN + h.content_len + h.padding_len)
+		need = FCGI_HEADER_LEN + h.content_len + h.padding_len;
+	if (need <= have)
+		need = have + 1;
+	if (c->cap - c->start < need && c->start > 0) {
+		memmove(c->in, c->in + c->start, have);
+		c->start = 0;
+		c->end = have;
+	}
+	if (c->cap < need) {
+		if ((p = realloc(c->in, need)) == NULL)
+			return NULL;
+		c->in = p;
+		c->cap = need;
+	}
+	*len = c->cap - c->end;
+	return c->in + c->end;
+}
+
+void fcgi_conn_input(struct fcgi_conn *c, size_t n, long long now)
+{
+	if (!reading(c))
+		return;
+	if (n > 0) {
+		c->end += n;
+		parse(c, now);
+		return;
+	}
+	c->peer_closed = 1;
+	/* Gone in the middle of a request: nobody is left to answer. */
+	if (c->phase == WAIT && c->start == c->end)
+		close_after_output(c);
+	else
+		c->phase = DONE;
+}
+
+const void *fcgi_conn_output(const struct fcgi_conn *c, size_t *len)
+{
+	*len = pending(c);
+	return *len > 0 ? c->out.data + c->sent : NULL;
+}
+
+void fcgi_conn_sent(struct fcgi_conn *c, size_t n, long long now)
+{
+	c->sent += n;
+	if (pending(c) > 0)
+		return;
+	buf_free(&c->out);
+	c->sent = 0;
+	if (c->phase == CLOSING)
+		c->phase = DONE;
+	else if (reading(c))
+		parse(c, now);	/* what waited for the output to drain */
+}
+
+long long fcgi_conn_deadline(const struct fcgi_conn *c)
+{
+	long long d = c->phase == CLOSING ? LLONG_MAX : c->deadline;
+
+	if (pending(c) > 0 && c->out_deadline < d)
+		d = c->out_deadline;
+	return d;
+}
+
+void fcgi_conn_timeout(struct fcgi_conn *c, long long now)
+{
+	if (pending(c) > 0 && now >= c->out_deadline) {
+		fail(c, "the peer did not take the answer within 10 s");
+		return;
+	}
+	if (c->phase == CLOSING || c->phase == DONE || now < c->deadline)
+		return;
+	/* A body that stopped coming is answered as the CGI answers it. */
+	if (c->phase == BODY) {
+		answer(c, now);
+		if (pending(c) > 0)
+			c->out_deadline = now + FCGI_ANSWER_MS;
+	} else
+		c->phase = DONE;
+}
+
+void fcgi_conn_stop(struct fcgi_conn *c)
+{
+	c->stopping = 1;
+	if (c->phase == WAIT)
+		close_after_output(c);
+}
+
+int fcgi_conn_wants(const struct fcgi_conn *c)
+{
+	int w = 0;
+
+	if (c->phase == DONE || c->out.oom)
+		return FCGI_DONE;
+	if (pending(c) > 0)
+		w |= FCGI_WANT_WRITE;
+	if (reading(c) && !c->peer_closed && pending(c) <= FCGI_OUTPUT_MAX)
+		w |= FCGI_WANT_READ;
+	return w;
+}
+
+int fcgi_conn_idle(const struct fcgi_conn *c)
+{
+	return c->phase == WAIT && c->start == c->end && pending(c) == 0;
 }

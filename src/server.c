@@ -1,4 +1,5 @@
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -16,11 +17,9 @@
 #include "fdio.h"
 #include "server.h"
 
-/* Connections one worker keeps open (nginx and Apache keep idle ones). */
-#define WORKER_CONNS 512
-/* A kept connection idle this long is closed; nginx's and Apache's pools
- * notice and open a new one. */
-#define IDLE_SECONDS 300
+/* Connections one worker keeps open (nginx and Apache keep idle ones);
+ * at the limit the one idle longest is closed for a new one. */
+#define WORKER_CONNS 1024
 /* A worker that dies sooner than this after its start is replaced only
  * after this pause, so that a worker failing at once does not spin. */
 #define RESTART_PAUSE_MS 1000
@@ -96,30 +95,29 @@ static unsigned worker_count(void)
 	return (unsigned)n;
 }
 
-/* --- a worker --- */
+/* --- a worker: one poll loop over its connections --- */
 
 struct conn {
 	int fd;
-	time_t last;
+	long long last;		/* its last input or output */
 	struct fcgi_conn *fc;
 };
 
-/* SIGPIPE is ignored (harden_process): a peer that left is an EPIPE. */
-static ssize_t sock_recv(void *ctx, void *p, size_t len,
-    const struct timespec *deadline)
+static struct conn conns[WORKER_CONNS];
+static size_t nconns;
+static struct pollfd pfd[WORKER_CONNS + 1];
+
+static long long now_ms(void)
 {
-	return fdio_read_until(*(int *)ctx, p, len, deadline);
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int sock_send(void *ctx, const void *p, size_t len)
+static void conn_diag(const char *line, size_t len)
 {
-	return fdio_write_all(*(int *)ctx, p, len);
-}
-
-static void stderr_diag(void *ctx, const void *p, size_t len)
-{
-	(void)ctx;
-	(void)fdio_write_all(STDERR_FILENO, p, len);
+	(void)fdio_write_all(STDERR_FILENO, line, len);
 }
 
 static void on_stop(int sig)
@@ -128,33 +126,117 @@ static void on_stop(int sig)
 	stopping = 1;
 }
 
-static time_t now_seconds(void)
+/* The last one takes its place: callers walk the array downwards. */
+static void drop(size_t i)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
+	close(conns[i].fd);
+	fcgi_conn_free(conns[i].fc);
+	conns[i] = conns[--nconns];
 }
 
-static void drop(struct conn **conns, size_t *n, size_t i)
+/* Sends what is queued until the socket is full; -1 if the peer is gone. */
+static int send_queued(struct conn *c, long long now)
 {
-	close(conns[i]->fd);
-	fcgi_conn_free(conns[i]->fc);
-	free(conns[i]);
-	conns[i] = conns[--*n];
+	const char *p;
+	size_t len;
+	ssize_t n;
+
+	while ((p = fcgi_conn_output(c->fc, &len)), len > 0) {
+		n = write(c->fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+		c->last = now;
+		fcgi_conn_sent(c->fc, (size_t)n, now);
+	}
+	return 0;
+}
+
+/* One read of what the peer sent, parsed (a request may be served). */
+static int receive(struct conn *c, long long now)
+{
+	unsigned char *p;
+	size_t room;
+	ssize_t n;
+
+	if ((p = fcgi_conn_room(c->fc, &room)) == NULL)
+		return -1;
+	do
+		n = read(c->fd, p, room);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+	c->last = now;
+	fcgi_conn_input(c->fc, (size_t)n, now);
+	return 0;
+}
+
+/* Does what the socket's readiness allows; 0 when the connection is over. */
+static int serve(struct conn *c, short revents, long long now)
+{
+	int wants = fcgi_conn_wants(c->fc);
+
+	if ((wants & FCGI_WANT_WRITE) && (revents & (POLLOUT | POLLERR | POLLHUP)) &&
+	    send_queued(c, now) < 0)
+		return 0;
+	wants = fcgi_conn_wants(c->fc);
+	if ((wants & FCGI_WANT_READ) && (revents & (POLLIN | POLLERR | POLLHUP)) &&
+	    receive(c, now) < 0)
+		return 0;
+	/* An answer is usually taken at once: no poll round for it. */
+	if ((fcgi_conn_wants(c->fc) & FCGI_WANT_WRITE) && send_queued(c, now) < 0)
+		return 0;
+	return !(fcgi_conn_wants(c->fc) & FCGI_DONE);
+}
+
+/* Acts on every deadline that has passed; the nearest one left. */
+static long long expire(long long now)
+{
+	long long next = now + 1000, d;
+	size_t i = nconns;
+
+	while (i-- > 0) {
+		if ((d = fcgi_conn_deadline(conns[i].fc)) <= now) {
+			fcgi_conn_timeout(conns[i].fc, now);
+			if (!serve(&conns[i], 0, now)) {
+				drop(i);
+				continue;
+			}
+			d = fcgi_conn_deadline(conns[i].fc);
+		}
+		if (d < next)
+			next = d;
+	}
+	return next;
+}
+
+/* At the limit, the connection idle longest makes room; -1 if none is. */
+static int make_room(void)
+{
+	size_t i, oldest = nconns;
+
+	for (i = 0; i < nconns; i++)
+		if (fcgi_conn_idle(conns[i].fc) &&
+		    (oldest == nconns || conns[i].last < conns[oldest].last))
+			oldest = i;
+	if (oldest == nconns)
+		return -1;
+	drop(oldest);
+	return 0;
 }
 
 /* Accepts what waits; -1 when out of descriptors (the listener stays
  * readable then, so the caller stops polling it for a while). */
-static int accept_new(int listener, struct conn **conns, size_t *n)
+static int accept_new(int listener, fcgi_handler handler, long long now)
 {
-	struct timeval send_timeout = { 10, 0 };
-	struct fcgi_io io = { sock_recv, sock_send, stderr_diag, NULL };
 	struct conn *c;
 	int fd;
 
-	while (*n < WORKER_CONNS) {
-		fd = accept(listener, NULL, NULL);
+	for (;;) {
+		if (nconns == WORKER_CONNS && make_room() < 0)
+			return 0;
+		fd = accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
 			    errno == ECONNABORTED)
@@ -162,104 +244,104 @@ static int accept_new(int listener, struct conn **conns, size_t *n)
 			say("accept: %s", strerror(errno));
 			return -1;
 		}
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
-		/* A peer that stops reading cannot hold the worker. */
-		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
-		if ((c = malloc(sizeof *c)) == NULL) {
-			close(fd);
-			return -1;
-		}
+		c = &conns[nconns];
 		c->fd = fd;
-		c->last = now_seconds();
-		io.ctx = &c->fd;
-		if ((c->fc = fcgi_conn_new(&io, workers * WORKER_CONNS, workers)) == NULL) {
-			free(c);
+		c->last = now;
+		if ((c->fc = fcgi_conn_new(now, handler, conn_diag,
+		    workers * WORKER_CONNS, workers)) == NULL) {
 			close(fd);
 			return -1;
 		}
-		conns[(*n)++] = c;
+		nconns++;
 	}
-	return 0;
 }
 
-/* Serves the connections that have something to read; the ones the
- * peer sent nothing more to are left for the next poll. */
-static int serve_ready(struct conn **conns, size_t *n, struct pollfd *pfd,
-    size_t first, fcgi_handler handler)
+static short poll_events(const struct fcgi_conn *fc)
 {
-	size_t i = *n;
-	int again = 0;
+	int wants = fcgi_conn_wants(fc);
 
-	while (i-- > 0) {
-		if (!(pfd[first + i].revents & (POLLIN | POLLHUP | POLLERR)) &&
-		    !fcgi_conn_buffered(conns[i]->fc))
-			continue;
-		conns[i]->last = now_seconds();
-		if (!fcgi_conn_serve(conns[i]->fc, handler))
-			drop(conns, n, i);
-		else if (fcgi_conn_buffered(conns[i]->fc))
-			again = 1;
-	}
-	return again;
+	return (short)((wants & FCGI_WANT_READ ? POLLIN : 0) |
+	    (wants & FCGI_WANT_WRITE ? POLLOUT : 0));
 }
 
-static void close_idle(struct conn **conns, size_t *n)
+/* One wait for readiness (at most until the nearest deadline) and what
+ * it allows: reading, writing, accepting. */
+static void round_trip(int listener, fcgi_handler handler, long long *accept_after,
+    int accepting, long long wait_until)
 {
-	time_t now = now_seconds();
-	size_t i = *n;
+	sigset_t none;
+	struct timespec ts;
+	size_t i, first = 0;
+	long long now = now_ms(), ms = wait_until - now;
+	int idle = nconns < WORKER_CONNS;
 
+	for (i = 0; i < nconns && !idle; i++)
+		idle = fcgi_conn_idle(conns[i].fc);
+	if (accepting && idle && now >= *accept_after) {
+		pfd[0] = (struct pollfd){ .fd = listener, .events = POLLIN };
+		first = 1;
+	}
+	for (i = 0; i < nconns; i++)
+		pfd[first + i] = (struct pollfd){ .fd = conns[i].fd,
+		    .events = poll_events(conns[i].fc) };
+	ms = ms < 0 ? 0 : ms > 1000 ? 1000 : ms;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = ms % 1000 * 1000000;
+	/* SIGTERM is blocked but inside ppoll: a request is never cut. */
+	sigemptyset(&none);
+	if (ppoll(pfd, first + nconns, &ts, &none) < 0) {
+		if (errno != EINTR)
+			say("poll: %s", strerror(errno));
+		return;
+	}
+	now = now_ms();
+	i = nconns;
 	while (i-- > 0)
-		if (now - conns[i]->last > IDLE_SECONDS)
-			drop(conns, n, i);
+		if (pfd[first + i].revents && !serve(&conns[i], pfd[first + i].revents, now))
+			drop(i);
+	if (first && (pfd[0].revents & POLLIN) && accept_new(listener, handler, now) < 0)
+		*accept_after = now + 1000;
+}
+
+/* Enough descriptors for every connection, where the hard limit allows. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+	rlim_t want = WORKER_CONNS + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 }
 
 static int worker(int listener, fcgi_handler handler)
 {
-	static struct conn *conns[WORKER_CONNS];
-	static struct pollfd pfd[WORKER_CONNS + 1];
 	struct sigaction sa = { 0 };
-	sigset_t none;
-	size_t n = 0, i, first;
-	struct timespec tick = { 1, 0 }, zero = { 0, 0 };
-	time_t accept_after = 0;
-	int again = 0, rc;
+	long long accept_after = 0;
+	size_t i;
 
 	sa.sa_handler = on_stop;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGCHLD, SIG_DFL);
-	sigemptyset(&none);
+	raise_fd_limit();
 	if (fcntl(listener, F_SETFL, fcntl(listener, F_GETFL) | O_NONBLOCK) < 0)
 		say("cannot make the listening socket non-blocking: %s", strerror(errno));
-	/* SIGTERM stays blocked but inside ppoll: a request is always
-	 * finished, never interrupted. */
-	while (!stopping) {
-		first = 0;
-		if (n < WORKER_CONNS && now_seconds() >= accept_after) {
-			pfd[0] = (struct pollfd){ .fd = listener, .events = POLLIN };
-			first = 1;
-		}
-		for (i = 0; i < n; i++)
-			pfd[first + i] = (struct pollfd){ .fd = conns[i]->fd, .events = POLLIN };
-		rc = ppoll(pfd, first + n, again ? &zero : &tick, &none);
-		if (rc < 0) {
-			if (errno != EINTR)
-				say("poll: %s", strerror(errno));
-			continue;
-		}
-		again = serve_ready(conns, &n, pfd, first, handler);
-		if (first && (pfd[0].revents & POLLIN) && accept_new(listener, conns, &n) < 0)
-			accept_after = now_seconds() + 1;
-		close_idle(conns, &n);
+	while (!stopping)
+		round_trip(listener, handler, &accept_after, 1, expire(now_ms()));
+	/* Requests the server already sent are read; each connection ends
+	 * once what it began is answered (its deadlines bound that). */
+	round_trip(listener, handler, &accept_after, 0, now_ms());
+	i = nconns;
+	while (i-- > 0) {
+		fcgi_conn_stop(conns[i].fc);
+		if (!serve(&conns[i], 0, now_ms()))
+			drop(i);
 	}
-	/* Requests the server already sent are answered; then the end. */
-	for (i = 0; i < n; i++)
-		pfd[i] = (struct pollfd){ .fd = conns[i]->fd, .events = POLLIN };
-	if (n > 0 && poll(pfd, n, 0) > 0)
-		serve_ready(conns, &n, pfd, 0, handler);
-	while (n > 0)
-		drop(conns, &n, n - 1);
+	while (nconns > 0)
+		round_trip(listener, handler, &accept_after, 0, expire(now_ms()));
 	return 0;
 }
 

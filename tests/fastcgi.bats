@@ -99,7 +99,7 @@ NEWCALL='event=newCall&from=492111234567&to=4915791234567&direction=in&callId=12
 	fcgi_start SIPGATE_WORKERS=3
 	printf '\001\011\000\000\000\060\000\000\016\000FCGI_MAX_CONNS\015\000FCGI_MAX_REQS\017\000FCGI_MPXS_CONNS' > "$T/raw"
 	run "$FCGI_CLIENT" -R "$T/fcgi.sock" < "$T/raw"
-	assert_line --index 0 'type=10 id=0 len=54 \x0e\x04FCGI_MAX_CONNS1536\x0d\x01FCGI_MAX_REQS3\x0f\x01FCGI_MPXS_CONNS0'
+	assert_line --index 0 'type=10 id=0 len=54 \x0e\x04FCGI_MAX_CONNS3072\x0d\x01FCGI_MAX_REQS3\x0f\x01FCGI_MPXS_CONNS0'
 }
 
 @test "other roles get FCGI_UNKNOWN_ROLE, unknown management records FCGI_UNKNOWN_TYPE" {

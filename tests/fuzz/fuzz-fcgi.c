@@ -1,9 +1,12 @@
 /* libFuzzer: any bytes as a FastCGI connection, arriving in pieces of
  * varying size, through the record parser and the connection's state
- * machine.  Asserts that what each round sends back is a well-formed
- * record stream: version 1, known types, END_REQUEST bodies of 8 bytes
- * with a known status, at most one request completed and no output for it
- * after its end, GET_VALUES_RESULT pairs that parse. */
+ * machine, with time jumping to its deadlines and a peer that takes its
+ * answers in pieces.  Asserts that the connection always wants something
+ * and never stalls on a deadline already past, that its output stays
+ * bounded, and that what it sends is a well-formed record stream: version
+ * 1, known types, END_REQUEST bodies of 8 bytes with a known status after
+ * the end of the request's FCGI_STDOUT, GET_VALUES_RESULT pairs that
+ * parse. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,49 +14,9 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cgi.h"
 #include "fcgi.h"
 #include "fcgiconn.h"
-
-struct feed {
-	const uint8_t *p;
-	size_t len, pos;
-	struct buf out;
-};
-
-static ssize_t feed_recv(void *ctx, void *p, size_t len,
-    const struct timespec *deadline)
-{
-	struct feed *f = ctx;
-	size_t n;
-
-	(void)deadline;
-	if (f->pos == f->len)
-		return 0;
-	/* Pieces of 1 to 64 bytes, chosen by the data itself. */
-	n = (size_t)(f->p[f->pos] % 64) + 1;
-	if (n > len)
-		n = len;
-	if (n > f->len - f->pos)
-		n = f->len - f->pos;
-	memcpy(p, f->p + f->pos, n);
-	f->pos += n;
-	return (ssize_t)n;
-}
-
-static int feed_send(void *ctx, const void *p, size_t len)
-{
-	struct feed *f = ctx;
-
-	buf_put(&f->out, p, len);
-	return 0;
-}
-
-static void feed_diag(void *ctx, const void *p, size_t len)
-{
-	(void)ctx;
-	if (len == 0 || ((const char *)p)[len - 1] != '\n')
-		abort();
-}
 
 /* Reads the body to its end and answers with its length. */
 static int handler(const struct req *r)
@@ -75,42 +38,50 @@ static int handler(const struct req *r)
 	req_deadline(&deadline, 1000);
 	while ((n = r->read(r->ctx, chunk, sizeof chunk, &deadline)) > 0)
 		total += (size_t)n;
-	if (n < 0 && errno != ECONNABORTED && errno != ECONNRESET && errno != EPROTO &&
-	    errno != ETIMEDOUT)
+	/* All of it is here, or it stopped coming. */
+	if ((n < 0 && errno != ETIMEDOUT) || total > CGI_MAX_BODY)
 		abort();
 	n = snprintf(line, sizeof line, "Status: 200 OK\r\n\r\n%zu\n", total);
 	r->diag(r->ctx, "fuzz: a diagnostic line\n", 24);
 	return r->write(r->ctx, line, (size_t)n) < 0;
 }
 
-static void check_output(const unsigned char *p, size_t len)
+/* Each request's FCGI_STDOUT is ended by an empty record before its
+ * FCGI_END_REQUEST, unless it had none (aborted, or refused). */
+static unsigned char stdout_open[65536];
+
+/* A connection dropped with output queued may have sent part of a record
+ * (torn_tail); any other stream must end on a record's end. */
+static void check_output(const unsigned char *p, size_t len, int torn_tail)
 {
 	struct fcgi_header h;
 	size_t pos = 0;
-	int completed = 0;
-	unsigned ended = 0;
 
+	memset(stdout_open, 0, sizeof stdout_open);
 	while (pos < len) {
+		if (len - pos < FCGI_HEADER_LEN && torn_tail)
+			break;
 		if (len - pos < FCGI_HEADER_LEN || fcgi_header_parse(p + pos, &h) < 0)
 			abort();
 		pos += FCGI_HEADER_LEN;
+		if (h.content_len > len - pos && torn_tail)
+			break;
 		if (h.padding_len != 0 || h.content_len > len - pos)
 			abort();
 		switch (h.type) {
 		case FCGI_STDOUT:
+			if (h.id == 0)
+				abort();
+			stdout_open[h.id] = h.content_len > 0;
+			break;
 		case FCGI_STDERR:
-			if (h.id == 0 || (completed && h.id == ended))
+			if (h.id == 0)
 				abort();
 			break;
 		case FCGI_END_REQUEST:
 			if (h.id == 0 || h.content_len != 8 || p[pos + 4] == FCGI_OVERLOADED ||
-			    p[pos + 4] > FCGI_UNKNOWN_ROLE)
+			    p[pos + 4] > FCGI_UNKNOWN_ROLE || stdout_open[h.id])
 				abort();
-			if (p[pos + 4] == FCGI_REQUEST_COMPLETE) {
-				if (completed++)
-					abort();
-				ended = h.id;
-			}
 			break;
 		case FCGI_GET_VALUES_RESULT: {
 			struct fcgi_pairs it = { p + pos, h.content_len, 0 };
@@ -138,26 +109,86 @@ static void check_output(const unsigned char *p, size_t len)
 	}
 }
 
+static void diag(const char *line, size_t len)
+{
+	if (len == 0 || line[len - 1] != '\n')
+		abort();
+}
+
+/* The data is both the stream and, byte by byte where a piece begins,
+ * how the transport behaves: the size of the piece read (1 to 64 bytes),
+ * whether the peer takes all that is queued or a few bytes, and whether
+ * time jumps to the connection's deadline (0xFF, rarely); at the end of
+ * the data the peer closes its side (the last byte odd) or goes silent. */
+static void jump(struct fcgi_conn *c, long long *now)
+{
+	*now = fcgi_conn_deadline(c);
+	fcgi_conn_timeout(c, *now);
+	if (!(fcgi_conn_wants(c) & FCGI_DONE) && fcgi_conn_deadline(c) <= *now)
+		abort();
+}
+
+/* The peer takes what is queued: all of it, or 0 to 6 bytes. */
+static void take(struct fcgi_conn *c, struct buf *out, unsigned char ctl,
+    long long now)
+{
+	size_t queued, n;
+	const char *q = fcgi_conn_output(c, &queued);
+
+	/* Bounded: one answer or result past the limit at most. */
+	if (queued > 2 * FCGI_OUTPUT_MAX + 4096)
+		abort();
+	n = ctl & 0x40 ? (size_t)(ctl % 7) : queued;
+	n = n > queued ? queued : n;
+	buf_put(out, q, n);
+	fcgi_conn_sent(c, n, now);
+}
+
+/* The peer sends the next piece, or closes its side. */
+static size_t give(struct fcgi_conn *c, const uint8_t *data, size_t size,
+    size_t pos, long long now)
+{
+	size_t room, n = (size_t)(data[pos < size ? pos : 0] % 64) + 1;
+	unsigned char *p = fcgi_conn_room(c, &room);
+
+	if (p == NULL || room == 0)
+		abort();
+	n = n > room ? room : n;
+	n = n > size - pos ? size - pos : n;
+	memcpy(p, data + pos, n);
+	fcgi_conn_input(c, n, now);
+	return pos + n;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct feed f = { data, size, 0, { 0 } };
-	struct fcgi_io io = { feed_recv, feed_send, feed_diag, &f };
-	struct fcgi_conn *c = fcgi_conn_new(&io, 512, 1);
-	int rounds = 0;
+	struct fcgi_conn *c;
+	struct buf out = { 0 };
+	size_t pos = 0, left;
+	long long now = 0;
+	unsigned char ctl;
+	int wants, rounds = 0, closes;
 
-	if (c == NULL)
+	if (size == 0 || (c = fcgi_conn_new(now, handler, diag, 512, 1)) == NULL)
 		return 0;
-	for (;;) {
-		int keep = fcgi_conn_serve(c, handler);
-
-		if (f.out.oom || ++rounds > 100000)
+	closes = data[size - 1] & 1;
+	while (!((wants = fcgi_conn_wants(c)) & FCGI_DONE)) {
+		if (wants == 0 || ++rounds > 1000000 || out.oom)
 			abort();
-		check_output((const unsigned char *)f.out.data, f.out.len);
-		f.out.len = 0;
-		if (!keep || (f.pos == f.len && !fcgi_conn_buffered(c)))
+		ctl = pos < size ? data[pos] : 0;
+		if (wants & FCGI_WANT_WRITE)
+			take(c, &out, ctl, now);
+		wants = fcgi_conn_wants(c);
+		if (wants & FCGI_DONE)
 			break;
+		if ((wants & FCGI_WANT_READ) && ctl != 0xFF && (pos < size || closes))
+			pos = give(c, data, size, pos, now);
+		else if (!(wants & FCGI_WANT_WRITE) || (ctl & 0x40))
+			jump(c, &now);
 	}
+	fcgi_conn_output(c, &left);
+	check_output((const unsigned char *)out.data, out.len, left > 0);
 	fcgi_conn_free(c);
-	buf_free(&f.out);
+	buf_free(&out);
 	return 0;
 }
