@@ -366,7 +366,8 @@ static void parse(struct fcgi_conn *c, long long now)
 		free(c->in);
 		c->in = NULL;
 		c->cap = c->start = c->end = 0;
-	} else if (c->phase == WAIT && !c->partial) {
+	} else if (c->phase == WAIT && !c->partial && pending(c) <= FCGI_OUTPUT_MAX) {
+		/* Part of a record, not records held back for the output. */
 		c->partial = 1;
 		if (c->deadline > now + FCGI_RECORD_MS)
 			c->deadline = now + FCGI_RECORD_MS;
