@@ -4,8 +4,9 @@
  * Read the settings, check the method and the sender's address, then the
  * media type and the length; read the body, verify its signature, decode
  * it, let the call rules decide (newCall and dtmf), append the event and
- * the decision to the log, and answer with the XML that steers the call
- * and subscribes its later events.  Every failure on the way is a struct
+ * the decision to the log (or, if it refuses them, to the server's error
+ * log and syslog), and answer with the XML that steers the call and
+ * subscribes its later events.  Every failure on the way is a struct
  * fail; answer() turns it into the response (err.c has the table).  The
  * request comes in a struct req: its variables, body, clock and error log.
  */
@@ -36,7 +37,7 @@ struct request {
 	const struct req *in;	/* what the transport hands over */
 	enum cgi_method method;
 	size_t unread;		/* body bytes still on stdin, for draining */
-	int new_call;		/* the event is newCall: subscribe the rest */
+	int steers;		/* newCall or dtmf: sipgate acts on the reply */
 	int decided;		/* the call rules were asked */
 	struct decision decision;
 	struct buf url;		/* where follow-up events go */
@@ -96,6 +97,7 @@ static enum err build_record(const struct conf *c, struct request *rq,
 	struct form form;
 	char received[32];
 	enum err rc;
+	int dtmf;
 
 	request_time(c, rq, &now);
 	record_timestamp(&now, received);
@@ -105,9 +107,10 @@ static enum err build_record(const struct conf *c, struct request *rq,
 		rc = fail_set(f, ERR_NO_EVENT, "the body has no event parameter");
 		goto out;
 	}
-	rq->new_call = is_event(event, "newCall");
-	if (c->rules && (rq->new_call || is_event(event, "dtmf")) &&
-	    (rc = consult_rules(c, rq, &form, !rq->new_call, now.tv_sec, &rule_json, f)) != ERR_OK)
+	dtmf = is_event(event, "dtmf");
+	rq->steers = dtmf || is_event(event, "newCall");
+	if (c->rules && rq->steers &&
+	    (rc = consult_rules(c, rq, &form, dtmf, now.tv_sec, &rule_json, f)) != ERR_OK)
 		goto out;
 	meta.received = received;
 	meta.remote_addr = remote && *remote ? remote : NULL;
@@ -130,7 +133,7 @@ static enum err reply_urls(const struct conf *c, struct request *rq,
 	const char *base;
 	enum err rc;
 
-	if (!(rq->new_call && c->follow) && !gather)
+	if (!(rq->steers && c->follow) && !gather)
 		return ERR_OK;
 	if (c->webhook_url == NULL && (rc = url_derive(&rq->url, rq->in, f)) != ERR_OK)
 		return rc;
@@ -160,6 +163,19 @@ static enum err report_decision(const struct conf *c, struct request *rq,
 	if (d->note[0])
 		diag(rq->in, d->note);
 	return ERR_OK;
+}
+
+/* The log takes the record, or the server's error log and syslog do; the
+ * call is answered as decided either way: sipgate does not retry, and an
+ * error status would switch every rule off for the call and lose its
+ * later events. */
+static void keep_record(const struct conf *c, struct request *rq)
+{
+	struct fail lf = { 0 };
+
+	if (log_append(rq->in, c->log_path, rq->record.data, rq->record.len,
+	    c->sync, &lf) != ERR_OK)
+		diag_event(rq->in, lf.why, rq->record.data, rq->record.len);
 }
 
 static enum err accept_event(const struct conf *c, struct request *rq,
@@ -197,9 +213,8 @@ static enum err accept_event(const struct conf *c, struct request *rq,
 		return rc;
 	if (rq->in->dry_run)
 		rq->in->dry_run(rq->in->ctx, rq->decided ? &rq->decision : NULL, rq->record.data);
-	else if ((rc = log_append(rq->in, c->log_path, rq->record.data,
-	    rq->record.len, c->sync, f)) != ERR_OK)
-		return rc;
+	else
+		keep_record(c, rq);
 	if ((rc = report_decision(c, rq, f)) != ERR_OK)
 		return rc;
 	return reply_urls(c, rq, f);
@@ -235,15 +250,13 @@ static int answer(struct request *rq, const struct conf *c,
 	int rc = 0;
 
 	if (f->code != ERR_OK) {
-		if (f->code == ERR_LOG && rq->record.len > 0)
-			diag_event(rq->in, f->why, rq->record.data, rq->record.len);
-		else if (err_to_stderr(f->code))
+		if (err_to_stderr(f->code))
 			diag(rq->in, f->why);
 		reply_error(&out, f, with_body);
 	} else if (rq->method != CGI_POST) {
 		reply_ok(&out, with_body);
 	} else {
-		reply_event(&out, rq->new_call ? c->follow : 0,
+		reply_event(&out, rq->steers ? c->follow : 0,
 		    c->webhook_url ? c->webhook_url : rq->url.data,
 		    rq->decided ? &rq->decision : NULL, rq->gather_url.data);
 	}

@@ -84,24 +84,24 @@ expect() {
 	qs0='m=service&n=0&c=2e49b3cd83a11341b4c5f2df41486593'
 	EXPECTED="$F>$main0</Response>"
 	expect "$RULES/example4" @0 'event=newCall&direction=in&to=492111234560&callId=123456'
-	EXPECTED="<Response>$service0</Response>"
+	EXPECTED="$F>$service0</Response>"
 	expect "$RULES/example4" @0 'event=dtmf&dtmf=2&callId=123456' "$qm0"
 	expect "$RULES/example4" @0 'event=dtmf&dtmf=2&callId=123456' "$qm0"	# a replay: the same
-	EXPECTED="<Response>$main1</Response>"
+	EXPECTED="$F>$main1</Response>"
 	expect "$RULES/example4" @0 'event=dtmf&callId=123456' "$qm0"
-	EXPECTED='<Response><Dial><Voicemail/></Dial></Response>'
+	EXPECTED="$F><Dial><Voicemail/></Dial></Response>"
 	expect "$RULES/example4" @0 'event=dtmf&dtmf=&callId=123456' "$qm1"
-	EXPECTED="<Response>$main0</Response>"
+	EXPECTED="$F>$main0</Response>"
 	expect "$RULES/example4" @0 'event=dtmf&dtmf=%2A&callId=123456' "$qs0"
-	EXPECTED='<Response><Dial><Number>4921112345681</Number><Number>4921112345682</Number></Dial></Response>'
+	EXPECTED="$F><Dial><Number>4921112345681</Number><Number>4921112345682</Number></Dial></Response>"
 	expect "$RULES/example4" @1773046800 'event=dtmf&dtmf=1&callId=123456' "$qs0"
-	EXPECTED='<Response><Dial><Voicemail/></Dial></Response>'
+	EXPECTED="$F><Dial><Voicemail/></Dial></Response>"
 	expect "$RULES/example4" @1772964000 'event=dtmf&dtmf=1&callId=123456' "$qs0"
-	EXPECTED="<Response>$main1</Response>"
+	EXPECTED="$F>$main1</Response>"
 	expect "$RULES/example4" @0 'event=dtmf&dtmf=7&callId=123456' "$qm0"
-	EXPECTED='<Response><Hangup/></Response>'
+	EXPECTED="$F><Hangup/></Response>"
 	expect "$RULES/example4" @0 'event=dtmf&dtmf=-1&callId=123456' "$qm0"
-	EXPECTED='<Response/>'
+	EXPECTED="$F/>"
 	expect "$RULES/example4" @0 'event=dtmf&dtmf=1&callId=123456'
 	# 4j and 4k: a wrong MAC, or one bound to another call, is the CGI's 403.
 	run env -i SIPGATE_STATE_KEY=example-state-key ${MEMCHECK:-} "$PROG" --explain "$RULES/example4" --at @0 \
@@ -281,7 +281,7 @@ rpost() {
 	assert_equal "$(last_record -c .rule)" "{\"error\":\"$T/rules:2: unknown action \\\"dail\\\"\"}"
 	rpost 'event=dtmf&dtmf=1&callId=broken' SIPGATE_RULES="$T/rules" QUERY_STRING='m=main&n=0'
 	assert_status 200
-	assert_equal "$(sed -n 2p "$T/body")" '<Response/>'
+	assert_equal "$(sed -n 2p "$T/body")" "$F/>"
 	rpost 'event=newCall&direction=in&from=1&callId=strict' SIPGATE_RULES="$T/rules" SIPGATE_RULES_STRICT=1
 	assert_status 500
 	assert_reason "server misconfigured; see the server's error log"

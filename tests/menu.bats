@@ -8,6 +8,8 @@ setup() {
 	common_setup
 	R="$T/rules"
 	KEY=example-state-key
+	# A reply to a dtmf push subscribes the call's events as a newCall's does.
+	P='<Response onAnswer="https://pbx.example/hook" onHangup="https://pbx.example/hook"'
 	printf '%s\n' 'version 1' \
 		'menu main play https://media.example/main.wav?a=1&b=2 tries 3 else voicemail' \
 		'menu quiet digits 4 timeout 0 tries 1 else hangup' \
@@ -55,7 +57,7 @@ state() { echo "m=$1&n=$2&c=$(mac "${3:-123456}" "$1" "$2")"; }
 	post "event=dtmf&dtmf=9&callId=123456" SIPGATE_RULES="$R" SIPGATE_STATE_KEY="$KEY" \
 		QUERY_STRING="$(state main 0)" HTTP_HOST=hooks.example.org
 	assert_status 200
-	assert_equal "$(second_line)" "<Response><Gather onData=\"https://hooks.example.org/sipgate?m=main&amp;n=1&amp;c=$(mac 123456 main 1)\" maxDigits=\"1\" timeout=\"5000\"><Play><Url>https://media.example/main.wav?a=1&amp;b=2</Url></Play></Gather></Response>"
+	assert_equal "$(second_line)" "<Response onAnswer=\"https://hooks.example.org/sipgate\" onHangup=\"https://hooks.example.org/sipgate\"><Gather onData=\"https://hooks.example.org/sipgate?m=main&amp;n=1&amp;c=$(mac 123456 main 1)\" maxDigits=\"1\" timeout=\"5000\"><Play><Url>https://media.example/main.wav?a=1&amp;b=2</Url></Play></Gather></Response>"
 }
 
 @test "dtmf values: digits, leading zeros, * and #, several keys, and what counts as none" {
@@ -69,10 +71,10 @@ state() { echo "m=$1&n=$2&c=$(mac "${3:-123456}" "$1" "$2")"; }
 		'-1|<Hangup/>'; do
 		dtmf "$q" "event=dtmf&dtmf=${row%%|*}&callId=123456"
 		assert_status 200
-		assert_equal "$(second_line)" "<Response>${row#*|}</Response>"
+		assert_equal "$(second_line)" "$P>${row#*|}</Response>"
 	done
 	dtmf "$q" 'event=dtmf&callId=123456'
-	assert_equal "$(second_line)" '<Response><Play><Url>https://media.example/hello.wav</Url></Play><Dial><Voicemail/></Dial></Response>'
+	assert_equal "$(second_line)" "$P><Play><Url>https://media.example/hello.wav</Url></Play><Dial><Voicemail/></Dial></Response>"
 	dtmf "$q" "event=dtmf&dtmf=$(printf '1%.0s' $(seq 1 100))&callId=123456"
 	assert_status 200
 	run second_line
@@ -87,7 +89,7 @@ state() { echo "m=$1&n=$2&c=$(mac "${3:-123456}" "$1" "$2")"; }
 	run second_line
 	assert_output --partial "m=main&amp;n=2&amp;c=$(mac 123456 main 2)"
 	dtmf "$(state main 2)" 'event=dtmf&dtmf=9&callId=123456'
-	assert_equal "$(second_line)" '<Response><Dial><Voicemail/></Dial></Response>'
+	assert_equal "$(second_line)" "$P><Dial><Voicemail/></Dial></Response>"
 	assert_equal "$(last_record -c .rule)" '{"line":null,"action":"voicemail","else":true,"menu":"main","try":2}'
 	# Another menu starts at 0; with tries 1 a repeat is its else at once.
 	dtmf "$(state main 2)" 'event=dtmf&dtmf=%23&callId=123456'
@@ -95,7 +97,7 @@ state() { echo "m=$1&n=$2&c=$(mac "${3:-123456}" "$1" "$2")"; }
 	assert_output --partial "m=quiet&amp;n=0&amp;c=$(mac 123456 quiet 0)"
 	assert_equal "$(last_record -c .rule)" '{"line":10,"action":"gather","menu":"main","try":2}'
 	dtmf "$(state quiet 0)" 'event=dtmf&callId=123456'
-	assert_equal "$(second_line)" '<Response><Hangup/></Response>'
+	assert_equal "$(second_line)" "$P><Hangup/></Response>"
 	assert_equal "$(last_record -c .rule)" '{"line":null,"action":"hangup","else":true,"menu":"quiet","try":0}'
 }
 
@@ -103,14 +105,14 @@ state() { echo "m=$1&n=$2&c=$(mac "${3:-123456}" "$1" "$2")"; }
 	# No m: not a Gather of ours; no rules, an empty answer.
 	dtmf '' 'event=dtmf&dtmf=1&callId=123456'
 	assert_status 200
-	assert_equal "$(second_line)" '<Response/>'
+	assert_equal "$(second_line)" "$P/>"
 	assert_equal "$(last_record -c .rule)" '{"line":null,"action":"pass"}'
 	dtmf 'customer=123' 'event=dtmf&dtmf=1&callId=123456'
-	assert_equal "$(second_line)" '<Response/>'
+	assert_equal "$(second_line)" "$P/>"
 	# A menu the rules no longer have.
 	dtmf "$(state gone 0)" 'event=dtmf&dtmf=1&callId=123456'
 	assert_status 200
-	assert_equal "$(second_line)" '<Response/>'
+	assert_equal "$(second_line)" "$P/>"
 	assert_equal "$(last_record -c .rule)" '{"error":"stale menu gone"}'
 	before=$(log_lines)
 	c=$(mac 123456 main 0)
@@ -130,13 +132,13 @@ state() { echo "m=$1&n=$2&c=$(mac "${3:-123456}" "$1" "$2")"; }
 	# Other parameters, and percent-encoded names, are fine.
 	dtmf "customer=123&%6D=main&n=0&c=$c" 'event=dtmf&dtmf=1&callId=123456'
 	assert_status 200
-	assert_equal "$(second_line)" '<Response><Dial><Number>4911</Number></Dial></Response>'
+	assert_equal "$(second_line)" "$P><Dial><Number>4911</Number></Dial></Response>"
 }
 
 @test "without a state key, no MAC is asked for or checked" {
 	post 'event=dtmf&dtmf=1&callId=123456' SIPGATE_RULES="$R" QUERY_STRING='m=main&n=0' SIPGATE_WEBHOOK_URL=https://pbx.example/hook
 	assert_status 200
-	assert_equal "$(second_line)" '<Response><Dial><Number>4911</Number></Dial></Response>'
+	assert_equal "$(second_line)" "$P><Dial><Number>4911</Number></Dial></Response>"
 	post 'event=dtmf&dtmf=1&callId=123456' SIPGATE_RULES="$R" QUERY_STRING='m=main&n=0&c=junk' SIPGATE_WEBHOOK_URL=https://pbx.example/hook
 	assert_status 200
 }

@@ -52,13 +52,32 @@ print(r.get(sys.argv[2], "-"))' "$T/body" "$1"
 }
 
 @test "every other event, known or not, gets an empty Response" {
-	for e in answer hangup dtmf somethingNew newcall ''; do
+	for e in answer hangup somethingNew newcall ''; do
 		post "event=$e&callId=1"
 		assert_status 200
 		assert_equal "$(header Content-Type)" "application/xml; charset=utf-8"
 		assert_equal "$(tail -n 1 "$T/body")" '<Response/>'
 	done
-	assert_equal "$(log_lines)" 6
+	assert_equal "$(log_lines)" 5
+}
+
+@test "a reply to a dtmf push subscribes the call's answer and hangup as a newCall's does" {
+	F='<Response onAnswer="https://hooks.example.org/sipgate" onHangup="https://hooks.example.org/sipgate"'
+	post 'event=dtmf&dtmf=1&callId=1'
+	assert_status 200
+	assert_equal "$(tail -n 1 "$T/body")" "$F/>"
+	post 'event=dtmf&dtmf=1&callId=1' SIPGATE_FOLLOW=hangup
+	assert_equal "$(tail -n 1 "$T/body")" '<Response onHangup="https://hooks.example.org/sipgate"/>'
+	post 'event=dtmf&dtmf=1&callId=1' SIPGATE_FOLLOW=none
+	assert_equal "$(tail -n 1 "$T/body")" '<Response/>'
+	# With a menu's answer too (a new Gather, a Dial, a hangup).
+	printf '%s\n' 'version 1' 'menu main tries 2 else hangup' 'when menu main key 1 do dial 4911' \
+		'when menu main key 2 do gather main' 'end' > "$T/rules"
+	for row in "1|<Dial><Number>4911</Number></Dial>" "-1|<Hangup/>" \
+		"2|<Gather onData=\"https://hooks.example.org/sipgate?m=main&amp;n=1\" maxDigits=\"1\" timeout=\"5000\"/>"; do
+		post "event=dtmf&dtmf=${row%%|*}&callId=1" SIPGATE_RULES="$T/rules" QUERY_STRING='m=main&n=0'
+		assert_equal "$(tail -n 1 "$T/body")" "$F>${row#*|}</Response>"
+	done
 }
 
 @test "SIPGATE_WEBHOOK_URL is used as given, XML-escaped" {
