@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,7 +125,7 @@ static int explain(const char *path, const char *at, const char *query, const ch
 {
 	struct explain x = { 0 };
 	struct req r;
-	char length[32], now[32], full[4096];
+	char length[32], now[32], *full;
 	const char *xml;
 	time_t t;
 	int rc;
@@ -135,11 +136,11 @@ static int explain(const char *path, const char *at, const char *query, const ch
 	}
 	if (check(path) != 0)
 		return 1;
-	if (path[0] != '/' && getcwd(full, sizeof full - strlen(path) - 2) != NULL) {
-		strcat(full, "/");
-		strcat(full, path);
-	} else
-		snprintf(full, sizeof full, "%s", path);
+	/* The program reads the rules as the server would: by absolute path. */
+	if ((full = realpath(path, NULL)) == NULL) {
+		fprintf(stderr, "sipgate-webhook: %s: %s\n", path, strerror(errno));
+		return 2;
+	}
 	snprintf(length, sizeof length, "%zu", strlen(body));
 	snprintf(now, sizeof now, "@%lld", (long long)t);
 	memreq_init(&r, &x.m);
@@ -185,6 +186,7 @@ static int explain(const char *path, const char *at, const char *query, const ch
 	}
 	memreq_free(&x.m);
 	buf_free(&x.notes);
+	free(full);
 	return rc;
 }
 

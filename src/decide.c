@@ -235,12 +235,23 @@ static void choose(struct decision *d, const struct rule *rule, const struct act
 }
 
 /* callerid and withhold dial the number called: it must be all digits. */
+/* A form value is not NUL-terminated: every scan is bounded by its length. */
+static int all_digits(const char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+	return 1;
+}
+
 static void outgoing(struct decision *d, const struct form *form)
 {
 	const struct form_param *to = param(form, "to");
 
 	if (to && to->value_len > 0 && to->value_len < sizeof d->to &&
-	    strspn(to->value, "0123456789") == to->value_len) {
+	    all_digits(to->value, to->value_len)) {
 		memcpy(d->to, to->value, to->value_len);
 		d->to[to->value_len] = '\0';
 		return;

@@ -363,6 +363,22 @@ rpost() {
 	assert_equal "$(last_record -c .rule)" '{"line":2,"action":"pass","note":"withhold needs a \"to\" of digits; passed"}'
 	run cat "$T/stderr"
 	assert_output 'sipgate-webhook: withhold needs a "to" of digits; passed'
+	# "to" last, or followed by a parameter whose name starts with digits:
+	# the check stops at the value's end.
+	for b in 'event=newCall&direction=out&to=4930123456' 'event=newCall&direction=out&to=4930123456&1x=y'; do
+		rpost "$b" SIPGATE_RULES="$T/rules"
+		assert_equal "$(sed -n 2p "$T/body")" "$F><Dial anonymous=\"true\"><Number>4930123456</Number></Dial></Response>"
+	done
+}
+
+@test "--explain takes a relative rules path of 4,095 bytes" {
+	printf 'version 1\nwhen always do hangup\nend\n' > "$T/rules"
+	cd "$T"
+	path="$(printf './%.0s' $(seq 2045))rules"
+	assert_equal "${#path}" 4095
+	run env -i ${MEMCHECK:-} "$PROG" --explain "$path" --at @0 'event=newCall&direction=in&callId=1'
+	assert_success
+	assert_line '<Response onAnswer="http://localhost/sipgate" onHangup="http://localhost/sipgate"><Hangup/></Response>'
 }
 
 @test "percent: FNV-1a of the callId modulo 100, known vectors" {
