@@ -468,3 +468,20 @@ settle() { sleep 1.1; }
 	run cat "$T/two.err"
 	assert_output --partial "LISTEN_FDS=2: expected one listening socket"
 }
+
+@test "an empty SIPGATE_* param is not given: the process's setting holds (no setting fails open)" {
+	printf 'version 1\nwhen always do reject\nend\n' > "$T/rules"
+	fcgi_start SIPGATE_ALLOW_FROM=10.0.0.0/8 SIPGATE_RULES="$T/rules" SIPGATE_STATE_KEY=0123456789abcdef0123
+	# As nginx sends a fastcgi_param whose variable is empty.
+	fcgi_post "$NEWCALL" SIPGATE_ALLOW_FROM=
+	assert_status 403
+	fcgi_post "$NEWCALL" SIPGATE_ALLOW_FROM= REMOTE_ADDR=10.1.2.3 SIPGATE_RULES=
+	assert_status 200
+	assert_equal "$(tail -n 1 "$T/body")" '<Response onAnswer="https://hooks.example.org/sipgate" onHangup="https://hooks.example.org/sipgate"><Reject reason="rejected"/></Response>'
+	# A state without its MAC is refused: the key still holds.
+	fcgi_post 'event=dtmf&dtmf=1&callId=1' REMOTE_ADDR=10.1.2.3 SIPGATE_STATE_KEY= QUERY_STRING='m=main&n=0'
+	assert_status 403
+	# A param that is set still wins over the process.
+	fcgi_post "$NEWCALL" REMOTE_ADDR=217.116.118.254 SIPGATE_ALLOW_FROM=217.116.118.0/24
+	assert_status 200
+}
