@@ -739,6 +739,12 @@ static void menu_statement(struct parser *p, char **tok, size_t n)
 			}
 			if (parse_action(p, tok + i + 1, n - i - 1, &m->otherwise, 0) < 0)
 				return;
+			/* They place an outgoing call; an else answers a keypad push. */
+			if (m->otherwise.kind == ACT_CALLERID || m->otherwise.kind == ACT_WITHHOLD) {
+				problem(p, p->line, "else cannot be %s (it is for outgoing newCall rules)",
+				    rules_action_name(&m->otherwise));
+				return;
+			}
 			break;
 		}
 		if (i + 1 >= n) {

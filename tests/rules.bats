@@ -64,6 +64,10 @@ assert_error() {
 	assert_error "$R:2: else cannot be gather (menus would loop while the caller is silent)"
 	rules 'version 1' 'When always do pass' 'end'
 	assert_error "$R:2: unknown statement \"When\" (keywords are lower case)"
+	rules 'version 1' 'menu main else callerid 0211123' 'end'
+	assert_error "$R:2: else cannot be callerid (it is for outgoing newCall rules)"
+	rules 'version 1' 'menu main tries 1 else withhold' 'end'
+	assert_error "$R:2: else cannot be withhold (it is for outgoing newCall rules)"
 	printf '1\n2\n3\n4\n5\n6\n+49 30 1234x567\n' | sed '1,6s/.*/491234/' > "$T/spam.txt"
 	rules 'version 1' 'list spam file spam.txt' 'when from @spam do reject' 'end'
 	assert_error "spam.txt:7: not a number: \"+49 30 1234x567\""
