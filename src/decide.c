@@ -338,6 +338,7 @@ static void dtmf_in_menu(struct eval *e, const struct state *st, const char *key
 
 	if (menu < 0) {
 		snprintf(d->error, sizeof d->error, "stale menu %s", st->menu);
+		d->stale = 1;
 		return;
 	}
 	d->in_menu = 1;

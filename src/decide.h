@@ -39,6 +39,8 @@ struct decision {
 	const char *why;		/* a built-in decision, in words */
 	char note[256];
 	char error[512];		/* non-empty: the rules were not used */
+	int stale;			/* ...because the call's menu is gone from them:
+					 * the specification's <Response/>, no report */
 	const struct rule *rule;	/* the rule that matched, for --explain */
 	struct tm local;		/* the local time the rules saw */
 	int have_local;

@@ -154,11 +154,11 @@ static enum err report_decision(const struct conf *c, struct request *rq,
 {
 	const struct decision *d = &rq->decision;
 
-	if (!rq->decided)
+	if (!rq->decided || d->stale)
 		return ERR_OK;
 	if (d->error[0] && c->rules_strict)
 		return fail_set(f, ERR_CONFIG, "%s", d->error);
-	if (d->error[0] && strncmp(d->error, "stale menu ", 11) != 0)
+	if (d->error[0])
 		diag(rq->in, d->error);
 	if (d->note[0])
 		diag(rq->in, d->note);

@@ -114,6 +114,15 @@ state() { echo "m=$1&n=$2&c=$(mac "${3:-123456}" "$1" "$2")"; }
 	assert_status 200
 	assert_equal "$(second_line)" "$P/>"
 	assert_equal "$(last_record -c .rule)" '{"error":"stale menu gone"}'
+	run cat "$T/stderr"
+	assert_output ""
+	# Strict mode is about a rules file that cannot be used, not about a
+	# menu removed while a caller was in it.
+	dtmf "$(state gone 0)" 'event=dtmf&dtmf=1&callId=123456' SIPGATE_RULES_STRICT=1
+	assert_status 200
+	assert_equal "$(second_line)" "$P/>"
+	run cat "$T/stderr"
+	assert_output ""
 	before=$(log_lines)
 	c=$(mac 123456 main 0)
 	for q in "m=main&m=main&n=0&c=$c" "m=main&n=0&n=0&c=$c" "m=main&n=01&c=$c" "m=main&n=-1&c=$c" \
