@@ -10,6 +10,10 @@
 #include "file.h"
 #include "rules.h"
 
+/* A message that names a file: room for the longest path and the rest, so
+ * that neither the line number nor the reason is ever cut. */
+#define MSG_MAX (PATH_MAX + 512)
+
 struct problem {
 	int line;		/* of the rules file; INT_MAX: the whole file */
 	char *text;
@@ -44,7 +48,7 @@ static void problem(struct parser *p, int line, const char *fmt, ...)
 
 static void problem(struct parser *p, int line, const char *fmt, ...)
 {
-	char msg[640], text[768];
+	char msg[640], text[MSG_MAX + 640];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -393,7 +397,7 @@ static void list_statement(struct parser *p, char **tok, size_t n)
 	struct arena *a = p->r->arena;
 	struct list_part *part;
 	struct set *s;
-	char why[200];
+	char why[MSG_MAX];
 	size_t i;
 
 	if (n < 3) {
@@ -419,7 +423,7 @@ static void list_statement(struct parser *p, char **tok, size_t n)
 				/* Name the file as the rules name it. */
 				const char *rest = strncmp(why, part->path, strlen(part->path)) == 0 ?
 				    why + strlen(part->path) : why;
-				char text[400];
+				char text[MSG_MAX];
 
 				snprintf(text, sizeof text, "%s%s", tok[3], rest);
 				foreign_problem(p, text);
@@ -477,7 +481,7 @@ static void hours_statement(struct parser *p, char **tok, size_t n)
 static int add_date(struct parser *p, struct set *s, size_t *cap, const char *tok,
     const char *file, int file_line)
 {
-	char why[200], text[400];
+	char why[200], text[MSG_MAX];
 
 	if (arena_grow(p->r->arena, (void **)&s->dates, cap, s->ndates + 1, sizeof *s->dates) < 0)
 		return -1;
@@ -496,7 +500,7 @@ static int add_date(struct parser *p, struct set *s, size_t *cap, const char *to
 static void dates_file(struct parser *p, struct set *s, size_t *cap, const char *shown)
 {
 	const char *path = resolve(p, shown), *line;
-	char reason[160], text[400], buf[RULES_LINE_MAX + 1], *tok[RULES_TOKENS_MAX];
+	char reason[160], text[MSG_MAX], buf[RULES_LINE_MAX + 1], *tok[RULES_TOKENS_MAX];
 	size_t len, pos = 0, n, ntok, i;
 	struct stat st;
 	char *data;

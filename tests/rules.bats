@@ -75,6 +75,21 @@ assert_error() {
 	assert_error "$R:2: date range ends before it starts"
 }
 
+@test "a long list or dates path: --check shortens nothing, the line number and the reason stay" {
+	long=$T/$(printf 'd%.0s' $(seq 60))
+	for i in $(seq 11); do long=$long/$(printf 'd%.0s' $(seq 60)); done
+	mkdir -p "$long"
+	printf '491234\n491234\n491234\n491234\n491234\n491234\n+49 30 1234x567\n' > "$long/spam.txt"
+	printf '2026-12-24\n2026-13-01\n' > "$long/days"
+	rules 'version 1' "list spam file $long/spam.txt" "dates off file $long/days" 'when from @spam do reject' 'end'
+	check
+	assert_failure 1
+	assert_line "$long/spam.txt:7: not a number: \"+49 30 1234x567\""
+	assert_line --regexp "^$long/days:2: .*2026-13-01"
+	rules 'version 1' "list spam file $long/missing.txt" 'when from @spam do reject' 'end'
+	assert_error "$long/missing.txt: cannot open: No such file or directory"
+}
+
 @test "--check lists every error; at run time the first by line counts" {
 	rules 'version 1' 'when from @nope do reject' 'when always do dail 1' 'hours h mon 9:00-8:00' 'end'
 	check
