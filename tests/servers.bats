@@ -98,7 +98,7 @@ resp_header() { sed -n "s/^$1: //Ip" "$T/h" | tr -d '\r'; }
 			assert_equal "$(resp_header Content-Type)" "application/xml; charset=utf-8"
 			ev=${body#event=}; ev=${ev%%&*}
 			assert_equal "$(tail -n 1 "$(logfile "$s" open)" | jq -r .event)" "$ev"
-			if [ "$ev" = newCall ]; then
+			if [ "$ev" = newCall ] || [ "$ev" = dtmf ]; then
 				u=$(url "$s" open)
 				assert_equal "$(tail -n 1 "$T/b")" "<Response onAnswer=\"$u\" onHangup=\"$u\"/>"
 			else
@@ -237,6 +237,30 @@ resp_header() { sed -n "s/^$1: //Ip" "$T/h" | tr -d '\r'; }
 		assert_equal "$(tail -n 1 "$T/b")" "<Response onAnswer=\"$u\" onHangup=\"$u\"><Reject reason=\"busy\"/></Response>"
 		assert_equal "$(tail -n 1 "$(logfile "$s" open)" | jq -c .rule)" '{"line":3,"action":"reject"}'
 	done
+}
+
+@test "apache-example.conf with its basic-auth lines uncommented: 401 without credentials, 200 with" {
+	srv_have_apache || skip "Apache is not installed"
+	# Exactly what its comment says to do: uncomment the four lines.
+	sed -e 's/^    #\(AuthType\|AuthName\|AuthUserFile\|Require valid-user\)/    \1/' \
+		"$TOP/apache-example.conf" > "$T/auth.conf"
+	assert_equal "$(grep -c -e '^    AuthType Basic$' -e '^    AuthName ' -e '^    AuthUserFile ' -e '^    Require valid-user$' "$T/auth.conf")" 4
+	SRV_TOP=$TOP SRV_SIGNATURE=off SRV_LOG= SRV_RULES=
+	srv_prepare
+	echo "$SRV_DIR" >> "$BATS_FILE_TMPDIR/instances"
+	sed -i "s|/etc/apache2/sipgate.htpasswd|$SRV_DIR/htpasswd|" "$T/auth.conf"
+	echo "sipgate:$(openssl passwd -apr1 s3cret)" > "$SRV_DIR/htpasswd"
+	chmod 0644 "$SRV_DIR/htpasswd"
+	port=$(srv_free_port)
+	srv_apache "$port" "$T/auth.conf" alias cgid
+	u="http://127.0.0.1:$port/sipgate"
+	form_post --data-binary 'event=hangup&callId=1' "$u"
+	assert_equal "$CODE" 401
+	form_post -u sipgate:wrong --data-binary 'event=hangup&callId=1' "$u"
+	assert_equal "$CODE" 401
+	form_post -u sipgate:s3cret --data-binary 'event=hangup&callId=1' "$u"
+	assert_equal "$CODE" 200
+	assert_equal "$(check_jsonl "$SRV_LOG")" 1
 }
 
 @test "a query string is never an option: GET /sipgate?--check+/etc/passwd is the health check" {
