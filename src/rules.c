@@ -497,6 +497,18 @@ static int add_date(struct parser *p, struct set *s, size_t *cap, const char *to
 	return 0;
 }
 
+static void add_source(struct parser *p, const char *path, const struct stat *st)
+{
+	struct rules *r = p->r;
+
+	if (arena_grow(r->arena, (void **)&r->sources, &r->cap_sources, r->nsources + 1,
+	    sizeof *r->sources) < 0)
+		return;
+	if ((r->sources[r->nsources].path = arena_strndup(r->arena, path, strlen(path))) == NULL)
+		return;
+	file_id_set(&r->sources[r->nsources++].id, st);
+}
+
 static void dates_file(struct parser *p, struct set *s, size_t *cap, const char *shown)
 {
 	const char *path = resolve(p, shown), *line;
@@ -513,6 +525,7 @@ static void dates_file(struct parser *p, struct set *s, size_t *cap, const char 
 	}
 	if (p->mode == RULES_CHECK && (st.st_mode & 022))
 		warn(p, p->line, "dates file %s is writable by group or others", shown);
+	add_source(p, path, &st);
 	while (next_line(data, len, &pos, &line, &n)) {
 		const char *hash = memchr(line, '#', n);
 
@@ -1375,12 +1388,24 @@ static void forget_kept(void)
 	kept = NULL;
 }
 
+static int kept_unchanged(const char *path)
+{
+	size_t i;
+
+	if (kept == NULL || strcmp(path, kept->path) != 0 || !file_id_unchanged(&kept_id, path))
+		return 0;
+	for (i = 0; i < kept->nsources; i++)
+		if (!file_id_unchanged(&kept->sources[i].id, kept->sources[i].path))
+			return 0;
+	return 1;
+}
+
 const struct rules *rules_get(const char *path, struct buf *errors)
 {
 	static int registered;
 	struct stat st;
 
-	if (kept && strcmp(path, kept->path) == 0 && file_id_unchanged(&kept_id, path))
+	if (kept_unchanged(path))
 		return kept;
 	forget_kept();
 	if (!registered)

@@ -6,6 +6,7 @@
 #ifndef RULES_H
 #define RULES_H
 
+#include "file.h"
 #include <stddef.h>
 
 #include "buf.h"
@@ -108,6 +109,11 @@ struct rule {
 
 struct arena;
 
+struct rules_source {
+	const char *path;
+	struct file_id id;
+};
+
 struct rules {
 	const char *path, *dir;		/* dir: for relative list paths */
 	const char *zone;		/* NULL if none */
@@ -119,6 +125,10 @@ struct rules {
 	size_t nmenus;
 	struct rule *rules;
 	size_t nrules;
+	/* The files read at load besides this one (dates files), so that a
+	 * kept copy is read again when any of them changes. */
+	struct rules_source *sources;
+	size_t nsources, cap_sources;
 	struct arena *arena;
 };
 
@@ -133,7 +143,8 @@ struct rules *rules_load(const char *path, enum rules_mode mode,
 void rules_free(struct rules *r);
 
 /* The rules a request decides by (RULES_RUN), read once per process and
- * again only when the file changes (a new inode, size or time stamp), so a
+ * again only when the file or a dates file it names changes (a new inode,
+ * size or time stamp), so a
  * FastCGI worker parses an unchanged file once.  Valid until the next call;
  * the caller does not free them. */
 const struct rules *rules_get(const char *path, struct buf *errors);

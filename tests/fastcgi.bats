@@ -450,6 +450,22 @@ settle() { sleep 1.1; }
 	assert_equal "$(grep -cF "\"$T/rules\"" "$T/trace")" 7
 }
 
+@test "a kept rules file is read again when one of its dates files changes" {
+	F='<Response onAnswer="https://hooks.example.org/sipgate" onHangup="https://hooks.example.org/sipgate"'
+	printf '2020-01-01\n' > "$T/closed"
+	printf '%s\n' 'version 1' 'timezone UTC' "dates closed file $T/closed" 'when date @closed do reject' 'end' > "$T/rules"
+	settle
+	fcgi_start SIPGATE_WORKERS=1 SIPGATE_RULES="$T/rules"
+	fcgi_post "$NEWCALL" SIPGATE_NOW=@1767225600
+	assert_equal "$(tail -n 1 "$T/body")" "$F/>"
+	# 2026-01-01 becomes a closed day; the rules file itself is unchanged.
+	printf '2026-01-01\n' > "$T/closed"
+	settle
+	[ "$(cat "$T/rules")" = "$(printf '%s\n' 'version 1' 'timezone UTC' "dates closed file $T/closed" 'when date @closed do reject' 'end')" ]
+	fcgi_post "$NEWCALL" SIPGATE_NOW=@1767225600
+	assert_equal "$(tail -n 1 "$T/body")" "$F><Reject reason=\"rejected\"/></Response>"
+}
+
 @test "systemd socket activation: LISTEN_FDS=1 serves; other counts are refused" {
 	fcgi_start_activated SIPGATE_WORKERS=2
 	fcgi_post "$NEWCALL"
