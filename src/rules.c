@@ -2,6 +2,7 @@
 
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +27,16 @@ struct pending {
 	int line, defined;
 };
 
+/* Set names to their index, so that a file of thousands of lists parses
+ * in linear time: open addressing over FNV-1a, at most half full. */
+struct set_index {
+	int *slot;	/* a set's index + 1; 0: empty */
+	size_t cap;
+};
+
 struct parser {
 	struct rules *r;
+	struct set_index sets;
 	enum rules_mode mode;
 	const char *path;
 	int line;
@@ -229,14 +238,58 @@ static int valid_url(const char *u)
 
 /* ---- sets and menus ---- */
 
-static int find_set(const struct rules *r, const char *name)
+static size_t name_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037u;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211u;
+	}
+	return (size_t)h;
+}
+
+static int find_set(const struct parser *p, const char *name)
+{
+	const struct set_index *x = &p->sets;
+	size_t i;
+
+	if (x->cap == 0)
+		return -1;
+	for (i = name_hash(name) & (x->cap - 1); x->slot[i]; i = (i + 1) & (x->cap - 1))
+		if (strcmp(p->r->sets[x->slot[i] - 1].name, name) == 0)
+			return x->slot[i] - 1;
+	return -1;
+}
+
+static void index_put(struct set_index *x, const struct set *sets, int n)
 {
 	size_t i;
 
-	for (i = 0; i < r->nsets; i++)
-		if (strcmp(r->sets[i].name, name) == 0)
-			return (int)i;
-	return -1;
+	for (i = name_hash(sets[n].name) & (x->cap - 1); x->slot[i]; i = (i + 1) & (x->cap - 1))
+		;
+	x->slot[i] = n + 1;
+}
+
+/* Indexes r->sets[n], just added (growing the table, from the arena). */
+static void index_set(struct parser *p, int n)
+{
+	struct set_index *x = &p->sets;
+	size_t cap = x->cap ? x->cap : 16;
+	int i;
+
+	if ((size_t)(n + 1) * 2 > x->cap) {
+		while ((size_t)(n + 1) * 2 > cap)
+			cap *= 2;
+		x->cap = 0;
+		if ((x->slot = arena_alloc(p->r->arena, cap * sizeof *x->slot)) == NULL)
+			return;
+		memset(x->slot, 0, cap * sizeof *x->slot);
+		x->cap = cap;
+		for (i = 0; i < n; i++)
+			index_put(x, p->r->sets, i);
+	}
+	index_put(x, p->r->sets, n);
 }
 
 int rules_find_menu(const struct rules *r, const char *name)
@@ -264,6 +317,8 @@ static void resolve_pending(struct parser *p, const char *name, const char *what
 {
 	size_t i;
 
+	/* Only references made before a definition are pending: in a file
+	 * that defines before it uses (every valid one for sets), none. */
 	for (i = 0; i < p->npending; i++)
 		if (p->pending[i].defined == 0 && strcmp(p->pending[i].what, what) == 0 &&
 		    strcmp(p->pending[i].name, name) == 0)
@@ -279,7 +334,7 @@ static int use_set(struct parser *p, const char *ref, enum set_kind kind)
 		problem(p, p->line, "\"%.40s\": a %s is referred to as @name", ref, set_what[kind]);
 		return -1;
 	}
-	if ((i = find_set(p->r, ref + 1)) < 0) {
+	if ((i = find_set(p, ref + 1)) < 0) {
 		add_pending(p, ref + 1, set_what[kind]);
 		return -1;
 	}
@@ -315,7 +370,7 @@ static struct set *define_set(struct parser *p, const char *name, enum set_kind 
 		problem(p, p->line, "bad name \"%.40s\": want 1 to 32 of a-z, 0-9, _ and -", name);
 		return NULL;
 	}
-	if ((i = find_set(r, name)) >= 0) {
+	if ((i = find_set(p, name)) >= 0) {
 		if (r->sets[i].kind != kind) {
 			problem(p, p->line, "\"%s\" is already a %s (line %d)", name,
 			    set_what[r->sets[i].kind], r->sets[i].line);
@@ -331,6 +386,7 @@ static struct set *define_set(struct parser *p, const char *name, enum set_kind 
 	s->kind = kind;
 	s->line = p->line;
 	s->tail = &s->parts;
+	index_set(p, (int)r->nsets - 1);
 	resolve_pending(p, name, set_what[kind]);
 	return s;
 }

@@ -90,6 +90,37 @@ assert_error() {
 	assert_error "$long/missing.txt: cannot open: No such file or directory"
 }
 
+# cost FILE: what --check FILE costs: instructions counted by callgrind
+# (the same on any machine load, unlike a time); under a sanitizer build,
+# which valgrind cannot run, CPU milliseconds.
+cost() {
+	if [ "${SANITIZE:-}" = 1 ]; then
+		TIMEFORMAT=%3U
+		{ time "$PROG" --check "$1" > /dev/null 2>&1; } 2>&1 | tr -d . | sed 's/^0*//; s/^$/0/'
+	else
+		valgrind --tool=callgrind --callgrind-out-file=/dev/null "$PROG" --check "$1" 2>&1 > /dev/null |
+			sed -n 's/^==[0-9]*== Collected : //p'
+	fi
+}
+
+@test "70,000 list definitions cost about ten times 7,000, not a hundred times" {
+	command -v valgrind > /dev/null || { [ "${CI:-}" != true ] || false; skip "valgrind is needed"; }
+	for n in 7000 70000; do
+		{
+			echo 'version 1'
+			seq 0 $((n - 1)) | awk '{ printf "list l%x 1\n", $1 }'
+			echo 'when from @l0 do reject'
+			echo end
+		} > "$T/lists$n"
+	done
+	[ "$(wc -c < "$T/lists70000")" -lt 1048576 ]
+	small=$(cost "$T/lists7000")
+	large=$(cost "$T/lists70000")
+	echo "cost: 7,000 lists $small, 70,000 lists $large" >&3
+	# Quadratic lookups made it 700 times (7.9 s a request).
+	[ "$large" -lt $((small * 20 + 1000)) ]
+}
+
 @test "--check lists every error; at run time the first by line counts" {
 	rules 'version 1' 'when from @nope do reject' 'when always do dail 1' 'hours h mon 9:00-8:00' 'end'
 	check
