@@ -48,7 +48,11 @@ struct parser {
 	size_t cap_sets, cap_menus, cap_rules;
 	int statements, whens, ended, have[4];	/* version, timezone, country, flagdir */
 	struct buf *warnings;
+	size_t nwarnings;
 };
+
+/* Warnings shown at most; the rest are counted. */
+#define WARNINGS_MAX 100
 
 static const char *const set_what[] = { "list", "hours", "dates" };
 
@@ -97,7 +101,7 @@ static void warn(struct parser *p, int line, const char *fmt, ...)
 	char msg[640];
 	va_list ap;
 
-	if (p->warnings == NULL)
+	if (p->warnings == NULL || ++p->nwarnings > WARNINGS_MAX)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
@@ -1299,10 +1303,69 @@ static int by_line(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Whether number is dialled here for the first time in the file (a set
+ * of the numbers seen, open addressing in the arena). */
+struct seen {
+	const char **slot;
+	size_t cap, n;
+};
+
+static int first_dial(struct parser *p, struct seen *x, const char *number)
+{
+	const char **old = x->slot;
+	size_t i, cap = x->cap;
+
+	if ((x->n + 1) * 2 > x->cap) {
+		x->cap = cap ? cap * 2 : 64;
+		if ((x->slot = arena_alloc(p->r->arena, x->cap * sizeof *x->slot)) == NULL) {
+			x->slot = old;
+			x->cap = cap;
+			return 0;
+		}
+		memset(x->slot, 0, x->cap * sizeof *x->slot);
+		x->n = 0;
+		for (i = 0; i < cap; i++)
+			if (old[i])
+				first_dial(p, x, old[i]);
+	}
+	for (i = name_hash(number) & (x->cap - 1); x->slot[i]; i = (i + 1) & (x->cap - 1))
+		if (strcmp(x->slot[i], number) == 0)
+			return 0;
+	x->slot[i] = number;
+	x->n++;
+	return 1;
+}
+
+/* A dial target that is also a "to" of some rule: a forwarding loop?  Said
+ * once a target, naming the first such line. */
+static void dial_loop(struct parser *p, const struct rule *a, const char *number)
+{
+	const struct rules *r = p->r;
+	struct number dialled = { NUMBER_DIGITS, 0, { 0 } };
+	size_t j, m, t;
+
+	strcpy(dialled.digits, number);
+	for (j = 0; j < r->nrules; j++)
+		for (m = 0; m < r->rules[j].nconds; m++) {
+			const struct cond *c = &r->rules[j].conds[m];
+
+			if (c->kind != COND_TO || c->negate)
+				continue;
+			for (t = 0; t < c->nitems; t++)
+				if (c->items[t].kind == ITEM_NUMBER &&
+				    number_match(&c->items[t].number, &dialled)) {
+					warn(p, a->line, "dial target %s is also in a \"to\" condition on line %d: a forwarding loop between your own numbers?",
+					    number, r->rules[j].line);
+					return;
+				}
+		}
+}
+
 /* Warnings only a whole view of the rules can give. */
 static void check_rules(struct parser *p)
 {
 	const struct rules *r = p->r;
+	struct seen dialled = { 0 };
 	size_t i, j, k, m, t;
 
 	for (i = 0; i < r->nsets; i++) {
@@ -1355,25 +1418,13 @@ static void check_rules(struct parser *p)
 				break;
 			}
 		}
-		/* A dial target that is also a "to" of some rule: a forwarding loop? */
-		for (k = 0; k < a->action.nnumbers; k++) {
-			struct number dialled = { NUMBER_DIGITS, 0, { 0 } };
-
-			strcpy(dialled.digits, a->action.numbers[k]);
-			for (j = 0; j < r->nrules; j++)
-				for (m = 0; m < r->rules[j].nconds; m++) {
-					const struct cond *c = &r->rules[j].conds[m];
-
-					if (c->kind != COND_TO || c->negate)
-						continue;
-					for (t = 0; t < c->nitems; t++)
-						if (c->items[t].kind == ITEM_NUMBER &&
-						    number_match(&c->items[t].number, &dialled))
-							warn(p, a->line, "dial target %s is also in a \"to\" condition on line %d: a forwarding loop between your own numbers?",
-							    a->action.numbers[k], r->rules[j].line);
-				}
-		}
+		for (k = 0; k < a->action.nnumbers; k++)
+			if (first_dial(p, &dialled, a->action.numbers[k]))
+				dial_loop(p, a, a->action.numbers[k]);
 	}
+	if (p->nwarnings > WARNINGS_MAX)
+		buf_printf(p->warnings, "%s: warning: %zu more warnings not shown\n", p->path,
+		    p->nwarnings - WARNINGS_MAX);
 }
 
 /* rules_load, also giving the identity of the file it read in *st. */

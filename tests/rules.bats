@@ -121,6 +121,25 @@ cost() {
 	[ "$large" -lt $((small * 20 + 1000)) ]
 }
 
+@test "9,999 rules dialling numbers a to pattern matches: one warning a target, at most 100 shown" {
+	{
+		echo 'version 1'
+		seq 0 9998 | awk '{ printf "when to 4921* do dial 4921%07d\n", $1 }'
+		echo end
+	} > "$R"
+	# Once per pair of rules this was 10^8 warnings (5 GB, minutes).
+	run timeout 120 env -i ${MEMCHECK:-} "$PROG" --check "$R"
+	assert_success
+	assert_equal "${#lines[@]}" 101
+	assert_line --index 0 "$R:2: warning: dial target 49210000000 is also in a \"to\" condition on line 2: a forwarding loop between your own numbers?"
+	assert_line --index 100 "$R: warning: 9899 more warnings not shown"
+	# The same target twice is one warning.
+	rules 'version 1' 'when to 4921 do dial 4921' 'when from 1 do dial 4921' 'end'
+	check
+	assert_success
+	assert_output "$R:2: warning: dial target 4921 is also in a \"to\" condition on line 2: a forwarding loop between your own numbers?"
+}
+
 @test "--check lists every error; at run time the first by line counts" {
 	rules 'version 1' 'when from @nope do reject' 'when always do dail 1' 'hours h mon 9:00-8:00' 'end'
 	check
