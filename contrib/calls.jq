@@ -7,9 +7,12 @@
 # order: two web servers, two writers a millisecond apart), so memory holds
 # only the calls still open.  A call the call rules rejected is final at
 # once and is printed a minute after its newCall (or its hangup, if one
-# comes earlier).  At the end of the input the rest are printed; those
-# without a hangup (and not rejected) are "open".  Calls come out in the
-# order they finished.
+# comes earlier).  A call with no event for 4 hours (of log time) is
+# printed as "open" and forgotten: sipgate sends no hangup when the
+# newCall reply did not subscribe it (SIPGATE_FOLLOW=none or answer), and
+# such calls must not pile up.  At the end of the input the rest are
+# printed; those without a hangup (and not rejected) are "open".  Calls
+# come out in the order they finished.
 #
 # The same line twice (a log shipped twice) counts once, and so does the
 # same event with the same parameters (a replayed request); a keypad digit
@@ -37,6 +40,7 @@ def next_line:
 # A call's fields from one event, keeping what an earlier event gave.
 def merge($e; $t):
   ($e.params // {}) as $p
+  | .last_ms = ([.last_ms, $t] | max)
   | .callId = ($p.callId | first_value)
   | .origCallId = (.origCallId // ($p.origCallId | first_value))
   | .xcid = (.xcid // ($p.xcid | first_value))
@@ -71,6 +75,11 @@ def final_ms:
   if rejected then ([.started_ms, .ended_ms] | map(select(. != null)) | min)
   else .ended_ms end;
 
+# When the call is printed and forgotten: a minute after it is final, or
+# 4 hours after its last event while it is open.
+def due_ms:
+  if .final != null then .final + 60000 else .last_ms + 14400000 end;
+
 def seconds($a; $b): if $a == null or $b == null then null else ($b - $a) / 1000 end;
 
 def outcome:
@@ -92,31 +101,34 @@ def record:
    dtmf: ((.dtmf // []) | sort_by(.[0]) | map(.[1])),
    rule, outcome: outcome};
 
-# Open calls are kept in buckets by the last character of their callId:
-# jq 1.6 copies an object to change it, so a change costs what the bucket
-# holds, not what all open calls do.
-def bucket: .[-1:];
+# Open calls are kept in buckets by the last two characters of their
+# callId: jq 1.6 copies an object to change it, so a change costs what the
+# bucket holds (1/256 of the open calls for hex ids), not what all do.
+def bucket: .[-2:];
 
-# Prints (into .emit) the calls final for more than a minute, oldest first,
-# and forgets them but for a minute of their ids.  jq 1.6 pays for every
-# look at the open calls, so the next look is at least 30 seconds (of log
-# time) away: a call may come out up to half a minute later than due.
+# Prints (into .emit) the calls that are due (final for more than a minute,
+# or silent for 4 hours), oldest first, and forgets them but for a minute
+# of their ids.  A look costs what all open calls hold, so the next one is
+# at least 30 seconds (of log time) and an eighth as many lines as there
+# are open calls away: the cost per line stays constant however many calls
+# are open, and a call comes out that much later than due.
 def flush:
   .now as $now
-  | [.open[][] | select(.final != null and .final < $now - 60000)] as $due
-  | .emit = ($due | sort_by(.final) | map(record))
+  | [.open[][] | select(.due < $now)] as $due
+  | .emit = ($due | sort_by(.due) | map(record))
+  | .nopen -= ($due | length)
+  | .lines = 0
   | reduce $due[] as $c (.; del(.open[$c.callId | bucket][$c.callId]) | .done[$c.callId] = $now)
   # jq 1.6 does not reuse the room of a deleted key: built anew, an
   # object stays as small as what it holds, and so does copying it.
   | .open |= map_values(with_entries(.))
   | .done |= with_entries(select(.value >= $now - 60000))
-  | .next_due = ([([.open[][] | .final | select(. != null)] | min | if . == null then null else . + 60000 end),
-                  $now + 30000] | max);
+  | .next_due = ([([.open[][] | .due] | min), $now + 30000] | max);
 
 # The state: open calls, calls printed within the last minute (to drop
 # their late duplicates), the latest time seen, when the next call is due,
-# the lines skipped.  Work per line is constant but for a flush, which
-# happens about once a call.
+# the lines skipped.  Work per line is constant but for a flush, whose cost
+# is spread over the lines between two flushes.
 def step($line):
   if $line.v | (type == "object" and (.event | type) == "string"
                 and (.params.callId | first_value | type) == "string"
@@ -132,12 +144,14 @@ def step($line):
     | if .done[$id] != null and .done[$id] >= .now - 60000 then .
       elif .open[$b][$id].seen[$key] then .
       else
-        .open[$b][$id] = ((.open[$b][$id] // {dtmf: [], seen: {}}) | merge($e; $t) | .seen[$key] = true
-                          | .final = final_ms)
-        | (.open[$b][$id].final | if . == null then null else . + 60000 end) as $d
-        | if $d != null and (.next_due == null or $d < .next_due) then .next_due = $d else . end
+        (if .open[$b][$id] == null then .nopen += 1 else . end)
+        | .open[$b][$id] = ((.open[$b][$id] // {dtmf: [], seen: {}}) | merge($e; $t) | .seen[$key] = true
+                          | .final = final_ms | .due = due_ms)
+        | .open[$b][$id].due as $d
+        | if .next_due == null or $d < .next_due then .next_due = $d else . end
       end
-    | if .next_due != null and .now > .next_due then flush else . end
+    | .lines += 1
+    | if .next_due != null and .now > .next_due and .lines * 8 >= .nopen then flush else . end
   else
     .emit = [] | .skipped += 1
   end;
@@ -152,7 +166,8 @@ def rest:
 
 label $out
 | foreach range(0; 1e18) as $_
-    ({open: {}, done: {}, now: 0, next_due: null, skipped: 0, emit: [], eof: false};
+    ({open: {}, done: {}, now: 0, next_due: null, nopen: 0, lines: 0, skipped: 0, emit: [],
+      eof: false};
      next_line as $line
      | if $line.eof then .eof = true else step($line) end;
      if .eof then

@@ -227,3 +227,42 @@ assert sorted(r["outcome"] for r in rows) == ["answered", "missed", "missed"]' "
 	assert_equal "$(cat "$T/daily")" '{"day":"2026-11-26","to":"4921","calls":2,"answered":1,"missed":1,"mean_ring_s":11.5}
 {"day":"2026-11-26","to":"4922","calls":1,"answered":0,"missed":1,"mean_ring_s":4}'
 }
+
+# silent_calls N: N newCalls a second apart, none answered or ended (what
+# SIPGATE_FOLLOW=none leaves in the log).
+silent_calls() {
+	python3 -c '
+import datetime, json, sys
+t0 = datetime.datetime(2026, 11, 26, 10, 0, 0)
+for i in range(int(sys.argv[1])):
+    t = (t0 + datetime.timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    print(json.dumps({"received": t, "event": "newCall", "signature": "valid",
+        "params": {"event": "newCall", "from": "4921112345", "to": "4930123456",
+                   "direction": "in", "callId": "%032X" % (i * 2654435761 % (1 << 128))}},
+        separators=(",", ":")))' "$1"
+}
+
+@test "calls that never end are printed as open after 4 hours of silence and forgotten: memory stays flat" {
+	command -v /usr/bin/time > /dev/null || { [ "${CI:-}" != true ] || false; skip "GNU time is needed"; }
+	silent_calls 15000 > "$T/short.jsonl"
+	silent_calls 30000 > "$T/long.jsonl"
+	for f in short long; do
+		/usr/bin/time -f %M -o "$T/$f.rss" jq -c -n -f "$CALLS" "$T/$f.jsonl" > "$T/$f.calls"
+	done
+	echo "peak RSS: 15,000 calls $(cat "$T/short.rss") kB, 30,000 calls $(cat "$T/long.rss") kB" >&3
+	assert_equal "$(jq -r .outcome "$T/long.calls" | sort | uniq -c | sed 's/^ *//')" "30000 open"
+	# Twice the calls over twice the time: the same calls open at once.
+	[ "$(cat "$T/long.rss")" -lt $(( $(cat "$T/short.rss") * 5 / 4 )) ]
+	# Streaming: the first call comes out 4 hours (of log time) after it
+	# began, while the input is still open.
+	mkfifo "$T/pipe"
+	{ head -n 15000 "$T/long.jsonl"; exec sleep 60; } > "$T/pipe" &
+	feeder=$!
+	jq --unbuffered -c -n -f "$CALLS" < "$T/pipe" > "$T/streamed" &
+	reader=$!
+	for i in $(seq 300); do [ -s "$T/streamed" ] && break; sleep 0.1; done
+	kill "$feeder" 2> /dev/null || true
+	wait "$reader" || true
+	assert_equal "$(head -n 1 "$T/streamed" | jq -r '.callId + " " + .outcome + " " + .started')" \
+		"00000000000000000000000000000000 open 2026-11-26T10:00:00.000Z"
+}
