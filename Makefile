@@ -100,7 +100,8 @@ test: all $(TOOLS)
 # Only the files whose tests start the program themselves (through cgi());
 # the others (tools, builds, fuzzers, servers, load) gain nothing from it.
 VALGRIND_TESTS ?= $(filter-out $(addprefix tests/,base64.bats sha256.bats build.bats \
-	fuzz.bats load.bats record.bats serve.bats servers.bats calls.bats rsyslog.bats fastcgi.bats),$(wildcard tests/*.bats))
+	fuzz.bats load.bats record.bats serve.bats servers.bats calls.bats rsyslog.bats fastcgi.bats \
+	fastcgi-peers.bats siege.bats),$(wildcard tests/*.bats))
 valgrind:
 	$(MAKE) LINK_STATIC= all $(TOOLS)
 	tests/setup
