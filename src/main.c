@@ -289,6 +289,22 @@ int webhook_serve(const struct req *in)
 	return rc;
 }
 
+/* No web server set the variables RFC 3875 requires (without options: nor
+ * any other a request carries). */
+static int from_shell(const struct req *cgi, int argc)
+{
+	static const char *const request_vars[] = {
+		"GATEWAY_INTERFACE", "REQUEST_METHOD", "SERVER_PROTOCOL", "CONTENT_LENGTH",
+		"SCRIPT_NAME"
+	};
+	size_t i, n = argc > 1 ? 2 : sizeof request_vars / sizeof *request_vars;
+
+	for (i = 0; i < n; i++)
+		if (req_param(cgi, request_vars[i]) != NULL)
+			return 0;
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct req cgi;
@@ -304,9 +320,9 @@ int main(int argc, char **argv)
 	}
 	harden_process(&cgi, 0);
 	/* Under a web server argv is the request's (an Apache query without
-	 * '=' arrives as arguments): options count only from a shell. */
-	if (argc > 1 && req_param(&cgi, "GATEWAY_INTERFACE") == NULL &&
-	    req_param(&cgi, "REQUEST_METHOD") == NULL)
+	 * '=' arrives as arguments): options count only from a shell, and
+	 * from a shell without any the usage is the answer, not a CGI's 405. */
+	if (from_shell(&cgi, argc))
 		return cli_main(argc, argv);
 	return webhook_serve(&cgi);
 }

@@ -214,6 +214,11 @@ expect() {
 	assert_output --regexp '^sipgate-webhook [0-9]+\.[0-9]+\.[0-9]+$'
 	run env -i ${MEMCHECK:-} "$PROG" --bogus
 	assert_failure 2
+	# From a shell without arguments: the usage, not a CGI's 405.
+	run env -i ${MEMCHECK:-} "$PROG"
+	assert_failure 2
+	assert_line --index 0 --partial "usage: sipgate-webhook"
+	refute_output --partial "Status:"
 }
 
 @test "under a web server, arguments are never options" {
