@@ -4,10 +4,14 @@
 
 PREFIX     ?= /usr/local
 CGIDIR     ?= $(PREFIX)/lib/cgi-bin
+BINDIR     ?= $(PREFIX)/bin
+SHAREDIR   ?= $(PREFIX)/share/sipgate-webhook
 DOCDIR     ?= $(PREFIX)/share/doc/sipgate-webhook
 MANDIR     ?= $(PREFIX)/share/man
 LOGDIR     ?= /var/log/sipgate-webhook
 LOGFILE    ?= $(LOGDIR)/events.jsonl
+# Who owns the log folder: the web server's user, and adm to read it.
+LOG_OWNER  ?= www-data:adm
 MAX_BODY   ?= 65536
 VERSION    ?= 0.2.0
 
@@ -173,9 +177,16 @@ RULES  ?=
 serve: all
 	PORT=$(PORT) SERVER=$(SERVER) LOG=$(LOG) RULES=$(RULES) tests/serve
 
+# The program is the CGI and, linked into BINDIR, the command (--check,
+# --explain).  The log folder is the web server's (setgid: its files are
+# the adm group's too); as another user than root the chown is left to you.
 install: all
-	$(INSTALL) -d $(DESTDIR)$(CGIDIR) $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(MANDIR)/man8
+	$(INSTALL) -d $(DESTDIR)$(CGIDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(DOCDIR)/examples \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SHAREDIR)
 	$(INSTALL) -m 0755 $(PROG) $(DESTDIR)$(CGIDIR)/sipgate-webhook
+	ln -sf $(CGIDIR)/sipgate-webhook $(DESTDIR)$(BINDIR)/sipgate-webhook
+	$(INSTALL) -m 0644 contrib/calls.jq contrib/calls-csv.jq contrib/calls-daily.jq \
+		contrib/rsyslog-sender.conf contrib/rsyslog-collector.conf $(DESTDIR)$(SHAREDIR)/
 	$(INSTALL) -m 0644 apache-example.conf nginx-fcgiwrap.conf contrib/sipgate-webhook.logrotate \
 		contrib/rules.example contrib/blocklist contrib/sipgate-webhook.socket \
 		contrib/nginx-fastcgi.conf contrib/nginx-fastcgi-upstream.conf \
@@ -185,11 +196,14 @@ install: all
 	chmod 0644 $(DESTDIR)$(DOCDIR)/examples/sipgate-webhook.service
 	$(INSTALL) -m 0644 README.md LICENSE $(DESTDIR)$(DOCDIR)/
 	$(INSTALL) -m 0644 man/sipgate-webhook.8 $(DESTDIR)$(MANDIR)/man8/
-	$(INSTALL) -d -m 0750 $(DESTDIR)$(LOGDIR)
+	$(INSTALL) -d -m 2750 $(DESTDIR)$(LOGDIR)
+	chown $(LOG_OWNER) $(DESTDIR)$(LOGDIR) 2> /dev/null || \
+		echo "make install: could not give $(DESTDIR)$(LOGDIR) to $(LOG_OWNER); do it as root: chown $(LOG_OWNER) $(LOGDIR)"
 
 uninstall:
-	rm -f $(DESTDIR)$(CGIDIR)/sipgate-webhook $(DESTDIR)$(MANDIR)/man8/sipgate-webhook.8
-	rm -rf $(DESTDIR)$(DOCDIR)
+	rm -f $(DESTDIR)$(CGIDIR)/sipgate-webhook $(DESTDIR)$(BINDIR)/sipgate-webhook \
+		$(DESTDIR)$(MANDIR)/man8/sipgate-webhook.8
+	rm -rf $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SHAREDIR)
 
 clean:
 	rm -rf build $(PROG)

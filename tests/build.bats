@@ -54,11 +54,27 @@ copy_tree() {
 	assert_equal "$(grep '^ExecStart=' "$T/root/usr/share/doc/sipgate-webhook/examples/sipgate-webhook.service")" \
 		"ExecStart=/usr/lib/cgi-bin/sipgate-webhook"
 	[ -d "$T/root/var/log/sipgate-webhook" ]
-	assert_equal "$(stat -c %a "$T/root/var/log/sipgate-webhook")" 750
+	assert_equal "$(stat -c %a "$T/root/var/log/sipgate-webhook")" 2750
+	if [ "$(id -u)" = 0 ] && getent passwd www-data > /dev/null; then
+		assert_equal "$(stat -c %U:%G "$T/root/var/log/sipgate-webhook")" www-data:adm
+	fi
 	assert_equal "$(stat -c %a "$T/root/usr/lib/cgi-bin/sipgate-webhook")" 755
+	# The command on PATH is the same binary.
+	assert_equal "$(readlink "$T/root/usr/bin/sipgate-webhook")" /usr/lib/cgi-bin/sipgate-webhook
+	for f in calls.jq calls-csv.jq calls-daily.jq rsyslog-sender.conf rsyslog-collector.conf; do
+		cmp "$TOP/contrib/$f" "$T/root/usr/share/sipgate-webhook/$f"
+	done
 	# Nothing lands outside DESTDIR's tree.
 	run find "$T/root" -type f
-	assert_equal "${#lines[@]}" 14
+	assert_equal "${#lines[@]}" 19
+	# LOG_OWNER for systems without www-data.
+	run make -C "$T/tree" install DESTDIR="$T/other" PREFIX=/usr LOG_OWNER=root:root
+	assert_success
+	assert_equal "$(stat -c %U "$T/other/var/log/sipgate-webhook")" "$(id -un)"
+	run make -C "$T/tree" uninstall DESTDIR="$T/root" PREFIX=/usr
+	assert_success
+	run find "$T/root" -type f -o -type l
+	assert_equal "${#lines[@]}" 0
 }
 
 @test "the installed binary answers" {
