@@ -45,6 +45,7 @@ struct fcgi_conn {
 	int keep, stdin_ended, stderr_used;
 	struct buf raw;		/* the FCGI_PARAMS stream as it arrives */
 	struct buf params;	/* then its pairs, as "name\0value\0" */
+	const char **names, **values;	/* into params, for lookups */
 	size_t nparams;
 	struct buf body;	/* FCGI_STDIN, up to the largest body taken */
 	size_t body_read;
@@ -71,6 +72,8 @@ static void free_request(struct fcgi_conn *c)
 	buf_free(&c->raw);
 	buf_free(&c->params);
 	buf_free(&c->body);
+	free(c->names);
+	c->names = c->values = NULL;
 	c->nparams = 0;
 	c->body_read = 0;
 }
@@ -111,17 +114,15 @@ static void close_after_output(struct fcgi_conn *c)
 static const char *req_param_get(void *ctx, const char *name)
 {
 	const struct fcgi_conn *c = ctx;
-	const char *p = c->params.data, *found = NULL;
-	size_t i;
+	const char *found = NULL;
+	size_t i = c->nparams;
 
 	/* The last of repeated params counts, as in a CGI environment. */
-	for (i = 0; i < c->nparams; i++) {
-		const char *value = p + strlen(p) + 1;
-
-		if (strcmp(p, name) == 0)
-			found = value;
-		p = value + strlen(value) + 1;
-	}
+	while (i-- > 0)
+		if (strcmp(c->names[i], name) == 0) {
+			found = c->values[i];
+			break;
+		}
 	/* Settings the server does not send, or sends empty (an nginx
 	 * fastcgi_param whose variable is unset), come from the process
 	 * (systemd's Environment=); request variables only ever from the
@@ -215,7 +216,8 @@ static int split_params(struct fcgi_conn *c)
 {
 	struct fcgi_pairs it = { (const unsigned char *)c->raw.data, c->raw.len, 0 };
 	const unsigned char *name, *value;
-	size_t name_len, value_len;
+	size_t name_len, value_len, i;
+	const char *p;
 	int rc;
 
 	while ((rc = fcgi_pair_next(&it, &name, &name_len, &value, &value_len)) > 0) {
@@ -229,7 +231,17 @@ static int split_params(struct fcgi_conn *c)
 		c->nparams++;
 	}
 	buf_free(&c->raw);
-	return rc < 0 || c->params.oom ? -1 : 0;
+	if (rc < 0 || c->params.oom ||
+	    (c->nparams > 0 && (c->names = malloc(2 * c->nparams * sizeof *c->names)) == NULL))
+		return -1;
+	/* Indexed once: a request looks up some 40 names. */
+	c->values = c->names + c->nparams;
+	for (i = 0, p = c->params.data; i < c->nparams; i++) {
+		c->names[i] = p;
+		c->values[i] = p += strlen(p) + 1;
+		p += strlen(p) + 1;
+	}
+	return 0;
 }
 
 static void begin(struct fcgi_conn *c, const struct fcgi_header *h,
@@ -362,10 +374,14 @@ static void parse(struct fcgi_conn *c, long long now)
 			c->out_deadline = now + FCGI_ANSWER_MS;
 	}
 	if (c->start == c->end) {
-		/* An idle connection holds no input buffer. */
-		free(c->in);
-		c->in = NULL;
-		c->cap = c->start = c->end = 0;
+		/* The first room is kept for the next request; a larger one, or
+		 * any on a connection that is ending, is given back. */
+		c->start = c->end = 0;
+		if (c->cap > ROOM_MIN || !reading(c)) {
+			free(c->in);
+			c->in = NULL;
+			c->cap = 0;
+		}
 	} else if (c->phase == WAIT && !c->partial && pending(c) <= FCGI_OUTPUT_MAX) {
 		/* Part of a record, not records held back for the output. */
 		c->partial = 1;
