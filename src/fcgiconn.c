@@ -231,10 +231,13 @@ static int split_params(struct fcgi_conn *c)
 		c->nparams++;
 	}
 	buf_free(&c->raw);
-	if (rc < 0 || c->params.oom ||
-	    (c->nparams > 0 && (c->names = malloc(2 * c->nparams * sizeof *c->names)) == NULL))
+	if (rc < 0 || c->params.oom)
 		return -1;
+	if (c->nparams == 0)
+		return 0;
 	/* Indexed once: a request looks up some 40 names. */
+	if ((c->names = malloc(2 * c->nparams * sizeof *c->names)) == NULL)
+		return -1;
 	c->values = c->names + c->nparams;
 	for (i = 0, p = c->params.data; i < c->nparams; i++) {
 		c->names[i] = p;
