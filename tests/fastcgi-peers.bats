@@ -9,10 +9,7 @@ load lib/fcgi
 
 setup() {
 	common_setup
-	if ! fcgi_have; then
-		[ "${CI:-}" != true ] || { echo "spawn-fcgi or systemd-socket-activate is missing, and CI=true" >&2; return 1; }
-		skip "spawn-fcgi and systemd-socket-activate are needed"
-	fi
+	fcgi_require
 	PEERS="python3 $TOP/tests/lib/peers.py"
 }
 

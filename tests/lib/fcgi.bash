@@ -6,6 +6,13 @@ FCGI_CLIENT="$TOOLS/fcgi-client"
 
 fcgi_have() { command -v spawn-fcgi > /dev/null && command -v systemd-socket-activate > /dev/null; }
 
+# In a test's setup: skips without the launchers, or fails when CI=true.
+fcgi_require() {
+	fcgi_have && return 0
+	[ "${CI:-}" != true ] || { echo "spawn-fcgi or systemd-socket-activate is missing, and CI=true" >&2; return 1; }
+	skip "spawn-fcgi and systemd-socket-activate are needed"
+}
+
 # fcgi_start [VAR=value ...]: the program on $T/fcgi.sock, started by
 # spawn-fcgi with a settings environment the arguments extend.  FCGI_PID
 # is the master; its stderr goes to $T/fcgi.err.
