@@ -293,7 +293,7 @@ static void params_record(struct fcgi_conn *c, const struct fcgi_header *h,
 		fail(c, "a record before the params ended");
 }
 
-/* Body bytes past the largest body taken are counted out, not kept: the
+/* Body bytes past the largest body taken are dropped, not kept: the
  * handler refuses such a request by its Content-Length alone. */
 static void body_record(struct fcgi_conn *c, const struct fcgi_header *h,
     const unsigned char *content, long long now)
