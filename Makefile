@@ -179,8 +179,9 @@ PORT   ?= 8080
 SERVER ?=
 LOG    ?=
 RULES  ?=
+STATE_KEY ?=
 serve: all
-	PORT=$(PORT) SERVER=$(SERVER) LOG=$(LOG) RULES=$(RULES) tests/serve
+	PORT=$(PORT) SERVER=$(SERVER) LOG=$(LOG) RULES=$(RULES) STATE_KEY=$(STATE_KEY) tests/serve
 
 # The program is the CGI and, linked into BINDIR, the command (--check,
 # --explain).  The log folder is the web server's (setgid: its files are

@@ -28,9 +28,10 @@ teardown() {
 	[ -z "${LOGDIR:-}" ] || rm -rf "$LOGDIR"
 }
 
-# serve_one SERVER [RULES]: RULES is a rules file's text for RULES=.
+# serve_one SERVER [RULES [REPLY ACTION]]: RULES is a rules file's text
+# for RULES=, REPLY what the newCall's answer holds, ACTION the logged one.
 serve_one() {
-	local server=$1 rules=${2:-} port
+	local server=$1 rules=${2:-} reply=${3:-'<Reject reason="busy"/>'} action=${4:-reject} port
 	port=$(srv_free_port)
 	rm -f "$T/serve.out"
 	cd "$TOP"
@@ -44,6 +45,7 @@ serve_one() {
 		printf '%s\n' "$rules" > "$LOGDIR/rules/rules"
 		set -- RULES="$LOGDIR/rules/rules"
 	fi
+	[ -z "${SERVE_STATE_KEY:-}" ] || set -- "$@" STATE_KEY="$SERVE_STATE_KEY"
 	# A background job starts with SIGINT ignored, which no trap can undo:
 	# give it back the default a terminal's foreground job has.
 	python3 -c 'import os, signal, sys
@@ -70,8 +72,9 @@ os.execvp(sys.argv[1], sys.argv[1:])' make -s serve PORT="$port" SERVER="$server
 	if [ -n "$rules" ]; then
 		run cat "$T/serve.out"
 		assert_output --partial "Call rules:              $LOGDIR/rules/rules"
-		assert_equal "$(tail -n 1 "$T/b")" "<Response onAnswer=\"http://127.0.0.1:$port/sipgate\" onHangup=\"http://127.0.0.1:$port/sipgate\"><Reject reason=\"busy\"/></Response>"
-		assert_equal "$(tail -n 1 "$LOGDIR/var/events.jsonl" | jq -c .rule)" '{"line":2,"action":"reject"}'
+		run tail -n 1 "$T/b"
+		assert_output --partial "<Response onAnswer=\"http://127.0.0.1:$port/sipgate\" onHangup=\"http://127.0.0.1:$port/sipgate\">$reply"
+		assert_equal "$(tail -n 1 "$LOGDIR/var/events.jsonl" | jq -r .rule.action)" "$action"
 	fi
 
 	# Ctrl-C: SIGINT to the whole foreground process group.
@@ -103,6 +106,23 @@ os.execvp(sys.argv[1], sys.argv[1:])' make -s serve PORT="$port" SERVER="$server
 @test "make serve RULES=path tries a rules file" {
 	srv_have_apache || { [ "${CI:-}" != true ] || false; skip "Apache not installed"; }
 	serve_one apache "$(printf '%s\n' 'version 1' 'when direction any do reject busy' 'end')"
+}
+
+@test "make serve STATE_KEY=...: menu state is signed with it; without one a key is made for the run" {
+	srv_have_apache || { [ "${CI:-}" != true ] || false; skip "Apache not installed"; }
+	menu=$(printf '%s\n' 'version 1' 'menu main tries 2 else hangup' 'when direction any do gather main' 'end')
+	key=serve-test-state-key-0123456789
+	mac=$(printf 'v1|serve-test|main|0' | openssl dgst -sha256 -hmac "$key" -r | cut -c1-32)
+	SERVE_STATE_KEY=$key serve_one apache "$menu" "<Gather onData=\"http://127.0.0.1:" gather
+	run cat "$T/b"
+	assert_output --partial "?m=main&amp;n=0&amp;c=$mac\""
+	run cat "$T/serve.out"
+	assert_output --partial "Menu state key:          $key (STATE_KEY=... to choose one)"
+	serve_one apache "$menu" "<Gather onData=\"http://127.0.0.1:" gather
+	run cat "$T/b"
+	assert_output --regexp 'n=0&amp;c=[0-9a-f]{32}"'
+	run cat "$T/serve.out"
+	assert_output --partial "(generated for this run; STATE_KEY=... to choose one)"
 }
 
 @test "make serve under nginx + fcgiwrap: start, POST, log line, Ctrl-C, nothing left" {

@@ -62,6 +62,7 @@ srv_settings() {
 	    -e "s|/run/fcgiwrap.socket|$SRV_DIR/run/fcgiwrap.socket|" \
 	    -e "s|/run/sipgate-webhook.sock|$SRV_DIR/run/sipgate-webhook.sock|" \
 	    -e "${SRV_RULES_COPY:+s%#\(SetEnv\|fastcgi_param\) SIPGATE_RULES /etc/sipgate-webhook/rules%\1 SIPGATE_RULES $SRV_RULES_COPY%}" \
+	    -e "${SRV_STATE_KEY:+s%#\(SetEnv\|fastcgi_param\) SIPGATE_STATE_KEY change-me-to-a-long-random-string%\1 SIPGATE_STATE_KEY $SRV_STATE_KEY%}" \
 	    -e "s|include fastcgi_params;|include /etc/nginx/fastcgi_params;|" \
 	    "$1"
 }
@@ -187,6 +188,7 @@ srv_unit_settings() {
 		sed -e "s|^SIPGATE_LOG=.*|SIPGATE_LOG=$SRV_LOG|" \
 		    -e "s|^SIPGATE_SIGNATURE=.*|SIPGATE_SIGNATURE=${SRV_SIGNATURE:-require}|"
 	[ -z "$SRV_RULES_COPY" ] || echo "SIPGATE_RULES=$SRV_RULES_COPY"
+	[ -z "${SRV_STATE_KEY:-}" ] || echo "SIPGATE_STATE_KEY=$SRV_STATE_KEY"
 	echo "SIPGATE_WORKERS=${SRV_WORKERS:-2}"
 	[ -z "${SRV_SYNC:-}" ] || echo "SIPGATE_SYNC=$SRV_SYNC"
 }
