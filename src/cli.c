@@ -39,10 +39,13 @@ static const char help[] =
     "Under a web server (GATEWAY_INTERFACE or REQUEST_METHOD set) every argument\n"
     "is ignored.  Settings, the log and the statuses: man sipgate-webhook.\n";
 
-static int check(const char *path)
+/* say_ok: a valid file is said to be so, with what it holds, so that a
+ * silent success is not mistaken for nothing having run. */
+static int check(const char *path, int say_ok)
 {
 	struct buf errors = { 0 }, warnings = { 0 };
 	struct rules *r = rules_load(path, RULES_CHECK, &errors, &warnings);
+	size_t i, lists = 0;
 
 	if (warnings.len)
 		fputs(warnings.data, stderr);
@@ -52,6 +55,10 @@ static int check(const char *path)
 	buf_free(&warnings);
 	if (r == NULL)
 		return 1;
+	for (i = 0; i < r->nsets; i++)
+		lists += r->sets[i].kind == SET_LIST;
+	if (say_ok)
+		printf("ok: %zu rules, %zu menus, %zu lists\n", r->nrules, r->nmenus, lists);
 	rules_free(r);
 	return 0;
 }
@@ -134,7 +141,7 @@ static int explain(const char *path, const char *at, const char *query, const ch
 		fprintf(stderr, "sipgate-webhook: --at %s: want @EPOCH_SECONDS or 2026-03-04T19:30:00+01:00\n", at);
 		return 2;
 	}
-	if (check(path) != 0)
+	if (check(path, 0) != 0)
 		return 1;
 	/* The program reads the rules as the server would: by absolute path. */
 	if ((full = realpath(path, NULL)) == NULL) {
@@ -205,7 +212,7 @@ int cli_main(int argc, char **argv)
 		return 0;
 	}
 	if (argc == 3 && strcmp(argv[1], "--check") == 0)
-		return check(argv[2]);
+		return check(argv[2], 1);
 	if (argc >= 2 && strcmp(argv[1], "--explain") == 0) {
 		for (i = 2; i < argc; i++) {
 			if (strcmp(argv[i], "--at") == 0 && i + 1 < argc && at == NULL)

@@ -335,7 +335,8 @@ static int use_set(struct parser *p, const char *ref, enum set_kind kind)
 	int i;
 
 	if (ref[0] != '@' || !valid_name(ref + 1)) {
-		problem(p, p->line, "\"%.40s\": a %s is referred to as @name", ref, set_what[kind]);
+		problem(p, p->line, "\"%.40s\": refer to %s %s by @name", ref,
+		    kind == SET_HOURS ? "an" : "a", set_what[kind]);
 		return -1;
 	}
 	if ((i = find_set(p, ref + 1)) < 0) {
@@ -678,10 +679,12 @@ static int parse_action(struct parser *p, char **tok, size_t n, struct action *a
 	    strcmp(verb, "voicemail") == 0 || strcmp(verb, "withhold") == 0) {
 		a->kind = verb[0] == 'p' ? ACT_PASS : verb[0] == 'h' ? ACT_HANGUP :
 		    verb[0] == 'v' ? ACT_VOICEMAIL : ACT_WITHHOLD;
-		if (n != 1) {
+		if (n != 1 && tok[1][0] == '#')
+			problem(p, p->line, "a comment stands on its own line (a line starting with #), not after %s", verb);
+		else if (n != 1)
 			problem(p, p->line, "%s takes nothing after it", verb);
+		if (n != 1)
 			return -1;
-		}
 		return 0;
 	}
 	if (strcmp(verb, "reject") == 0) {
@@ -881,7 +884,16 @@ static int split_items(struct parser *p, struct cond *c, const char *value)
 	return 0;
 }
 
-static int number_items(struct parser *p, struct cond *c)
+/* "when time not @office": the not belongs before the keyword. */
+static int misplaced_not(struct parser *p, const char *item, const char *keyword)
+{
+	if (strcmp(item, "not") != 0)
+		return 0;
+	problem(p, p->line, "\"not\" goes before the condition it negates: not %s ...", keyword);
+	return 1;
+}
+
+static int number_items(struct parser *p, struct cond *c, const char *keyword)
 {
 	char why[200];
 	size_t i;
@@ -889,6 +901,8 @@ static int number_items(struct parser *p, struct cond *c)
 	for (i = 0; i < c->nitems; i++) {
 		struct item *it = &c->items[i];
 
+		if (misplaced_not(p, it->text, keyword))
+			return -1;
 		if (strcmp(it->text, "any") == 0) {
 			it->kind = ITEM_ANY;
 		} else if (it->text[0] == '@') {
@@ -906,11 +920,13 @@ static int number_items(struct parser *p, struct cond *c)
 	return 0;
 }
 
-static int set_items(struct parser *p, struct cond *c, enum set_kind kind)
+static int set_items(struct parser *p, struct cond *c, enum set_kind kind, const char *keyword)
 {
 	size_t i;
 
 	for (i = 0; i < c->nitems; i++) {
+		if (misplaced_not(p, c->items[i].text, keyword))
+			return -1;
 		c->items[i].kind = ITEM_SET;
 		c->items[i].set = use_set(p, c->items[i].text, kind);
 	}
@@ -955,7 +971,7 @@ static int cond_kind(const char *w)
 /* Parses one condition at tok[*i]; advances *i. */
 static int parse_cond(struct parser *p, char **tok, size_t n, size_t *i, struct cond *c)
 {
-	const char *w = tok[*i];
+	const char *w = tok[*i], *keyword;
 	int kind, negate = 0;
 	long v;
 
@@ -985,6 +1001,7 @@ static int parse_cond(struct parser *p, char **tok, size_t n, size_t *i, struct 
 		problem(p, p->line, "%s needs a value", w);
 		return -1;
 	}
+	keyword = w;
 	w = tok[(*i)++];
 	switch (c->kind) {
 	case COND_DIRECTION:
@@ -1037,11 +1054,11 @@ static int parse_cond(struct parser *p, char **tok, size_t n, size_t *i, struct 
 	case COND_FROM:
 	case COND_TO:
 	case COND_DIVERSION:
-		return number_items(p, c);
+		return number_items(p, c, keyword);
 	case COND_TIME:
-		return set_items(p, c, SET_HOURS);
+		return set_items(p, c, SET_HOURS, keyword);
 	case COND_DATE:
-		return set_items(p, c, SET_DATES);
+		return set_items(p, c, SET_DATES, keyword);
 	case COND_KEY:
 		return key_items(p, c);
 	default:

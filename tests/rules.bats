@@ -25,11 +25,29 @@ assert_error() {
 	assert_output --partial "$1"
 }
 
-@test "a valid file: exit 0, nothing printed" {
-	rules 'version 1' 'when from anonymous do reject' 'end'
-	check
+@test "a valid file: exit 0 and one line on stdout saying what it holds" {
+	rules 'version 1' 'list vip 491' 'list spam 492' 'menu main' 'when from anonymous do reject' \
+		'when from @vip do gather main' 'when menu main key 1 do hangup' 'end'
+	run env -i ${MEMCHECK:-} "$PROG" --check "$R" 2> "$T/stderr"
 	assert_success
-	assert_output ""
+	assert_output "ok: 3 rules, 1 menus, 2 lists"
+	assert_equal "$(cat "$T/stderr")" ""
+	# --explain checks the file first, silently.
+	run env -i ${MEMCHECK:-} "$PROG" --explain "$R" --at @0 'event=newCall&direction=in&from=1&callId=1'
+	refute_output --partial "ok:"
+}
+
+@test "messages that say what to do: a comment after an action, not after its keyword, a name without @" {
+	rules 'version 1' 'when always do voicemail # after hours' 'end'
+	assert_error "$R:2: a comment stands on its own line (a line starting with #), not after voicemail"
+	rules 'version 1' 'timezone Europe/Berlin' 'hours office mon-fri 08:00-17:00' 'when time not @office do hangup' 'end'
+	check
+	assert_failure 1
+	assert_output "$R:4: \"not\" goes before the condition it negates: not time ..."
+	rules 'version 1' 'when from not 491 do hangup' 'end'
+	assert_error "$R:2: \"not\" goes before the condition it negates: not from ..."
+	rules 'version 1' 'timezone Europe/Berlin' 'hours office mon-fri 08:00-17:00' 'when time office do hangup' 'end'
+	assert_error "$R:4: \"office\": refer to an hours by @name"
 }
 
 @test "the worked examples are valid" {
@@ -130,14 +148,16 @@ cost() {
 	# Once per pair of rules this was 10^8 warnings (5 GB, minutes).
 	run timeout 120 env -i ${MEMCHECK:-} "$PROG" --check "$R"
 	assert_success
-	assert_equal "${#lines[@]}" 101
+	assert_equal "${#lines[@]}" 102
 	assert_line --index 0 "$R:2: warning: dial target 49210000000 is also in a \"to\" condition on line 2: a forwarding loop between your own numbers?"
 	assert_line --index 100 "$R: warning: 9899 more warnings not shown"
+	assert_line --index 101 "ok: 9999 rules, 0 menus, 0 lists"
 	# The same target twice is one warning.
 	rules 'version 1' 'when to 4921 do dial 4921' 'when from 1 do dial 4921' 'end'
 	check
 	assert_success
-	assert_output "$R:2: warning: dial target 4921 is also in a \"to\" condition on line 2: a forwarding loop between your own numbers?"
+	assert_line --index 0 "$R:2: warning: dial target 4921 is also in a \"to\" condition on line 2: a forwarding loop between your own numbers?"
+	assert_equal "${#lines[@]}" 2
 }
 
 @test "--check lists every error; at run time the first by line counts" {
@@ -334,7 +354,7 @@ cost() {
 @test "contrib/rules.example is valid and routes as its comments say" {
 	run env -i ${MEMCHECK:-} "$PROG" --check "$TOP/contrib/rules.example"
 	assert_success
-	assert_output ""
+	assert_output "ok: 11 rules, 2 menus, 1 lists"
 	ex() {
 		env -i SIPGATE_WEBHOOK_URL=https://h.example/s ${MEMCHECK:-} "$PROG" --explain "$TOP/contrib/rules.example" \
 			--at "$1" "event=newCall&direction=in&from=$2&to=4921112345670&callId=1" | sed -n '$p'
