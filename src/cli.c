@@ -20,17 +20,20 @@
 static const char usage[] =
     "usage: sipgate-webhook                          (a CGI program: run by a web server)\n"
     "       sipgate-webhook --check RULES\n"
-    "       sipgate-webhook --explain RULES --at TIME [--query QUERY_STRING] BODY\n"
+    "       sipgate-webhook --explain RULES [--at TIME] [--query QUERY_STRING] BODY\n"
     "       sipgate-webhook --help | --version\n";
 
 static const char help[] =
     "\n"
     "--check RULES    reads a call rules file and every list and dates file it\n"
     "                 names; prints each error as file:line: message and exits 1,\n"
-    "                 or prints warnings and exits 0.\n"
+    "                 or prints warnings and \"ok: N rules, M menus, K lists\" and\n"
+    "                 exits 0.\n"
     "--explain ...    the dry run of one push: which rule matches at TIME and why\n"
     "                 (lines starting with '# '), then the exact XML the CGI would\n"
-    "                 answer.  TIME is @EPOCH_SECONDS or RFC 3339 (2026-03-04T19:30:00+01:00).\n"
+    "                 answer.  TIME is @EPOCH_SECONDS or RFC 3339 (2026-03-04T19:30:00+01:00);\n"
+    "                 without --at, now.  A keypad (dtmf) push needs its menu\n"
+    "                 state (--query); logged keypad pushes are not replayed.\n"
     "                 BODY is the form body (event=newCall&from=...).  Reads\n"
     "                 SIPGATE_WEBHOOK_URL, SIPGATE_FOLLOW and SIPGATE_STATE_KEY from\n"
     "                 the environment.  Nothing is logged.  Exit 0, 1 (invalid\n"
@@ -137,7 +140,9 @@ static int explain(const char *path, const char *at, const char *query, const ch
 	time_t t;
 	int rc;
 
-	if (parse_time(at, &t) < 0) {
+	if (at == NULL)
+		t = time(NULL);
+	else if (parse_time(at, &t) < 0) {
 		fprintf(stderr, "sipgate-webhook: --at %s: want @EPOCH_SECONDS or 2026-03-04T19:30:00+01:00\n", at);
 		return 2;
 	}
@@ -168,6 +173,8 @@ static int explain(const char *path, const char *at, const char *query, const ch
 	memreq_set(&x.m, "SIPGATE_WEBHOOK_URL", getenv("SIPGATE_WEBHOOK_URL"));
 	memreq_set(&x.m, "SIPGATE_FOLLOW", getenv("SIPGATE_FOLLOW"));
 	memreq_set(&x.m, "SIPGATE_STATE_KEY", getenv("SIPGATE_STATE_KEY"));
+	if (at == NULL)
+		buf_printf(&x.notes, "# no --at: now, @%lld\n", (long long)t);
 	if (getenv("SIPGATE_WEBHOOK_URL") == NULL || *getenv("SIPGATE_WEBHOOK_URL") == '\0') {
 		buf_puts(&x.notes, "# SIPGATE_WEBHOOK_URL is not set: http://localhost/sipgate stands in for it\n");
 		memreq_set(&x.m, "HTTP_HOST", "localhost");
@@ -226,7 +233,7 @@ int cli_main(int argc, char **argv)
 			else
 				break;
 		}
-		if (i == argc && path && at && body)
+		if (i == argc && path && body)
 			return explain(path, at, query, body);
 	}
 	fputs(usage, stderr);

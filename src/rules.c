@@ -1040,8 +1040,10 @@ static int parse_cond(struct parser *p, char **tok, size_t n, size_t *i, struct 
 	case COND_TIME:
 	case COND_DATE:
 		if (p->r->zone == NULL) {
-			problem(p, p->line, "%s needs a timezone line before the first when",
-			    c->kind == COND_TIME ? "time" : "date");
+			/* A timezone line that was refused has said so already. */
+			if (!p->have[1])
+				problem(p, p->line, "%s needs a timezone line before the first when",
+				    c->kind == COND_TIME ? "time" : "date");
 			return -1;
 		}
 		break;

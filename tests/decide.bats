@@ -200,15 +200,23 @@ expect() {
 @test "--explain: usage errors exit 2, an invalid file 1; --help and --version" {
 	run env -i ${MEMCHECK:-} "$PROG" --explain "$RULES/example1" --at yesterday "$BODY"
 	assert_failure 2
-	run env -i ${MEMCHECK:-} "$PROG" --explain "$RULES/example1" "$BODY"
+	run env -i ${MEMCHECK:-} "$PROG" --explain "$RULES/example1" --at
 	assert_failure 2
+	# Without --at: now, and it says which.
+	before=$(date +%s)
+	run env -i ${MEMCHECK:-} "$PROG" --explain "$RULES/example1" "$BODY"
+	assert_success
+	assert_line --index 0 --regexp '^# no --at: now, @[0-9]+$'
+	at=${lines[0]##*@}
+	[ "$at" -ge "$before" ]
+	[ "$at" -le $((before + 60)) ]
 	printf 'version 1\nwhen always do dail 1\nend\n' > "$T/bad"
 	run env -i ${MEMCHECK:-} "$PROG" --explain "$T/bad" --at @0 "$BODY"
 	assert_failure 1
 	assert_output "$T/bad:2: unknown action \"dail\""
 	run env -i ${MEMCHECK:-} "$PROG" --help
 	assert_success
-	assert_output --partial "--explain RULES --at TIME"
+	assert_output --partial "--explain RULES [--at TIME]"
 	run env -i ${MEMCHECK:-} "$PROG" --version
 	assert_success
 	assert_output --regexp '^sipgate-webhook [0-9]+\.[0-9]+\.[0-9]+$'

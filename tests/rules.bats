@@ -48,6 +48,11 @@ assert_error() {
 	assert_error "$R:2: \"not\" goes before the condition it negates: not from ..."
 	rules 'version 1' 'timezone Europe/Berlin' 'hours office mon-fri 08:00-17:00' 'when time office do hangup' 'end'
 	assert_error "$R:4: \"office\": refer to an hours by @name"
+	# A misspelt zone is the error; the time conditions after it are not.
+	rules 'version 1' 'timezone Europe/Berlinn' 'hours office mon-fri 08:00-17:00' 'when time @office do hangup' 'end'
+	check
+	assert_failure 1
+	assert_output "$R:2: unknown time zone \"Europe/Berlinn\" (no /usr/share/zoneinfo/Europe/Berlinn)"
 }
 
 @test "the worked examples are valid" {
