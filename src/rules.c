@@ -656,6 +656,26 @@ static const char *normalised(struct parser *p, const char *tok, const char *wha
 	return arena_strndup(p->r->arena, num.digits, strlen(num.digits));
 }
 
+/* Warnings, not errors, so that files that worked go on working: a
+ * target too short to be a phone number, and targets that look like one
+ * number written with spaces ("0049 211 1111111" is three targets). */
+static void dial_warnings(struct parser *p, char **tok, const struct action *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nnumbers; i++)
+		if (strlen(a->numbers[i]) < 6)
+			warn(p, p->line, "dial %s has %zu digits: too short for a phone number?",
+			    a->numbers[i], strlen(a->numbers[i]));
+	for (i = 0; i + 1 < a->nnumbers; i++)
+		if ((tok[i][0] == '0' || tok[i][0] == '+') && strlen(tok[i]) <= 5 &&
+		    tok[i + 1][0] >= '1' && tok[i + 1][0] <= '9') {
+			warn(p, p->line, "dial %s %s ...: one number split by spaces? Each word is a target; write it without spaces",
+			    tok[i], tok[i + 1]);
+			break;
+		}
+}
+
 /* Parses tok[0..n) as one action; in_then: after "play URL then". */
 static int parse_action(struct parser *p, char **tok, size_t n, struct action *a,
     int in_then)
@@ -719,6 +739,7 @@ static int parse_action(struct parser *p, char **tok, size_t n, struct action *a
 			problem(p, p->line, "dial needs at least one number");
 			return -1;
 		}
+		dial_warnings(p, tok + 1, a);
 		return 0;
 	}
 	if (strcmp(verb, "callerid") == 0) {

@@ -158,11 +158,22 @@ cost() {
 	assert_line --index 100 "$R: warning: 9899 more warnings not shown"
 	assert_line --index 101 "ok: 9999 rules, 0 menus, 0 lists"
 	# The same target twice is one warning.
-	rules 'version 1' 'when to 4921 do dial 4921' 'when from 1 do dial 4921' 'end'
+	rules 'version 1' 'when to 4921123456 do dial 4921123456' 'when from 1 do dial 4921123456' 'end'
 	check
 	assert_success
-	assert_line --index 0 "$R:2: warning: dial target 4921 is also in a \"to\" condition on line 2: a forwarding loop between your own numbers?"
+	assert_line --index 0 "$R:2: warning: dial target 4921123456 is also in a \"to\" condition on line 2: a forwarding loop between your own numbers?"
 	assert_equal "${#lines[@]}" 2
+}
+
+@test "dial targets: too short for a phone number, or one number split by spaces, is a warning" {
+	rules 'version 1' 'when from 1 do dial 49' 'when from 2 do dial 0049 211 1111111' \
+		'when from 3 do dial 02111111111 03011111111' 'end'
+	check
+	assert_success
+	assert_line "$R:2: warning: dial 49 has 2 digits: too short for a phone number?"
+	assert_line "$R:3: warning: dial 0049 211 ...: one number split by spaces? Each word is a target; write it without spaces"
+	refute_output --partial "$R:4:"
+	assert_line "ok: 3 rules, 0 menus, 0 lists"
 }
 
 @test "--check lists every error; at run time the first by line counts" {
