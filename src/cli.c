@@ -42,15 +42,16 @@ static const char help[] =
     "Under a web server (GATEWAY_INTERFACE or REQUEST_METHOD set) every argument\n"
     "is ignored.  Settings, the log and the statuses: man sipgate-webhook.\n";
 
-/* say_ok: a valid file is said to be so, with what it holds, so that a
- * silent success is not mistaken for nothing having run. */
-static int check(const char *path, int say_ok)
+/* Errors always; with verbose (--check itself) the warnings, and a valid
+ * file is said to be so, with what it holds, so that a silent success is
+ * not mistaken for nothing having run. */
+static int check(const char *path, int verbose)
 {
 	struct buf errors = { 0 }, warnings = { 0 };
 	struct rules *r = rules_load(path, RULES_CHECK, &errors, &warnings);
 	size_t i, lists = 0;
 
-	if (warnings.len)
+	if (warnings.len && verbose)
 		fputs(warnings.data, stderr);
 	if (errors.len)
 		fputs(errors.data, stderr);
@@ -60,7 +61,7 @@ static int check(const char *path, int say_ok)
 		return 1;
 	for (i = 0; i < r->nsets; i++)
 		lists += r->sets[i].kind == SET_LIST;
-	if (say_ok)
+	if (verbose)
 		printf("ok: %zu rules, %zu menus, %zu lists\n", r->nrules, r->nmenus, lists);
 	rules_free(r);
 	return 0;

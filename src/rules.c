@@ -49,6 +49,7 @@ struct parser {
 	int statements, whens, ended, have[4];	/* version, timezone, country, flagdir */
 	struct buf *warnings;
 	size_t nwarnings;
+	int noted_then;		/* the play ... then note, once a file */
 };
 
 /* Warnings shown at most; the rest are counted. */
@@ -780,6 +781,9 @@ static int parse_action(struct parser *p, char **tok, size_t n, struct action *a
 		    parse_action(p, tok + 3, n - 3, then, 1) < 0)
 			return -1;
 		a->then = then;
+		/* Seen working, but sipgate documents one action a reply. */
+		if (!p->noted_then++)
+			warn(p, p->line, "play ... then ... puts two verbs into one reply; sipgate documents one action a reply: try such a rule with a real call before you rely on it");
 		return 0;
 	}
 	problem(p, p->line, "unknown action \"%.40s\"", verb);

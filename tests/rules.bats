@@ -165,6 +165,18 @@ cost() {
 	assert_equal "${#lines[@]}" 2
 }
 
+@test "play ... then ...: noted once a file, as sipgate documents one action a reply" {
+	rules 'version 1' 'when from 1 do play https://m.example/a.wav then hangup' \
+		'when from 2 do play https://m.example/b.wav then voicemail' 'end'
+	check
+	assert_success
+	assert_equal "$(grep -c 'puts two verbs into one reply' <<< "$output")" 1
+	assert_line --index 0 --partial "$R:2: warning: play ... then ..."
+	# --explain says nothing of warnings: it is about one push.
+	run env -i ${MEMCHECK:-} "$PROG" --explain "$R" --at @0 'event=newCall&direction=in&from=1&callId=1'
+	refute_output --partial warning
+}
+
 @test "dial targets: too short for a phone number, or one number split by spaces, is a warning" {
 	rules 'version 1' 'when from 1 do dial 49' 'when from 2 do dial 0049 211 1111111' \
 		'when from 3 do dial 02111111111 03011111111' 'end'
@@ -370,7 +382,9 @@ cost() {
 @test "contrib/rules.example is valid and routes as its comments say" {
 	run env -i ${MEMCHECK:-} "$PROG" --check "$TOP/contrib/rules.example"
 	assert_success
-	assert_output "ok: 11 rules, 2 menus, 1 lists"
+	assert_line --index 0 "$TOP/contrib/rules.example:40: warning: play ... then ... puts two verbs into one reply; sipgate documents one action a reply: try such a rule with a real call before you rely on it"
+	assert_line --index 1 "ok: 11 rules, 2 menus, 1 lists"
+	assert_equal "${#lines[@]}" 2
 	ex() {
 		env -i SIPGATE_WEBHOOK_URL=https://h.example/s ${MEMCHECK:-} "$PROG" --explain "$TOP/contrib/rules.example" \
 			--at "$1" "event=newCall&direction=in&from=$2&to=4921112345670&callId=1" | sed -n '$p'
