@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "decide.h"
 #include "memreq.h"
+#include "perm.h"
 #include "rules.h"
 #include "webhook.h"
 #include "when.h"
@@ -19,7 +20,7 @@
 
 static const char usage[] =
     "usage: sipgate-webhook                          (a CGI program: run by a web server)\n"
-    "       sipgate-webhook --check RULES\n"
+    "       sipgate-webhook --check [--user NAME] RULES\n"
     "       sipgate-webhook --explain RULES [--at TIME] [--query QUERY_STRING] BODY\n"
     "       sipgate-webhook --help | --version\n";
 
@@ -28,7 +29,8 @@ static const char help[] =
     "--check RULES    reads a call rules file and every list and dates file it\n"
     "                 names; prints each error as file:line: message and exits 1,\n"
     "                 or prints warnings and \"ok: N rules, M menus, K lists\" and\n"
-    "                 exits 0.\n"
+    "                 exits 0.  With --user NAME (www-data by default) it also\n"
+    "                 warns of a file that user, the web server's, cannot read.\n"
     "--explain ...    the dry run of one push: which rule matches at TIME and why\n"
     "                 (lines starting with '# '), then the exact XML the CGI would\n"
     "                 answer.  TIME is @EPOCH_SECONDS or RFC 3339 (2026-03-04T19:30:00+01:00);\n"
@@ -42,10 +44,37 @@ static const char help[] =
     "Under a web server (GATEWAY_INTERFACE or REQUEST_METHOD set) every argument\n"
     "is ignored.  Settings, the log and the statuses: man sipgate-webhook.\n";
 
+/* A file of the rules the web server's user could not read: the live
+ * program would go without it while --check, run as root, read it. */
+static void warn_unreadable(const char *path, const struct perm_user *u, const char *what)
+{
+	char *full = realpath(path, NULL);
+
+	if (full && perm_readable(full, u) == 0)
+		fprintf(stderr, "%s: warning: %s is not readable by %s, the user the web server runs as "
+		    "(--user NAME for another)\n", full, what, u->name);
+	free(full);
+}
+
+static void check_readers(const struct rules *r, const struct perm_user *u)
+{
+	const struct list_part *part;
+	size_t i;
+
+	warn_unreadable(r->path, u, "this rules file");
+	for (i = 0; i < r->nsources; i++)
+		warn_unreadable(r->sources[i].path, u, "this dates file");
+	for (i = 0; i < r->nsets; i++)
+		for (part = r->sets[i].parts; part; part = part->next)
+			if (part->path)
+				warn_unreadable(part->path, u, "this list file");
+}
+
 /* Errors always; with verbose (--check itself) the warnings, and a valid
  * file is said to be so, with what it holds, so that a silent success is
- * not mistaken for nothing having run. */
-static int check(const char *path, int verbose)
+ * not mistaken for nothing having run.  reader: the web server's user, or
+ * NULL. */
+static int check(const char *path, int verbose, const struct perm_user *reader)
 {
 	struct buf errors = { 0 }, warnings = { 0 };
 	struct rules *r = rules_load(path, RULES_CHECK, &errors, &warnings);
@@ -59,6 +88,8 @@ static int check(const char *path, int verbose)
 	buf_free(&warnings);
 	if (r == NULL)
 		return 1;
+	if (reader)
+		check_readers(r, reader);
 	for (i = 0; i < r->nsets; i++)
 		lists += r->sets[i].kind == SET_LIST;
 	if (verbose)
@@ -147,7 +178,7 @@ static int explain(const char *path, const char *at, const char *query, const ch
 		fprintf(stderr, "sipgate-webhook: --at %s: want @EPOCH_SECONDS or 2026-03-04T19:30:00+01:00\n", at);
 		return 2;
 	}
-	if (check(path, 0) != 0)
+	if (check(path, 0, NULL) != 0)
 		return 1;
 	/* The program reads the rules as the server would: by absolute path. */
 	if ((full = realpath(path, NULL)) == NULL) {
@@ -205,6 +236,26 @@ static int explain(const char *path, const char *at, const char *query, const ch
 	return rc;
 }
 
+/* --check [--user NAME] RULES; the user defaults to www-data where that
+ * account exists and is not the one running --check. */
+static int check_command(int argc, char **argv)
+{
+	struct perm_user u;
+	const char *user = argc == 5 && strcmp(argv[2], "--user") == 0 ? argv[3] : NULL;
+
+	if (argc != 3 && user == NULL) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (user && perm_user(user, &u) < 0) {
+		fprintf(stderr, "sipgate-webhook: --user %s: no such user\n", user);
+		return 2;
+	}
+	if (user == NULL)
+		return check(argv[2], 1, perm_user("www-data", &u) == 0 && u.uid != geteuid() ? &u : NULL);
+	return check(argv[4], 1, &u);
+}
+
 int cli_main(int argc, char **argv)
 {
 	const char *path = NULL, *at = NULL, *query = NULL, *body = NULL;
@@ -219,8 +270,8 @@ int cli_main(int argc, char **argv)
 		printf("sipgate-webhook %s\n", VERSION);
 		return 0;
 	}
-	if (argc == 3 && strcmp(argv[1], "--check") == 0)
-		return check(argv[2], 1);
+	if (argc >= 3 && strcmp(argv[1], "--check") == 0)
+		return check_command(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "--explain") == 0) {
 		for (i = 2; i < argc; i++) {
 			if (strcmp(argv[i], "--at") == 0 && i + 1 < argc && at == NULL)

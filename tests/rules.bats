@@ -177,6 +177,36 @@ cost() {
 	refute_output --partial warning
 }
 
+@test "--check warns of a file the web server's user cannot read (--user, www-data by default)" {
+	getent passwd www-data > /dev/null || { [ "${CI:-}" != true ] || false; skip "no www-data account"; }
+	mkdir -m 0755 "$T/pub"
+	printf '491\n' > "$T/pub/spam"
+	printf '2026-12-24\n' > "$T/pub/days"
+	printf '%s\n' 'version 1' 'timezone UTC' 'list spam file spam' 'dates off file days' \
+		'when from @spam do reject' 'when date @off do hangup' 'end' > "$T/pub/rules"
+	chmod 0644 "$T/pub/rules" "$T/pub/days"
+	chmod 0600 "$T/pub/spam"
+	# bats' own folder is private: the folders on the way count too.
+	run env -i ${MEMCHECK:-} "$PROG" --check --user www-data "$T/pub/rules"
+	assert_success
+	assert_line "$T/pub/rules: warning: this rules file is not readable by www-data, the user the web server runs as (--user NAME for another)"
+	chmod 0755 "$BATS_TEST_TMPDIR" "$(dirname "$BATS_TEST_TMPDIR")" "$(dirname "$(dirname "$BATS_TEST_TMPDIR")")"
+	run env -i ${MEMCHECK:-} "$PROG" --check --user www-data "$T/pub/rules"
+	assert_success
+	assert_output "$T/pub/spam: warning: this list file is not readable by www-data, the user the web server runs as (--user NAME for another)
+ok: 2 rules, 0 menus, 1 lists"
+	chmod 0644 "$T/pub/spam"
+	chmod 0600 "$T/pub/days"
+	run env -i ${MEMCHECK:-} "$PROG" --check --user www-data "$T/pub/rules"
+	assert_line --index 0 "$T/pub/days: warning: this dates file is not readable by www-data, the user the web server runs as (--user NAME for another)"
+	# The user it names, and no other.
+	run env -i ${MEMCHECK:-} "$PROG" --check --user root "$T/pub/rules"
+	assert_output "ok: 2 rules, 0 menus, 1 lists"
+	run env -i ${MEMCHECK:-} "$PROG" --check --user no-such-user "$T/pub/rules"
+	assert_failure 2
+	assert_output "sipgate-webhook: --user no-such-user: no such user"
+}
+
 @test "dial targets: too short for a phone number, or one number split by spaces, is a warning" {
 	rules 'version 1' 'when from 1 do dial 49' 'when from 2 do dial 0049 211 1111111' \
 		'when from 3 do dial 02111111111 03011111111' 'end'
