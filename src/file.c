@@ -22,21 +22,78 @@ static char *fail(int fd, char *data, char *why, size_t why_len, const char *wha
 	return NULL;
 }
 
+/* The regular file at path, open; -1 (why filled) if it is not one. */
+static int open_regular(const char *path, struct stat *st, char *why, size_t why_len)
+{
+	int fd;
+
+	/* O_NONBLOCK: a FIFO at the path must not hang the request. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) < 0) {
+		fail(-1, NULL, why, why_len, "cannot open", errno);
+		return -1;
+	}
+	if (fstat(fd, st) < 0) {
+		fail(fd, NULL, why, why_len, "cannot stat", errno);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		fail(fd, NULL, why, why_len, "not a regular file", 0);
+		return -1;
+	}
+	return fd;
+}
+
+/* Up to want bytes from fd into data; the count, or -1 (why filled, fd
+ * closed, data freed). */
+static ssize_t read_up_to(int fd, char *data, size_t want, char *why, size_t why_len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < want) {
+		n = read(fd, data + got, want - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fail(fd, data, why, why_len, "cannot read", errno);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+char *file_head(const char *path, size_t max, size_t *len, struct stat *st,
+    char *why, size_t why_len)
+{
+	char *data;
+	ssize_t got;
+	int fd;
+
+	if ((fd = open_regular(path, st, why, why_len)) < 0)
+		return NULL;
+	if ((data = malloc(max + 1)) == NULL)
+		return fail(fd, NULL, why, why_len, "out of memory", 0);
+	if ((got = read_up_to(fd, data, max, why, why_len)) < 0)
+		return NULL;
+	close(fd);
+	data[got] = '\0';
+	*len = (size_t)got;
+	return data;
+}
+
 char *file_read(const char *path, size_t max, size_t *len, struct stat *st,
     char *why, size_t why_len)
 {
 	char *data;
-	size_t got = 0, want;
-	ssize_t n;
+	size_t want;
+	ssize_t got;
 	int fd;
 
-	/* O_NONBLOCK: a FIFO at the path must not hang the request. */
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) < 0)
-		return fail(-1, NULL, why, why_len, "cannot open", errno);
-	if (fstat(fd, st) < 0)
-		return fail(fd, NULL, why, why_len, "cannot stat", errno);
-	if (!S_ISREG(st->st_mode))
-		return fail(fd, NULL, why, why_len, "not a regular file", 0);
+	if ((fd = open_regular(path, st, why, why_len)) < 0)
+		return NULL;
 	if ((size_t)st->st_size > max) {
 		snprintf(why, why_len, "larger than %zu bytes", max);
 		close(fd);
@@ -46,21 +103,13 @@ char *file_read(const char *path, size_t max, size_t *len, struct stat *st,
 	want = (size_t)st->st_size + 1;
 	if ((data = malloc(want + 1)) == NULL)
 		return fail(fd, NULL, why, why_len, "out of memory", 0);
-	while (got < want) {
-		n = read(fd, data + got, want - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return fail(fd, data, why, why_len, "cannot read", errno);
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
+	if ((got = read_up_to(fd, data, want, why, why_len)) < 0)
+		return NULL;
 	close(fd);
-	if (got == want)
+	if ((size_t)got == want)
 		return fail(-1, data, why, why_len, "changed while being read", 0);
 	data[got] = '\0';
-	*len = got;
+	*len = (size_t)got;
 	return data;
 }
 

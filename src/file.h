@@ -14,6 +14,11 @@
 char *file_read(const char *path, size_t max, size_t *len, struct stat *st,
     char *why, size_t why_len);
 
+/* The first max bytes (or fewer) of the regular file at path, as
+ * file_read gives them; *st says how large the whole file is. */
+char *file_head(const char *path, size_t max, size_t *len, struct stat *st,
+    char *why, size_t why_len);
+
 /* A file as a cache last read it. */
 struct file_id {
 	struct stat st;

@@ -1,0 +1,26 @@
+/* wav: whether a file is audio sipgate plays: a RIFF/WAVE file of 8 kHz
+ * mono 16-bit PCM.  Reads the header only; the reason for a file that is
+ * not, in words an admin can act on. */
+#ifndef WAV_H
+#define WAV_H
+
+#include <stddef.h>
+
+struct wav_info {
+	unsigned format;	/* 1 PCM (also when WAVE_FORMAT_EXTENSIBLE says so) */
+	unsigned channels;
+	unsigned long rate;
+	unsigned bits;
+	unsigned long data_bytes;
+};
+
+/* The first len bytes of a file of file_size bytes: 0 and its info if it
+ * is what sipgate plays; -1 with the reason in why (info filled as far as
+ * the header could be read, format 0 before that). */
+int wav_check(const unsigned char *p, size_t len, size_t file_size,
+    struct wav_info *info, char *why, size_t why_len);
+
+/* The header is in the first bytes; more is read only to find "data". */
+#define WAV_HEAD_MAX 65536
+
+#endif
