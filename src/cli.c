@@ -9,7 +9,9 @@
 #include "cli.h"
 #include "decide.h"
 #include "memreq.h"
+#include "file.h"
 #include "perm.h"
+#include "wav.h"
 #include "rules.h"
 #include "webhook.h"
 #include "when.h"
@@ -20,7 +22,8 @@
 
 static const char usage[] =
     "usage: sipgate-webhook                          (a CGI program: run by a web server)\n"
-    "       sipgate-webhook --check [--user NAME] RULES\n"
+    "       sipgate-webhook --check [--user NAME] [--audio-dir URL_PREFIX=DIR] RULES\n"
+    "       sipgate-webhook --check-audio FILE...\n"
     "       sipgate-webhook --explain RULES [--at TIME] [--query QUERY_STRING] BODY\n"
     "       sipgate-webhook --help | --version\n";
 
@@ -43,6 +46,78 @@ static const char help[] =
     "\n"
     "Under a web server (GATEWAY_INTERFACE or REQUEST_METHOD set) every argument\n"
     "is ignored.  Settings, the log and the statuses: man sipgate-webhook.\n";
+
+/* One announcement: "FILE: ok (...)" or what is wrong and how to mend it. */
+static int check_audio(const char *path)
+{
+	struct wav_info w;
+	struct stat st;
+	char why[256];
+	size_t len;
+	unsigned char *head = (unsigned char *)file_head(path, WAV_HEAD_MAX, &len, &st, why, sizeof why);
+	int rc = head ? wav_check(head, len, (size_t)st.st_size, &w, why, sizeof why) : -1;
+
+	free(head);
+	if (rc == 0) {
+		printf("%s: ok (8000 Hz, mono, 16-bit PCM, %.1f s)\n", path, w.data_bytes / 16000.0);
+		return 0;
+	}
+	printf("%s: %s\n", path, why);
+	/* Audio of another kind sox converts; a broken file it cannot mend. */
+	if (head != NULL && (strstr(why, "sipgate plays only") || strstr(why, "not a WAV file")))
+		printf("%s: convert it: sox '%s' -r 8000 -c 1 -b 16 -e signed-integer OUT.wav\n", path, path);
+	return 1;
+}
+
+/* --audio-dir PREFIX=DIR: announcements whose URL starts with PREFIX are
+ * the files under DIR (the rest of the URL, up to a query, is the name). */
+struct audio_dir {
+	const char *prefix, *dir;
+	size_t prefix_len;
+};
+
+static int check_announcement(const char *url, const struct audio_dir *a, int line,
+    const char *rules_path)
+{
+	char path[4096];
+	size_t n;
+
+	if (url == NULL || a == NULL || strncmp(url, a->prefix, a->prefix_len) != 0)
+		return 0;
+	n = strcspn(url + a->prefix_len, "?#");
+	if ((size_t)snprintf(path, sizeof path, "%s/%.*s", a->dir, (int)n, url + a->prefix_len) >= sizeof path) {
+		printf("%s:%d: %s: the file name is too long\n", rules_path, line, url);
+		return 1;
+	}
+	printf("%s:%d: %s\n", rules_path, line, url);
+	return check_audio(path);
+}
+
+static int check_action_audio(const struct action *act, const struct audio_dir *a, int line,
+    const char *rules_path)
+{
+	int rc = 0;
+
+	for (; act; act = act->then)
+		if (act->kind == ACT_PLAY)
+			rc |= check_announcement(act->url, a, line, rules_path);
+	return rc;
+}
+
+/* Every announcement the rules name under the prefix. */
+static int check_rules_audio(const struct rules *r, const struct audio_dir *a)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < r->nmenus; i++) {
+		rc |= check_announcement(r->menus[i].play, a, r->menus[i].line, r->path);
+		rc |= check_action_audio(&r->menus[i].otherwise, a, r->menus[i].line, r->path);
+	}
+	for (i = 0; i < r->nrules; i++)
+		rc |= check_action_audio(&r->rules[i].action, a, r->rules[i].line, r->path);
+	return rc;
+}
 
 /* A file of the rules the web server's user could not read: the live
  * program would go without it while --check, run as root, read it. */
@@ -74,7 +149,8 @@ static void check_readers(const struct rules *r, const struct perm_user *u)
  * file is said to be so, with what it holds, so that a silent success is
  * not mistaken for nothing having run.  reader: the web server's user, or
  * NULL. */
-static int check(const char *path, int verbose, const struct perm_user *reader)
+static int check(const char *path, int verbose, const struct perm_user *reader,
+    const struct audio_dir *audio)
 {
 	struct buf errors = { 0 }, warnings = { 0 };
 	struct rules *r = rules_load(path, RULES_CHECK, &errors, &warnings);
@@ -90,6 +166,10 @@ static int check(const char *path, int verbose, const struct perm_user *reader)
 		return 1;
 	if (reader)
 		check_readers(r, reader);
+	if (audio && check_rules_audio(r, audio) != 0) {
+		rules_free(r);
+		return 1;
+	}
 	for (i = 0; i < r->nsets; i++)
 		lists += r->sets[i].kind == SET_LIST;
 	if (verbose)
@@ -178,7 +258,7 @@ static int explain(const char *path, const char *at, const char *query, const ch
 		fprintf(stderr, "sipgate-webhook: --at %s: want @EPOCH_SECONDS or 2026-03-04T19:30:00+01:00\n", at);
 		return 2;
 	}
-	if (check(path, 0, NULL) != 0)
+	if (check(path, 0, NULL, NULL) != 0)
 		return 1;
 	/* The program reads the rules as the server would: by absolute path. */
 	if ((full = realpath(path, NULL)) == NULL) {
@@ -236,14 +316,36 @@ static int explain(const char *path, const char *at, const char *query, const ch
 	return rc;
 }
 
-/* --check [--user NAME] RULES; the user defaults to www-data where that
- * account exists and is not the one running --check. */
+static int check_audio_command(int argc, char **argv)
+{
+	int i, rc = 0;
+
+	for (i = 2; i < argc; i++)
+		rc |= check_audio(argv[i]);
+	return rc;
+}
+
+/* --check [--user NAME] [--audio-dir PREFIX=DIR] RULES; the user defaults
+ * to www-data where that account exists and is not the one running it. */
 static int check_command(int argc, char **argv)
 {
 	struct perm_user u;
-	const char *user = argc == 5 && strcmp(argv[2], "--user") == 0 ? argv[3] : NULL;
+	struct audio_dir audio = { 0 };
+	const char *user = NULL, *eq;
+	int i, have_user = 0;
 
-	if (argc != 3 && user == NULL) {
+	for (i = 2; i + 2 < argc; i += 2) {
+		if (strcmp(argv[i], "--user") == 0 && user == NULL)
+			user = argv[i + 1];
+		else if (strcmp(argv[i], "--audio-dir") == 0 && audio.dir == NULL &&
+		    (eq = strchr(argv[i + 1], '=')) != NULL && eq > argv[i + 1]) {
+			audio.prefix = argv[i + 1];
+			audio.prefix_len = (size_t)(eq - argv[i + 1]);
+			audio.dir = eq + 1;
+		} else
+			break;
+	}
+	if (i != argc - 1) {
 		fputs(usage, stderr);
 		return 2;
 	}
@@ -251,9 +353,11 @@ static int check_command(int argc, char **argv)
 		fprintf(stderr, "sipgate-webhook: --user %s: no such user\n", user);
 		return 2;
 	}
-	if (user == NULL)
-		return check(argv[2], 1, perm_user("www-data", &u) == 0 && u.uid != geteuid() ? &u : NULL);
-	return check(argv[4], 1, &u);
+	if (user)
+		have_user = 1;
+	else
+		have_user = perm_user("www-data", &u) == 0 && u.uid != geteuid();
+	return check(argv[i], 1, have_user ? &u : NULL, audio.dir ? &audio : NULL);
 }
 
 int cli_main(int argc, char **argv)
@@ -272,6 +376,8 @@ int cli_main(int argc, char **argv)
 	}
 	if (argc >= 3 && strcmp(argv[1], "--check") == 0)
 		return check_command(argc, argv);
+	if (argc >= 3 && strcmp(argv[1], "--check-audio") == 0)
+		return check_audio_command(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "--explain") == 0) {
 		for (i = 2; i < argc; i++) {
 			if (strcmp(argv[i], "--at") == 0 && i + 1 < argc && at == NULL)
