@@ -124,7 +124,7 @@ FUZZ_LDFLAGS  = -fsanitize=fuzzer,address,undefined
 FUZZ_OBJS     = $(SRCS:src/%.c=build/fuzz/obj/%.o)
 FUZZ_LIBOBJS  = $(filter-out build/fuzz/obj/main.o build/fuzz/obj/cli.o,$(FUZZ_OBJS))
 FUZZERS       = build/fuzz/fuzz-form build/fuzz/fuzz-sig build/fuzz/fuzz-request build/fuzz/fuzz-rules \
-                build/fuzz/fuzz-fcgi
+                build/fuzz/fuzz-fcgi build/fuzz/fuzz-wav
 
 # The fuzzers call webhook_serve(); main() is the CGI's and is renamed away.
 build/fuzz/obj/main.o: src/main.c $(wildcard src/*.h) build/flags
