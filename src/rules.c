@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "file.h"
@@ -62,7 +63,7 @@ static void problem(struct parser *p, int line, const char *fmt, ...)
 
 static void problem(struct parser *p, int line, const char *fmt, ...)
 {
-	char msg[640], text[MSG_MAX + 640];
+	char msg[MSG_MAX], text[PATH_MAX + 16 + MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -454,6 +455,29 @@ int rules_list_file(const struct rules *r, const struct list_part *part,
 	return hit;
 }
 
+/* A list file that cannot be read is the rules line's problem, named with
+ * the list and the file's absolute path; an error on one of its lines is
+ * the file's, named as the rules name it. */
+static void list_file_problem(struct parser *p, const char *name, const char *shown,
+    const char *path, const char *why)
+{
+	const char *rest = strncmp(why, path, strlen(path)) == 0 ? why + strlen(path) : why;
+	char text[MSG_MAX], cwd[PATH_MAX];
+	const char *dir = path[0] == '/' || getcwd(cwd, sizeof cwd) == NULL ? "" : cwd;
+	const char *sep = dir[0] ? "/" : "";
+
+	if (dir[0] && strncmp(path, "./", 2) == 0)
+		path += 2;
+
+	if (rest[0] == ':' && rest[1] >= '0' && rest[1] <= '9') {
+		snprintf(text, sizeof text, "%s%s", shown, rest);
+		foreign_problem(p, text);
+	} else if (strncmp(rest, ": cannot open: ", 15) == 0)
+		problem(p, p->line, "list \"%s\": cannot open %s%s%s: %s", name, dir, sep, path, rest + 15);
+	else
+		problem(p, p->line, "list \"%s\": %s%s%s%s", name, dir, sep, path, rest);
+}
+
 static void list_statement(struct parser *p, char **tok, size_t n)
 {
 	struct arena *a = p->r->arena;
@@ -481,15 +505,9 @@ static void list_statement(struct parser *p, char **tok, size_t n)
 			struct check_ctx ctx = { 0 };
 			struct stat st;
 
-			if (rules_list_file(p->r, part, count_entry, &ctx, why, sizeof why) < 0) {
-				/* Name the file as the rules name it. */
-				const char *rest = strncmp(why, part->path, strlen(part->path)) == 0 ?
-				    why + strlen(part->path) : why;
-				char text[MSG_MAX];
-
-				snprintf(text, sizeof text, "%s%s", tok[3], rest);
-				foreign_problem(p, text);
-			} else {
+			if (rules_list_file(p->r, part, count_entry, &ctx, why, sizeof why) < 0)
+				list_file_problem(p, tok[1], tok[3], part->path, why);
+			else {
 				if (ctx.entries == 0)
 					warn(p, p->line, "list file %s is empty", tok[3]);
 				if (stat(part->path, &st) == 0 && (st.st_mode & 022))

@@ -54,3 +54,7 @@ fuzz() {
 @test "fuzz the FastCGI record parser and connection (a well-formed record stream asserted)" {
 	fuzz fcgi
 }
+
+@test "fuzz the announcement check (only 8 kHz mono 16-bit PCM with audio is fine)" {
+	fuzz wav
+}

@@ -111,7 +111,18 @@ assert_error() {
 	assert_line "$long/spam.txt:7: not a number: \"+49 30 1234x567\""
 	assert_line --regexp "^$long/days:2: .*2026-13-01"
 	rules 'version 1' "list spam file $long/missing.txt" 'when from @spam do reject' 'end'
-	assert_error "$long/missing.txt: cannot open: No such file or directory"
+	assert_error "$R:2: list \"spam\": cannot open $long/missing.txt: No such file or directory"
+}
+
+@test "a list file that cannot be read: the rules line, the list's name and the absolute path" {
+	cd "$T"
+	rules 'version 1' 'list blocked file blocklist.txt' 'when from @blocked do reject' 'end'
+	run env -i ${MEMCHECK:-} "$PROG" --check --user "$(id -un)" rules
+	assert_failure 1
+	assert_output "rules:2: list \"blocked\": cannot open $T/blocklist.txt: No such file or directory"
+	mkdir blocklist.txt
+	run env -i ${MEMCHECK:-} "$PROG" --check --user "$(id -un)" rules
+	assert_output "rules:2: list \"blocked\": $T/blocklist.txt: not a regular file"
 }
 
 # cost FILE: what --check FILE costs: instructions counted by callgrind
