@@ -8,7 +8,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "decide.h"
-#include "memreq.h"
+#include "replay.h"
 #include "file.h"
 #include "perm.h"
 #include "wav.h"
@@ -209,19 +209,16 @@ static int parse_time(const char *s, time_t *out)
 
 /* What --explain collects beside the request itself. */
 struct explain {
-	struct memreq m;
+	struct replay r;	/* first: the replay's callback finds the rest */
 	struct buf notes;
 	const char *rules_path;
-	int ran;
 };
 
-static void explain_decided(void *ctx, const struct decision *d, const char *record)
+static void explain_decided(struct replay *rp, const struct decision *d)
 {
-	struct explain *x = ctx;
+	struct explain *x = (struct explain *)rp;
 	char when[64];
 
-	(void)record;
-	x->ran = 1;
 	if (d == NULL) {
 		buf_puts(&x->notes, "# the call rules run for newCall and dtmf only: no rules\n");
 		return;
@@ -246,9 +243,8 @@ static void explain_decided(void *ctx, const struct decision *d, const char *rec
 static int explain(const char *path, const char *at, const char *query, const char *body)
 {
 	struct explain x = { 0 };
-	struct req r;
-	char length[32], now[32], *full;
-	const char *xml;
+	const char *xml, *out;
+	char *full;
 	time_t t;
 	int rc;
 
@@ -265,52 +261,29 @@ static int explain(const char *path, const char *at, const char *query, const ch
 		fprintf(stderr, "sipgate-webhook: %s: %s\n", path, strerror(errno));
 		return 2;
 	}
-	snprintf(length, sizeof length, "%zu", strlen(body));
-	snprintf(now, sizeof now, "@%lld", (long long)t);
-	memreq_init(&r, &x.m);
-	r.dry_run = explain_decided;
-	r.ctx = &x;	/* x.m comes first, so the memreq callbacks find it */
-	clock_gettime(CLOCK_REALTIME, &x.m.now);
-	x.m.body = body;
-	x.m.body_len = strlen(body);
-	x.rules_path = path;
-	memreq_set(&x.m, "REQUEST_METHOD", "POST");
-	memreq_set(&x.m, "CONTENT_TYPE", "application/x-www-form-urlencoded");
-	memreq_set(&x.m, "CONTENT_LENGTH", length);
-	memreq_set(&x.m, "QUERY_STRING", query);
-	memreq_set(&x.m, "SIPGATE_RULES", full);
-	memreq_set(&x.m, "SIPGATE_NOW", now);
-	memreq_set(&x.m, "SIPGATE_SIGNATURE", "off");
-	memreq_set(&x.m, "SIPGATE_LOG", "/nonexistent/not-written-by-explain");
-	memreq_set(&x.m, "SIPGATE_WEBHOOK_URL", getenv("SIPGATE_WEBHOOK_URL"));
-	memreq_set(&x.m, "SIPGATE_FOLLOW", getenv("SIPGATE_FOLLOW"));
-	memreq_set(&x.m, "SIPGATE_STATE_KEY", getenv("SIPGATE_STATE_KEY"));
 	if (at == NULL)
 		buf_printf(&x.notes, "# no --at: now, @%lld\n", (long long)t);
-	if (getenv("SIPGATE_WEBHOOK_URL") == NULL || *getenv("SIPGATE_WEBHOOK_URL") == '\0') {
+	if (replay_url_stand_in())
 		buf_puts(&x.notes, "# SIPGATE_WEBHOOK_URL is not set: http://localhost/sipgate stands in for it\n");
-		memreq_set(&x.m, "HTTP_HOST", "localhost");
-		memreq_set(&x.m, "SCRIPT_NAME", "/sipgate");
-	}
-
-	webhook_serve(&r);
-
-	xml = x.m.out.data ? strstr(x.m.out.data, "\r\n\r\n") : NULL;
-	if (x.ran && xml && strncmp(x.m.out.data, "Status: 200", 11) == 0) {
+	x.rules_path = path;
+	x.r.decided = explain_decided;
+	replay_run(&x.r, full, t, query, body, strlen(body));
+	out = x.r.m.out.data;
+	if ((xml = replay_xml(&x.r)) != NULL) {
 		fputs(x.notes.data ? x.notes.data : "", stdout);
-		fputs(xml + 4, stdout);
+		fputs(xml, stdout);
 		rc = 0;
 	} else {
 		/* Refused before a decision: say what the CGI would answer. */
 		fprintf(stderr, "sipgate-webhook: the CGI would answer: %.*s\n",
-		    x.m.out.data ? (int)strcspn(x.m.out.data, "\r") : 0, x.m.out.data ? x.m.out.data : "");
-		if (x.m.diag.len)
-			fputs(x.m.diag.data, stderr);
-		if (xml)
-			fputs(xml + 4, stderr);
-		rc = x.m.out.data && strstr(x.m.out.data, "forbidden: state") ? 3 : 2;
+		    out ? (int)strcspn(out, "\r") : 0, out ? out : "");
+		if (x.r.m.diag.len)
+			fputs(x.r.m.diag.data, stderr);
+		if (out && strstr(out, "\r\n\r\n"))
+			fputs(strstr(out, "\r\n\r\n") + 4, stderr);
+		rc = out && strstr(out, "forbidden: state") ? 3 : 2;
 	}
-	memreq_free(&x.m);
+	replay_free(&x.r);
 	buf_free(&x.notes);
 	free(full);
 	return rc;
