@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "decide.h"
+#include "diff.h"
 #include "replay.h"
 #include "file.h"
 #include "perm.h"
@@ -24,6 +25,8 @@ static const char usage[] =
     "usage: sipgate-webhook                          (a CGI program: run by a web server)\n"
     "       sipgate-webhook --check [--user NAME] [--audio-dir URL_PREFIX=DIR] RULES\n"
     "       sipgate-webhook --check-audio FILE...\n"
+    "       sipgate-webhook --diff OLD_RULES NEW_RULES LOG...\n"
+    "       sipgate-webhook --replay RULES LOG...\n"
     "       sipgate-webhook --explain RULES [--at TIME] [--query QUERY_STRING] BODY\n"
     "       sipgate-webhook --help | --version\n";
 
@@ -34,6 +37,14 @@ static const char help[] =
     "                 or prints warnings and \"ok: N rules, M menus, K lists\" and\n"
     "                 exits 0.  With --user NAME (www-data by default) it also\n"
     "                 warns of a file that user, the web server's, cannot read.\n"
+    "--diff ...       replays every newCall of the event logs (JSON Lines, any\n"
+    "                 order, rotated files too) against both rules files at the\n"
+    "                 time it arrived, and prints each call the new file would\n"
+    "                 answer differently, then \"N of M calls would be answered\n"
+    "                 differently\".  Keypad pushes are not replayed (their state\n"
+    "                 lives in the call).  Exit 0 (no change), 1 (changes), 2.\n"
+    "--replay ...     how many logged calls each rule line decides, and the\n"
+    "                 lines no call reaches.\n"
     "--explain ...    the dry run of one push: which rule matches at TIME and why\n"
     "                 (lines starting with '# '), then the exact XML the CGI would\n"
     "                 answer.  TIME is @EPOCH_SECONDS or RFC 3339 (2026-03-04T19:30:00+01:00);\n"
@@ -333,6 +344,42 @@ static int check_command(int argc, char **argv)
 	return check(argv[i], 1, have_user ? &u : NULL, audio.dir ? &audio : NULL);
 }
 
+/* A rules file for --diff or --replay: checked as --check checks it (its
+ * errors printed so), and named by its absolute path. */
+static int diff_rules(const char *shown, struct diff_rules *r)
+{
+	char *full;
+
+	if (check(shown, 0, NULL, NULL) != 0)
+		return -1;
+	if ((full = realpath(shown, NULL)) == NULL) {
+		fprintf(stderr, "sipgate-webhook: %s: %s\n", shown, strerror(errno));
+		return -1;
+	}
+	r->shown = shown;
+	r->path = full;
+	return 0;
+}
+
+/* --diff OLD NEW LOG... and --replay RULES LOG...: exit 0, 1 (some calls
+ * answered differently, for --diff) or 2 (usage, a log or a rules file). */
+static int diff_command(int argc, char **argv)
+{
+	struct diff_rules old = { 0 }, new = { 0 };
+	int replay = strcmp(argv[1], "--replay") == 0, files = replay ? 1 : 2, rc = 2;
+
+	if (argc < 2 + files + 1) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (diff_rules(argv[2], &old) == 0 && (replay || diff_rules(argv[3], &new) == 0))
+		rc = replay ? diff_replay(&old, argv + 3, (size_t)argc - 3) :
+		    diff_logs(&old, &new, argv + 4, (size_t)argc - 4);
+	free((char *)old.path);
+	free((char *)new.path);
+	return rc;
+}
+
 int cli_main(int argc, char **argv)
 {
 	const char *path = NULL, *at = NULL, *query = NULL, *body = NULL;
@@ -351,6 +398,8 @@ int cli_main(int argc, char **argv)
 		return check_command(argc, argv);
 	if (argc >= 3 && strcmp(argv[1], "--check-audio") == 0)
 		return check_audio_command(argc, argv);
+	if (argc >= 2 && (strcmp(argv[1], "--diff") == 0 || strcmp(argv[1], "--replay") == 0))
+		return diff_command(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "--explain") == 0) {
 		for (i = 2; i < argc; i++) {
 			if (strcmp(argv[i], "--at") == 0 && i + 1 < argc && at == NULL)

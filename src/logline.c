@@ -169,8 +169,24 @@ static void put_pair(struct buf *body, const struct buf *name, const struct buf 
 	put_encoded(body, value->data ? value->data : "", value->len);
 }
 
-static int params(struct cursor *c, struct buf *body)
+/* Keeps the first value of callId, from and to as they are. */
+static void remember(struct logline *l, const struct buf *name, const struct buf *value)
 {
+	struct buf *keep = NULL;
+
+	if (name->len == 6 && memcmp(name->data, "callId", 6) == 0)
+		keep = &l->call_id;
+	else if (name->len == 4 && memcmp(name->data, "from", 4) == 0)
+		keep = &l->from;
+	else if (name->len == 2 && memcmp(name->data, "to", 2) == 0)
+		keep = &l->to;
+	if (keep && keep->len == 0)
+		buf_put(keep, value->data ? value->data : "", value->len);
+}
+
+static int params(struct cursor *c, struct logline *l)
+{
+	struct buf *body = &l->body;
 	struct buf name = { 0 }, value = { 0 };
 	int rc = -1;
 
@@ -189,6 +205,7 @@ static int params(struct cursor *c, struct buf *body)
 					if (string(c, &value) < 0)
 						goto out;
 					put_pair(body, &name, &value, 1);
+					remember(l, &name, &value);
 				} while (eat(c, ','));
 				if (!eat(c, ']'))
 					goto out;
@@ -198,6 +215,7 @@ static int params(struct cursor *c, struct buf *body)
 			if (string(c, &value) < 0)
 				goto out;
 			put_pair(body, &name, &value, 0);
+			remember(l, &name, &value);
 		}
 	} while (eat(c, ','));
 	rc = eat(c, '}') ? 0 : -1;
@@ -205,6 +223,13 @@ out:
 	buf_free(&name);
 	buf_free(&value);
 	return rc;
+}
+
+static void terminate(struct buf *b)
+{
+	buf_putc(b, '\0');
+	if (!b->oom)
+		b->len--;
 }
 
 int logline_parse(const char *line, size_t len, struct logline *l)
@@ -221,9 +246,13 @@ int logline_parse(const char *line, size_t len, struct logline *l)
 		if (string(&c, &key) < 0 || !eat(&c, ':'))
 			goto out;
 		buf_putc(&key, '\0');
+		if (key.oom) {
+			rc = -1;
+			goto out;
+		}
 		if (strcmp(key.data, "received") == 0 ? string(&c, &l->received) < 0 :
 		    strcmp(key.data, "event") == 0 ? string(&c, &l->event) < 0 :
-		    strcmp(key.data, "params") == 0 ? params(&c, &l->body) < 0 :
+		    strcmp(key.data, "params") == 0 ? params(&c, l) < 0 :
 		    skip(&c, 0) < 0)
 			goto out;
 	} while (eat(&c, ','));
@@ -232,16 +261,17 @@ int logline_parse(const char *line, size_t len, struct logline *l)
 	space(&c);
 	rc = c.p == c.end && l->received.len > 0 && l->event.len > 0;
 out:
-	if (key.oom || l->received.oom || l->event.oom || l->body.oom)
-		rc = -1;
 	buf_free(&key);
 	/* Kept NUL-terminated for the caller, even when empty. */
-	buf_putc(&l->received, '\0');
-	buf_putc(&l->event, '\0');
-	buf_putc(&l->body, '\0');
-	l->received.len--;
-	l->event.len--;
-	l->body.len--;
+	terminate(&l->received);
+	terminate(&l->event);
+	terminate(&l->body);
+	terminate(&l->call_id);
+	terminate(&l->from);
+	terminate(&l->to);
+	if (l->received.oom || l->event.oom || l->body.oom || l->call_id.oom ||
+	    l->from.oom || l->to.oom)
+		rc = -1;
 	return rc;
 }
 
@@ -250,4 +280,7 @@ void logline_free(struct logline *l)
 	buf_free(&l->received);
 	buf_free(&l->event);
 	buf_free(&l->body);
+	buf_free(&l->call_id);
+	buf_free(&l->from);
+	buf_free(&l->to);
 }

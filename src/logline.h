@@ -14,6 +14,7 @@ struct logline {
 	struct buf received;	/* as logged: 2026-03-04T07:30:00.000Z */
 	struct buf event;
 	struct buf body;	/* application/x-www-form-urlencoded */
+	struct buf call_id, from, to;	/* their first values, for a report */
 };
 
 /* 1: a record; 0: not one; -1: out of memory.  Fills l, which the caller

@@ -144,9 +144,9 @@ void rules_free(struct rules *r);
 
 /* The rules a request decides by (RULES_RUN), read once per process and
  * again only when the file or a dates file it names changes (a new inode,
- * size or time stamp), so a
- * FastCGI worker parses an unchanged file once.  Valid until the next call;
- * the caller does not free them. */
+ * size or time stamp), so a FastCGI worker parses an unchanged file once;
+ * two files are kept at once (--diff compares two).  Valid while at most
+ * one other file is asked for; the caller does not free them. */
 const struct rules *rules_get(const char *path, struct buf *errors);
 
 /* Whether s[0..n) is a name for a list, hours, dates, menu or flag:

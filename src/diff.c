@@ -1,0 +1,255 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "decide.h"
+#include "diff.h"
+#include "logline.h"
+#include "replay.h"
+#include "rules.h"
+
+/* A longer line is no record of the program's (bodies are at most 64 KiB). */
+#define LINE_MAX_BYTES (1u << 20)
+
+/* How one push was decided. */
+struct outcome {
+	struct replay r;	/* first: the replay's callback finds the rest */
+	char action[16];
+	int line;		/* 0: no rule matched */
+	int failed;		/* the rules could not be used */
+	struct buf xml;
+};
+
+static void remember(struct replay *rp, const struct decision *d)
+{
+	struct outcome *o = (struct outcome *)rp;
+
+	snprintf(o->action, sizeof o->action, "%s", d ? d->name : "pass");
+	o->line = d && d->rule ? d->rule->line : 0;
+	o->failed = d && d->error[0];
+}
+
+static void decide_push(struct outcome *o, const char *rules, time_t t, const struct logline *l)
+{
+	const char *xml;
+
+	memset(o, 0, sizeof *o);
+	o->r.decided = remember;
+	replay_run(&o->r, rules, t, NULL, l->body.data, l->body.len);
+	xml = replay_xml(&o->r);
+	buf_puts(&o->xml, xml ? xml : "(no answer)");
+	replay_free(&o->r);
+}
+
+static void outcome_free(struct outcome *o)
+{
+	buf_free(&o->xml);
+}
+
+/* "voicemail (old.rules:6)", "pass (no rule)". */
+static void describe(char *out, size_t len, const struct outcome *o, const char *shown)
+{
+	if (o->failed)
+		snprintf(out, len, "%s (%s unusable)", o->action, shown);
+	else if (o->line)
+		snprintf(out, len, "%s (%s:%d)", o->action, shown, o->line);
+	else
+		snprintf(out, len, "%s (no rule)", o->action);
+}
+
+/* The log's "received" (2026-03-04T07:30:00.000Z) in seconds; -1 if not. */
+static time_t received_at(const char *s)
+{
+	struct tm tm = { 0 };
+	char *end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+
+	if (end == NULL || (*end != '.' && *end != 'Z'))
+		return -1;
+	return timegm(&tm);
+}
+
+/* Calls each newCall record of the logs with its time; counts the lines
+ * that are not records.  -1 if a log cannot be read. */
+struct walk {
+	void (*call)(struct walk *w, const struct logline *l, time_t t);
+	unsigned long calls, skipped;
+};
+
+static int walk_logs(struct walk *w, char **logs, size_t nlogs)
+{
+	struct logline l;
+	char *line = NULL;
+	size_t cap = 0, i;
+	ssize_t n;
+	time_t t;
+	FILE *f;
+	int rc;
+
+	for (i = 0; i < nlogs; i++) {
+		if ((f = fopen(logs[i], "re")) == NULL) {
+			fprintf(stderr, "sipgate-webhook: %s: %s\n", logs[i], strerror(errno));
+			free(line);
+			return -1;
+		}
+		while ((n = getline(&line, &cap, f)) > 0) {
+			if ((size_t)n > LINE_MAX_BYTES) {
+				w->skipped++;
+				continue;
+			}
+			if ((rc = logline_parse(line, (size_t)n, &l)) < 0) {
+				fprintf(stderr, "sipgate-webhook: out of memory\n");
+				logline_free(&l);
+				fclose(f);
+				free(line);
+				return -1;
+			}
+			if (rc == 0 || (t = received_at(l.received.data)) < 0)
+				w->skipped++;
+			else if (strcmp(l.event.data, "newCall") == 0) {
+				w->calls++;
+				w->call(w, &l, t);
+			}
+			logline_free(&l);
+		}
+		fclose(f);
+	}
+	free(line);
+	return 0;
+}
+
+/* --- diff --- */
+
+struct pair_count {
+	char pair[40];		/* "voicemail => pass" */
+	unsigned long n;
+};
+
+struct diff_walk {
+	struct walk w;		/* first: walk's callback finds the rest */
+	const struct diff_rules *old, *new;
+	unsigned long differ;
+	struct pair_count *pairs;
+	size_t npairs;
+};
+
+static void count_pair(struct diff_walk *d, const char *from, const char *to)
+{
+	char pair[40];
+	size_t i;
+	void *p;
+
+	snprintf(pair, sizeof pair, "%s => %s", from, to);
+	for (i = 0; i < d->npairs; i++)
+		if (strcmp(d->pairs[i].pair, pair) == 0) {
+			d->pairs[i].n++;
+			return;
+		}
+	if ((p = realloc(d->pairs, (d->npairs + 1) * sizeof *d->pairs)) == NULL)
+		return;
+	d->pairs = p;
+	snprintf(d->pairs[d->npairs].pair, sizeof d->pairs[d->npairs].pair, "%s", pair);
+	d->pairs[d->npairs++].n = 1;
+}
+
+static void compare(struct walk *w, const struct logline *l, time_t t)
+{
+	struct diff_walk *d = (struct diff_walk *)w;
+	struct outcome a, b;
+	char was[160], now[160];
+
+	decide_push(&a, d->old->path, t, l);
+	decide_push(&b, d->new->path, t, l);
+	if (strcmp(a.xml.data ? a.xml.data : "", b.xml.data ? b.xml.data : "") != 0) {
+		d->differ++;
+		describe(was, sizeof was, &a, d->old->shown);
+		describe(now, sizeof now, &b, d->new->shown);
+		printf("%s %s %s -> %s: %s => %s\n", l->received.data, l->call_id.data,
+		    l->from.len ? l->from.data : "?", l->to.len ? l->to.data : "?", was, now);
+		count_pair(d, a.action, b.action);
+	}
+	outcome_free(&a);
+	outcome_free(&b);
+}
+
+int diff_logs(const struct diff_rules *old, const struct diff_rules *new,
+    char **logs, size_t nlogs)
+{
+	struct diff_walk d = { { compare, 0, 0 }, old, new, 0, NULL, 0 };
+	size_t i;
+	int rc = walk_logs(&d.w, logs, nlogs);
+
+	if (rc == 0) {
+		printf("%lu of %lu calls would be answered differently\n", d.differ, d.w.calls);
+		for (i = 0; i < d.npairs; i++)
+			fprintf(stderr, "%lu calls: %s\n", d.pairs[i].n, d.pairs[i].pair);
+		if (d.w.skipped)
+			fprintf(stderr, "sipgate-webhook: skipped %lu lines that are not event records\n",
+			    d.w.skipped);
+	}
+	free(d.pairs);
+	return rc < 0 ? 2 : d.differ > 0;
+}
+
+/* --- replay: what each rule line decides --- */
+
+struct line_walk {
+	struct walk w;		/* first */
+	const struct diff_rules *r;
+	unsigned long *by_line;	/* index: the rule's line; 0: no rule */
+	size_t nlines;
+};
+
+static void tally(struct walk *w, const struct logline *l, time_t t)
+{
+	struct line_walk *lw = (struct line_walk *)w;
+	struct outcome o;
+
+	decide_push(&o, lw->r->path, t, l);
+	if ((size_t)o.line < lw->nlines)
+		lw->by_line[o.line]++;
+	outcome_free(&o);
+}
+
+int diff_replay(const struct diff_rules *r, char **logs, size_t nlogs)
+{
+	struct buf errors = { 0 };
+	const struct rules *rules = rules_get(r->path, &errors);
+	struct line_walk lw = { { tally, 0, 0 }, r, NULL, 0 };
+	size_t i;
+	int rc, last = 0;
+
+	buf_free(&errors);
+	if (rules == NULL)
+		return 2;
+	for (i = 0; i < rules->nrules; i++)
+		if (rules->rules[i].line > last)
+			last = rules->rules[i].line;
+	lw.nlines = (size_t)last + 1;
+	if ((lw.by_line = calloc(lw.nlines, sizeof *lw.by_line)) == NULL)
+		return 2;
+	if ((rc = walk_logs(&lw.w, logs, nlogs)) == 0) {
+		/* The rules again: the walk may have read the file anew. */
+		rules = rules_get(r->path, &errors);
+		buf_free(&errors);
+		for (i = 0; rules && i < rules->nrules; i++) {
+			const struct rule *rule = &rules->rules[i];
+			unsigned long n = (size_t)rule->line < lw.nlines ? lw.by_line[rule->line] : 0;
+
+			if (rule->menu >= 0)
+				printf("%s:%d: keypad rule, not replayed: %s\n", r->shown, rule->line, rule->text);
+			else if (n == 0)
+				printf("%s:%d: never reached: %s\n", r->shown, rule->line, rule->text);
+			else
+				printf("%s:%d: %lu calls: %s\n", r->shown, rule->line, n, rule->text);
+		}
+		printf("no rule: %lu calls\n%lu calls in all\n", lw.by_line[0], lw.w.calls);
+		if (lw.w.skipped)
+			fprintf(stderr, "sipgate-webhook: skipped %lu lines that are not event records\n",
+			    lw.w.skipped);
+	}
+	free(lw.by_line);
+	return rc < 0 ? 2 : 0;
+}
