@@ -42,8 +42,10 @@ REQUIRED_CFLAGS   = -std=c11
 PROG    = cgi-bin/sipgate-webhook
 SRCS    = $(wildcard src/*.c)
 OBJS    = $(SRCS:src/%.c=build/%.o)
-# main.o and cli.o are the program itself; the rest is what tools link.
-LIBOBJS = $(filter-out build/main.o build/cli.o,$(OBJS))
+# The program itself (the story and the commands around it, which call
+# webhook_serve); the rest is what tools and fuzzers link.
+PROGOBJS = main.o cli.o replay.o diff.o
+LIBOBJS = $(filter-out $(addprefix build/,$(PROGOBJS)),$(OBJS))
 TOOLS   = $(patsubst tests/tools/%.c,build/tools/%,$(wildcard tests/tools/*.c))
 
 ALL_CFLAGS = $(REQUIRED_CPPFLAGS) $(CPPFLAGS) $(REQUIRED_CFLAGS) $(CFLAGS)
@@ -122,9 +124,9 @@ FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS   = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 FUZZ_LDFLAGS  = -fsanitize=fuzzer,address,undefined
 FUZZ_OBJS     = $(SRCS:src/%.c=build/fuzz/obj/%.o)
-FUZZ_LIBOBJS  = $(filter-out build/fuzz/obj/main.o build/fuzz/obj/cli.o,$(FUZZ_OBJS))
+FUZZ_LIBOBJS  = $(filter-out $(addprefix build/fuzz/obj/,$(PROGOBJS)),$(FUZZ_OBJS))
 FUZZERS       = build/fuzz/fuzz-form build/fuzz/fuzz-sig build/fuzz/fuzz-request build/fuzz/fuzz-rules \
-                build/fuzz/fuzz-fcgi build/fuzz/fuzz-wav
+                build/fuzz/fuzz-fcgi build/fuzz/fuzz-wav build/fuzz/fuzz-logline
 
 # The fuzzers call webhook_serve(); main() is the CGI's and is renamed away.
 build/fuzz/obj/main.o: src/main.c $(wildcard src/*.h) build/flags

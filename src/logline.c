@@ -240,7 +240,7 @@ int logline_parse(const char *line, size_t len, struct logline *l)
 
 	memset(l, 0, sizeof *l);
 	if (!eat(&c, '{'))
-		return 0;
+		goto out;
 	do {
 		key.len = 0;
 		if (string(&c, &key) < 0 || !eat(&c, ':'))

@@ -58,3 +58,7 @@ fuzz() {
 @test "fuzz the announcement check (only 8 kHz mono 16-bit PCM with audio is fine)" {
 	fuzz wav
 }
+
+@test "fuzz the event log reader of --diff (records and the form bodies they rebuild)" {
+	fuzz logline
+}

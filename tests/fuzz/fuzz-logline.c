@@ -1,0 +1,46 @@
+/* libFuzzer: any bytes as a line of the event log, through the reader
+ * --diff and --replay use.  Asserts that a record has a time and an event,
+ * that the form body it rebuilds is well-formed x-www-form-urlencoded, and
+ * that every field is NUL-terminated whatever the line. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "logline.h"
+
+static int urlencoded(const char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		char c = p[i];
+
+		if (c == '%') {
+			if (len - i < 3 || !strchr("0123456789ABCDEF", p[i + 1]) || !p[i + 1] ||
+			    !strchr("0123456789ABCDEF", p[i + 2]) || !p[i + 2])
+				return 0;
+			i += 2;
+		} else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || (c && strchr("-._~&=", c))))
+			return 0;
+	}
+	return 1;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct logline l;
+	int rc = logline_parse((const char *)data, size, &l);
+
+	if (rc < 0)
+		abort();
+	if (l.received.data[l.received.len] != '\0' || l.event.data[l.event.len] != '\0' ||
+	    l.body.data[l.body.len] != '\0' || l.call_id.data[l.call_id.len] != '\0')
+		abort();
+	if (rc == 1 && (l.received.len == 0 || l.event.len == 0))
+		abort();
+	if (!urlencoded(l.body.data, l.body.len))
+		abort();
+	logline_free(&l);
+	return 0;
+}
