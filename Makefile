@@ -190,7 +190,7 @@ serve: all
 # the adm group's too); as another user than root the chown is left to you.
 install: all
 	$(INSTALL) -d $(DESTDIR)$(CGIDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(DOCDIR)/examples \
-		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SHAREDIR)
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SHAREDIR)
 	$(INSTALL) -m 0755 $(PROG) $(DESTDIR)$(CGIDIR)/sipgate-webhook
 	ln -sf $(CGIDIR)/sipgate-webhook $(DESTDIR)$(BINDIR)/sipgate-webhook
 	$(INSTALL) -m 0644 contrib/calls.jq contrib/calls-csv.jq contrib/calls-daily.jq \
@@ -204,13 +204,14 @@ install: all
 	chmod 0644 $(DESTDIR)$(DOCDIR)/examples/sipgate-webhook.service
 	$(INSTALL) -m 0644 README.md LICENSE $(DESTDIR)$(DOCDIR)/
 	$(INSTALL) -m 0644 man/sipgate-webhook.8 $(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 0644 man/sipgate-webhook-rules.5 $(DESTDIR)$(MANDIR)/man5/
 	$(INSTALL) -d -m 2750 $(DESTDIR)$(LOGDIR)
 	chown $(LOG_OWNER) $(DESTDIR)$(LOGDIR) 2> /dev/null || \
 		echo "make install: could not give $(DESTDIR)$(LOGDIR) to $(LOG_OWNER); do it as root: chown $(LOG_OWNER) $(LOGDIR)"
 
 uninstall:
 	rm -f $(DESTDIR)$(CGIDIR)/sipgate-webhook $(DESTDIR)$(BINDIR)/sipgate-webhook \
-		$(DESTDIR)$(MANDIR)/man8/sipgate-webhook.8
+		$(DESTDIR)$(MANDIR)/man8/sipgate-webhook.8 $(DESTDIR)$(MANDIR)/man5/sipgate-webhook-rules.5
 	rm -rf $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SHAREDIR)
 
 clean:

@@ -45,6 +45,7 @@ copy_tree() {
 	assert_success
 	[ -x "$T/root/usr/lib/cgi-bin/sipgate-webhook" ]
 	[ -f "$T/root/usr/share/man/man8/sipgate-webhook.8" ]
+	[ -f "$T/root/usr/share/man/man5/sipgate-webhook-rules.5" ]
 	for f in apache-example.conf nginx-fcgiwrap.conf sipgate-webhook.logrotate rules.example blocklist \
 	    sipgate-webhook.socket sipgate-webhook.service nginx-fastcgi.conf nginx-fastcgi-upstream.conf \
 	    apache-fastcgi.conf; do
@@ -66,7 +67,7 @@ copy_tree() {
 	done
 	# Nothing lands outside DESTDIR's tree.
 	run find "$T/root" -type f
-	assert_equal "${#lines[@]}" 19
+	assert_equal "${#lines[@]}" 20
 	# LOG_OWNER for systems without www-data.
 	run make -C "$T/tree" install DESTDIR="$T/other" PREFIX=/usr LOG_OWNER=root:root
 	assert_success
@@ -106,10 +107,18 @@ copy_tree() {
 	fi
 }
 
-@test "the man page renders without warnings" {
+@test "the man pages render without warnings; the rules page's example passes --check" {
 	command -v man > /dev/null || { [ "${CI:-}" != true ] || false; skip "man not installed"; }
-	run sh -c "MANWIDTH=80 man --warnings -l '$TOP/man/sipgate-webhook.8' 2>&1 >/dev/null"
-	assert_output ""
+	for page in sipgate-webhook.8 sipgate-webhook-rules.5; do
+		run sh -c "MANWIDTH=80 man --warnings -l '$TOP/man/$page' 2>&1 >/dev/null"
+		assert_output ""
+	done
+	MANWIDTH=80 man -l "$TOP/man/sipgate-webhook-rules.5" 2> /dev/null |
+		sed -n '/^EXAMPLES/,/^CHECK/p' | sed '1d;$d' > "$T/rules"
+	printf '493012345678\n' > "$T/blocklist"
+	run env -i "$PROG" --check --user "$(id -un)" "$T/rules"
+	assert_success
+	assert_line "ok: 7 rules, 1 menus, 1 lists"
 }
 
 @test "statically linked by default; LINK_STATIC= links the shared libc" {
