@@ -70,7 +70,7 @@ static int check_audio(const char *path)
 
 	free(head);
 	if (rc == 0) {
-		printf("%s: ok (8000 Hz, mono, 16-bit PCM, %.1f s)\n", path, w.data_bytes / 16000.0);
+		printf("%s: ok (8000 Hz, mono, 16-bit PCM, %.1f s)\n", path, (double)w.data_bytes / 16000.0);
 		return 0;
 	}
 	printf("%s: %s\n", path, why);
