@@ -5,6 +5,9 @@
 
 load helpers
 
+# run --separate-stderr
+bats_require_minimum_version 1.5.0
+
 setup() {
 	common_setup
 	cd "$T"
