@@ -50,7 +50,7 @@ TOOLS   = $(patsubst tests/tools/%.c,build/tools/%,$(wildcard tests/tools/*.c))
 
 ALL_CFLAGS = $(REQUIRED_CPPFLAGS) $(CPPFLAGS) $(REQUIRED_CFLAGS) $(CFLAGS)
 
-.PHONY: all clean test install uninstall serve bench valgrind fuzz fuzz-build
+.PHONY: all clean test install install-files install-logdir deb uninstall serve bench valgrind fuzz fuzz-build
 
 all: $(PROG)
 
@@ -107,7 +107,7 @@ test: all $(TOOLS)
 # the others (tools, builds, fuzzers, servers, load) gain nothing from it.
 VALGRIND_TESTS ?= $(filter-out $(addprefix tests/,base64.bats sha256.bats build.bats \
 	fuzz.bats load.bats record.bats serve.bats servers.bats calls.bats rsyslog.bats fastcgi.bats \
-	fastcgi-peers.bats siege.bats),$(wildcard tests/*.bats))
+	fastcgi-peers.bats siege.bats package.bats),$(wildcard tests/*.bats))
 valgrind:
 	$(MAKE) LINK_STATIC= all $(TOOLS)
 	tests/setup
@@ -186,28 +186,45 @@ serve: all
 	PORT=$(PORT) SERVER=$(SERVER) LOG=$(LOG) RULES=$(RULES) STATE_KEY=$(STATE_KEY) tests/serve
 
 # The program is the CGI and, linked into BINDIR, the command (--check,
-# --explain).  The log folder is the web server's (setgid: its files are
-# the adm group's too); as another user than root the chown is left to you.
-install: all
+# --explain).  The examples name the CGI where CGIDIR put it.  The log
+# folder is the web server's (setgid: its files are the adm group's too);
+# as another user than root the chown is left to you.  The Debian package
+# installs the files and makes the log folder in its postinst.
+EXAMPLES = apache-example.conf nginx-fcgiwrap.conf contrib/sipgate-webhook.logrotate \
+	contrib/rules.example contrib/blocklist contrib/sipgate-webhook.socket \
+	contrib/sipgate-webhook.service contrib/nginx-fastcgi.conf \
+	contrib/nginx-fastcgi-upstream.conf contrib/apache-fastcgi.conf
+install: install-files install-logdir
+
+install-files: all
 	$(INSTALL) -d $(DESTDIR)$(CGIDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(DOCDIR)/examples \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SHAREDIR)
 	$(INSTALL) -m 0755 $(PROG) $(DESTDIR)$(CGIDIR)/sipgate-webhook
 	ln -sf $(CGIDIR)/sipgate-webhook $(DESTDIR)$(BINDIR)/sipgate-webhook
 	$(INSTALL) -m 0644 contrib/calls.jq contrib/calls-csv.jq contrib/calls-daily.jq \
 		contrib/rsyslog-sender.conf contrib/rsyslog-collector.conf $(DESTDIR)$(SHAREDIR)/
-	$(INSTALL) -m 0644 apache-example.conf nginx-fcgiwrap.conf contrib/sipgate-webhook.logrotate \
-		contrib/rules.example contrib/blocklist contrib/sipgate-webhook.socket \
-		contrib/nginx-fastcgi.conf contrib/nginx-fastcgi-upstream.conf \
-		contrib/apache-fastcgi.conf $(DESTDIR)$(DOCDIR)/examples/
-	sed 's|/usr/local/lib/cgi-bin/|$(CGIDIR)/|' contrib/sipgate-webhook.service > \
-		$(DESTDIR)$(DOCDIR)/examples/sipgate-webhook.service
-	chmod 0644 $(DESTDIR)$(DOCDIR)/examples/sipgate-webhook.service
+	for f in $(EXAMPLES); do \
+		sed 's|/usr/local/lib/cgi-bin|$(CGIDIR)|g' $$f > $(DESTDIR)$(DOCDIR)/examples/$${f##*/} && \
+		chmod 0644 $(DESTDIR)$(DOCDIR)/examples/$${f##*/} || exit 1; \
+	done
 	$(INSTALL) -m 0644 README.md LICENSE $(DESTDIR)$(DOCDIR)/
 	$(INSTALL) -m 0644 man/sipgate-webhook.8 $(DESTDIR)$(MANDIR)/man8/
 	$(INSTALL) -m 0644 man/sipgate-webhook-rules.5 $(DESTDIR)$(MANDIR)/man5/
+
+install-logdir:
 	$(INSTALL) -d -m 2750 $(DESTDIR)$(LOGDIR)
 	chown $(LOG_OWNER) $(DESTDIR)$(LOGDIR) 2> /dev/null || \
 		echo "make install: could not give $(DESTDIR)$(LOGDIR) to $(LOG_OWNER); do it as root: chown $(LOG_OWNER) $(LOGDIR)"
+
+# make deb: the Debian package (debian/), built with Debian's own tools in
+# a copy of the source, so that neither this tree nor its parent gets
+# their files; the .deb is left in build/.
+deb:
+	rm -rf build/deb && mkdir -p build/deb/src
+	tar -cf - --exclude=./build --exclude=./.git --exclude=./cgi-bin --exclude=./tests . | \
+		tar -xf - -C build/deb/src
+	cd build/deb/src && dpkg-buildpackage -b -us -uc
+	cp build/deb/sipgate-webhook_*.deb build/
 
 uninstall:
 	rm -f $(DESTDIR)$(CGIDIR)/sipgate-webhook $(DESTDIR)$(BINDIR)/sipgate-webhook \

@@ -54,6 +54,11 @@ copy_tree() {
 	# The unit starts the binary where this install put it.
 	assert_equal "$(grep '^ExecStart=' "$T/root/usr/share/doc/sipgate-webhook/examples/sipgate-webhook.service")" \
 		"ExecStart=/usr/lib/cgi-bin/sipgate-webhook"
+	run grep -rh -e '^ScriptAlias' -e 'SCRIPT_FILENAME' -e '^<Directory' "$T/root/usr/share/doc/sipgate-webhook/examples"
+	assert_line 'ScriptAlias /sipgate /usr/lib/cgi-bin/sipgate-webhook'
+	assert_line '<Directory /usr/lib/cgi-bin>'
+	assert_line '    fastcgi_param SCRIPT_FILENAME /usr/lib/cgi-bin/sipgate-webhook;'
+	refute_output --partial /usr/local
 	[ -d "$T/root/var/log/sipgate-webhook" ]
 	assert_equal "$(stat -c %a "$T/root/var/log/sipgate-webhook")" 2750
 	if [ "$(id -u)" = 0 ] && getent passwd www-data > /dev/null; then
