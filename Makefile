@@ -182,8 +182,9 @@ SERVER ?=
 LOG    ?=
 RULES  ?=
 STATE_KEY ?=
+URL    ?=
 serve: all
-	PORT=$(PORT) SERVER=$(SERVER) LOG=$(LOG) RULES=$(RULES) STATE_KEY=$(STATE_KEY) tests/serve
+	PORT=$(PORT) SERVER=$(SERVER) LOG=$(LOG) RULES=$(RULES) STATE_KEY=$(STATE_KEY) URL=$(URL) tests/serve
 
 # The program is the CGI and, linked into BINDIR, the command (--check,
 # --explain).  The examples name the CGI where CGIDIR put it.  The log

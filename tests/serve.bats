@@ -46,6 +46,7 @@ serve_one() {
 		set -- RULES="$LOGDIR/rules/rules"
 	fi
 	[ -z "${SERVE_STATE_KEY:-}" ] || set -- "$@" STATE_KEY="$SERVE_STATE_KEY"
+	[ -z "${SERVE_URL:-}" ] || set -- "$@" URL="$SERVE_URL"
 	# A background job starts with SIGINT ignored, which no trap can undo:
 	# give it back the default a terminal's foreground job has.
 	python3 -c 'import os, signal, sys
@@ -62,7 +63,8 @@ os.execvp(sys.argv[1], sys.argv[1:])' make -s serve PORT="$port" SERVER="$server
 	run cat "$T/serve.out"
 	assert_output --partial "http://127.0.0.1:$port/sipgate"
 	assert_output --partial "Health check:            ok"
-	assert_output --partial "ssh -R 80:localhost:$port"
+	assert_output --partial "ssh -N -R $port:localhost:$port you@your-server.example"
+	assert_output --partial "proxy_pass http://127.0.0.1:$port;"
 	assert_output --partial "curl -i"
 
 	CODE=$(curl -s -o "$T/b" -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' \
@@ -73,7 +75,8 @@ os.execvp(sys.argv[1], sys.argv[1:])' make -s serve PORT="$port" SERVER="$server
 		run cat "$T/serve.out"
 		assert_output --partial "Call rules:              $LOGDIR/rules/rules"
 		run tail -n 1 "$T/b"
-		assert_output --partial "<Response onAnswer=\"http://127.0.0.1:$port/sipgate\" onHangup=\"http://127.0.0.1:$port/sipgate\">$reply"
+		follow=${SERVE_URL:-http://127.0.0.1:$port/sipgate}
+		assert_output --partial "<Response onAnswer=\"$follow\" onHangup=\"$follow\">$reply"
 		assert_equal "$(tail -n 1 "$LOGDIR/var/events.jsonl" | jq -r .rule.action)" "$action"
 	fi
 
@@ -123,6 +126,17 @@ os.execvp(sys.argv[1], sys.argv[1:])' make -s serve PORT="$port" SERVER="$server
 	assert_output --regexp 'n=0&amp;c=[0-9a-f]{32}"'
 	run cat "$T/serve.out"
 	assert_output --partial "(generated for this run; STATE_KEY=... to choose one)"
+}
+
+@test "make serve URL=...: sipgate's later pushes go to the public URL of a tunnel" {
+	srv_have_apache || { [ "${CI:-}" != true ] || false; skip "Apache not installed"; }
+	SERVE_URL=https://tunnel.example/sipgate serve_one apache \
+		"$(printf '%s\n' 'version 1' 'when direction any do reject busy' 'end')"
+	run cat "$T/serve.out"
+	assert_output --partial "Follow-up URL:           https://tunnel.example/sipgate"
+	run env URL='tunnel.example/sipgate' LOG="$T/v/events.jsonl" "$TOP/tests/serve"
+	assert_failure
+	assert_output --partial "want the public http:// or https:// URL"
 }
 
 @test "make serve under nginx + fcgiwrap: start, POST, log line, Ctrl-C, nothing left" {

@@ -8,7 +8,8 @@
 # here is recorded by PID in $SRV_DIR/pids and stopped by PID, never by name.
 #
 # Callers set SRV_TOP (the source tree) and optionally SRV_SIGNATURE
-# (require, log, off), SRV_LOG (the event log path) and SRV_RULES (a call
+# (require, log, off), SRV_URL (SIPGATE_WEBHOOK_URL), SRV_LOG (the event
+# log path) and SRV_RULES (a call
 # rules file, copied with its folder so that the server's user can read it).
 
 SRV_APACHE=/usr/sbin/apache2
@@ -63,6 +64,7 @@ srv_settings() {
 	    -e "s|/run/sipgate-webhook.sock|$SRV_DIR/run/sipgate-webhook.sock|" \
 	    -e "${SRV_RULES_COPY:+s%#\(SetEnv\|fastcgi_param\) SIPGATE_RULES /etc/sipgate-webhook/rules%\1 SIPGATE_RULES $SRV_RULES_COPY%}" \
 	    -e "${SRV_STATE_KEY:+s%#\(SetEnv\|fastcgi_param\) SIPGATE_STATE_KEY change-me-to-a-long-random-string%\1 SIPGATE_STATE_KEY $SRV_STATE_KEY%}" \
+	    -e "${SRV_URL:+s%#\(SetEnv\|fastcgi_param\) SIPGATE_WEBHOOK_URL https://hooks.example.org/sipgate%\1 SIPGATE_WEBHOOK_URL $SRV_URL%}" \
 	    -e "s|include fastcgi_params;|include /etc/nginx/fastcgi_params;|" \
 	    "$1"
 }
@@ -189,6 +191,7 @@ srv_unit_settings() {
 		    -e "s|^SIPGATE_SIGNATURE=.*|SIPGATE_SIGNATURE=${SRV_SIGNATURE:-require}|"
 	[ -z "$SRV_RULES_COPY" ] || echo "SIPGATE_RULES=$SRV_RULES_COPY"
 	[ -z "${SRV_STATE_KEY:-}" ] || echo "SIPGATE_STATE_KEY=$SRV_STATE_KEY"
+	[ -z "${SRV_URL:-}" ] || echo "SIPGATE_WEBHOOK_URL=$SRV_URL"
 	echo "SIPGATE_WORKERS=${SRV_WORKERS:-2}"
 	[ -z "${SRV_SYNC:-}" ] || echo "SIPGATE_SYNC=$SRV_SYNC"
 }
