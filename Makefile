@@ -20,7 +20,7 @@ CFLAGS     ?= -O2 -g -Wall -Wextra
 LDFLAGS    ?=
 INSTALL    ?= install
 # Linked statically by default: a CGI starts once per request, and skipping
-# the dynamic loader makes each start cheaper (see README, Performance).
+# the dynamic loader makes each start cheaper (docs/performance.md).
 # LINK_STATIC= links against the shared libc instead.
 LINK_STATIC ?= -static
 
@@ -208,9 +208,15 @@ install-files: all
 		sed 's|/usr/local/lib/cgi-bin|$(CGIDIR)|g' $$f > $(DESTDIR)$(DOCDIR)/examples/$${f##*/} && \
 		chmod 0644 $(DESTDIR)$(DOCDIR)/examples/$${f##*/} || exit 1; \
 	done
+	$(INSTALL) -d $(DESTDIR)$(DOCDIR)/docs
 	$(INSTALL) -m 0644 README.md LICENSE $(DESTDIR)$(DOCDIR)/
-	$(INSTALL) -m 0644 man/sipgate-webhook.8 $(DESTDIR)$(MANDIR)/man8/
-	$(INSTALL) -m 0644 man/sipgate-webhook-rules.5 $(DESTDIR)$(MANDIR)/man5/
+	$(INSTALL) -m 0644 docs/*.md $(DESTDIR)$(DOCDIR)/docs/
+	for page in man8/sipgate-webhook.8 man5/sipgate-webhook-rules.5; do \
+		sed -e 's|/usr/local/share/doc/sipgate-webhook|$(DOCDIR)|g' \
+		    -e 's|/usr/local/share/sipgate-webhook|$(SHAREDIR)|g' \
+		    -e 's|/usr/local/lib/cgi-bin|$(CGIDIR)|g' man/$${page#*/} > $(DESTDIR)$(MANDIR)/$$page && \
+		chmod 0644 $(DESTDIR)$(MANDIR)/$$page || exit 1; \
+	done
 
 install-logdir:
 	$(INSTALL) -d -m 2750 $(DESTDIR)$(LOGDIR)

@@ -14,7 +14,7 @@ setup() {
 # A copy of the tree, so that building here leaves the suite's own binary be.
 copy_tree() {
 	mkdir -p "$T/tree/tests/tools"
-	cp -r "$TOP/src" "$TOP/Makefile" "$TOP/README.md" "$TOP/LICENSE" "$TOP/man" "$TOP/contrib" \
+	cp -r "$TOP/src" "$TOP/Makefile" "$TOP/README.md" "$TOP/LICENSE" "$TOP/man" "$TOP/contrib" "$TOP/docs" \
 		"$TOP/apache-example.conf" "$TOP/nginx-fcgiwrap.conf" "$T/tree/"
 }
 
@@ -70,9 +70,16 @@ copy_tree() {
 	for f in calls.jq calls-csv.jq calls-daily.jq rsyslog-sender.conf rsyslog-collector.conf; do
 		cmp "$TOP/contrib/$f" "$T/root/usr/share/sipgate-webhook/$f"
 	done
+	# The man pages name the paths of this install.
+	run grep -h -e '/share/sipgate-webhook/calls.jq' -e '/doc/sipgate-webhook/README.md' "$T/root/usr/share/man/man8/sipgate-webhook.8"
+	assert_line ".I /usr/share/sipgate-webhook/calls.jq"
+	assert_line ".I /usr/share/doc/sipgate-webhook/README.md"
+	for f in call-control internals security performance; do
+		cmp "$TOP/docs/$f.md" "$T/root/usr/share/doc/sipgate-webhook/docs/$f.md"
+	done
 	# Nothing lands outside DESTDIR's tree.
 	run find "$T/root" -type f
-	assert_equal "${#lines[@]}" 20
+	assert_equal "${#lines[@]}" 24
 	# LOG_OWNER for systems without www-data.
 	run make -C "$T/tree" install DESTDIR="$T/other" PREFIX=/usr LOG_OWNER=root:root
 	assert_success

@@ -15,7 +15,7 @@ LOGDIR=/var/log/sipgate-webhook
 unusable() {
 	[ "$(id -u)" = 0 ] || { echo "not root"; return; }
 	local tool
-	for tool in apt-get dpkg-buildpackage lintian a2query apache2ctl curl jq; do
+	for tool in apt-get dpkg-buildpackage lintian a2query apache2ctl curl jq python3; do
 		command -v "$tool" > /dev/null || { echo "$tool is missing"; return; }
 	done
 	[ -f /etc/apache2/mods-available/cgid.load ] || { echo "Apache's mod_cgid is missing"; return; }
@@ -221,6 +221,93 @@ EOF
 	assert_success
 	assert_equal "$(signed)" 200
 	assert_equal "$(wc -l < "$LOGDIR/events.jsonl")" 3
+}
+
+# private_nginx PORT SNIPPET...: nginx as root with www-data workers (as
+# Debian's), serving the installed snippets on 127.0.0.1:PORT.
+private_nginx() {
+	local port=$1 snippet
+	shift
+	cp /etc/nginx/fastcgi_params "$T/"
+	{
+		echo "user www-data; pid $T/nginx.pid; error_log $T/nginx-error.log; events {}"
+		echo "http { access_log off;"
+		[ "$1" != sipgate-webhook-fastcgi ] || echo "include /etc/nginx/snippets/sipgate-webhook-upstream.conf;"
+		echo "server { listen 127.0.0.1:$port;"
+		for snippet in "$@"; do echo "include /etc/nginx/snippets/$snippet.conf;"; done
+		echo "} }"
+	} > "$T/nginx.conf"
+	nginx -c "$T/nginx.conf"
+}
+
+# readme_line TEXT: the README gives this command word for word.
+readme_line() {
+	grep -qF -- "$1" "$TOP/README.md" || { echo "the README no longer says: $1" >&2; return 1; }
+}
+
+@test "without systemd, as the README says: nginx + fcgiwrap under spawn-fcgi" {
+	command -v nginx > /dev/null && command -v spawn-fcgi > /dev/null && [ -x /usr/sbin/fcgiwrap ] || {
+		[ "${CI:-}" != true ] || { echo "nginx, fcgiwrap or spawn-fcgi is missing, and CI=true" >&2; return 1; }
+		skip "nginx, fcgiwrap or spawn-fcgi is missing"
+	}
+	readme_line 'sudo spawn-fcgi -s /run/fcgiwrap.socket -M 0660 -U www-data -G www-data \'
+	readme_line '    -u www-data -g www-data -- /usr/sbin/fcgiwrap -f'
+	started=
+	if [ ! -S /run/fcgiwrap.socket ]; then
+		run spawn-fcgi -s /run/fcgiwrap.socket -M 0660 -U www-data -G www-data \
+			-u www-data -g www-data -- /usr/sbin/fcgiwrap -f
+		assert_success
+		started=$(echo "$output" | sed -n 's/.*PID: *\([0-9]*\).*/\1/p')
+		[ -n "$started" ]
+	fi
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	private_nginx "$port" sipgate-webhook
+	before=$(wc -l < "$LOGDIR/events.jsonl")
+	status=$(curl -s -o "$T/body" -w '%{http_code}' --max-time 10 \
+		-H "X-Sipgate-Signature: $(cat "$FIXTURES/signed-newcall.sig")" \
+		--data-binary @"$FIXTURES/signed-newcall.body" "http://127.0.0.1:$port/sipgate")
+	nginx -c "$T/nginx.conf" -s stop
+	if [ -n "$started" ]; then kill "$started"; rm -f /run/fcgiwrap.socket; fi
+	assert_equal "$status" 200
+	assert_equal "$(wc -l < "$LOGDIR/events.jsonl")" $((before + 1))
+}
+
+@test "without systemd, as the README says: the FastCGI service under spawn-fcgi, behind nginx" {
+	command -v nginx > /dev/null && command -v spawn-fcgi > /dev/null || {
+		[ "${CI:-}" != true ] || { echo "nginx or spawn-fcgi is missing, and CI=true" >&2; return 1; }
+		skip "nginx or spawn-fcgi is missing"
+	}
+	readme_line 'sudo env SIPGATE_LOG=/var/log/sipgate-webhook/events.jsonl SIPGATE_WORKERS=4 \'
+	readme_line '    spawn-fcgi -u www-data -g www-data -s /run/sipgate-webhook.sock \'
+	readme_line '    -U www-data -G www-data -M 0660 -- /usr/lib/cgi-bin/sipgate-webhook'
+	[ ! -e /run/sipgate-webhook.sock ]
+	run env SIPGATE_LOG=/var/log/sipgate-webhook/events.jsonl SIPGATE_WORKERS=4 \
+		spawn-fcgi -u www-data -g www-data -s /run/sipgate-webhook.sock \
+		-U www-data -G www-data -M 0660 -- /usr/lib/cgi-bin/sipgate-webhook
+	assert_success
+	master=$(echo "$output" | sed -n 's/.*PID: *\([0-9]*\).*/\1/p')
+	[ -n "$master" ]
+	assert_equal "$(stat -c '%U:%G %a' /run/sipgate-webhook.sock)" "www-data:www-data 660"
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	private_nginx "$port" sipgate-webhook-fastcgi
+	before=$(wc -l < "$LOGDIR/events.jsonl")
+	for i in 1 2 3; do
+		status=$(curl -s -o "$T/body" -w '%{http_code}' --max-time 10 \
+			-H "X-Sipgate-Signature: $(cat "$FIXTURES/signed-newcall.sig")" \
+			--data-binary @"$FIXTURES/signed-newcall.body" "http://127.0.0.1:$port/sipgate")
+		[ "$status" = 200 ] || break
+	done
+	workers=$(pgrep -c -P "$master" || :)
+	nginx -c "$T/nginx.conf" -s stop
+	kill -TERM "$master"
+	for _ in $(seq 50); do kill -0 "$master" 2> /dev/null || break; sleep 0.1; done
+	rm -f /run/sipgate-webhook.sock
+	assert_equal "$status" 200
+	assert_equal "$workers" 4
+	assert_equal "$(wc -l < "$LOGDIR/events.jsonl")" $((before + 3))
+	assert_equal "$(tail -n 1 "$LOGDIR/events.jsonl" | jq -r .signature)" valid
+	run kill -0 "$master"
+	assert_failure
 }
 
 @test "purge removes configuration, log and Apache's state of it" {
