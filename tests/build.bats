@@ -126,7 +126,7 @@ copy_tree() {
 		assert_output ""
 	done
 	MANWIDTH=80 man -l "$TOP/man/sipgate-webhook-rules.5" 2> /dev/null |
-		sed -n '/^EXAMPLES/,/^CHECK/p' | sed '1d;$d' > "$T/rules"
+		sed -n '/^EXAMPLES/,/^WORKED EXAMPLES/p' | sed '1d;$d' > "$T/rules"
 	printf '493012345678\n' > "$T/blocklist"
 	run env -i "$PROG" --check --user "$(id -un)" "$T/rules"
 	assert_success
