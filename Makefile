@@ -46,7 +46,7 @@ OBJS    = $(SRCS:src/%.c=build/%.o)
 # webhook_serve); the rest is what tools and fuzzers link.
 PROGOBJS = main.o cli.o replay.o diff.o
 LIBOBJS = $(filter-out $(addprefix build/,$(PROGOBJS)),$(OBJS))
-TOOLS   = $(patsubst tests/tools/%.c,build/tools/%,$(wildcard tests/tools/*.c))
+TOOLS   = $(patsubst tests/tools/%.c,build/tools/%,$(wildcard tests/tools/*.c)) build/tools/bn-tool-portable
 
 ALL_CFLAGS = $(REQUIRED_CPPFLAGS) $(CPPFLAGS) $(REQUIRED_CFLAGS) $(CFLAGS)
 
@@ -92,6 +92,12 @@ build/%.o: src/%.c $(wildcard src/*.h) build/flags
 build/tools/%: tests/tools/%.c $(LIBOBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIBOBJS)
+
+# The bignum with 32-bit limbs too, so that the suite compares both paths
+# with openssl on every machine.
+build/tools/bn-tool-portable: tests/tools/bn-tool.c src/bn.c src/bn.h build/flags
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DBN_PORTABLE -funroll-loops -Isrc $(LDFLAGS) -o $@ tests/tools/bn-tool.c src/bn.c
 
 # TESTS: the bats files to run (all of them by default).
 TESTS ?= tests
