@@ -68,93 +68,119 @@ static void double_mod(bn_limb *r, const struct bn_mont *m)
 }
 
 /*
- * r = a * b / R mod n, for a, b < n; r may alias a or b.  Coarsely
- * integrated operand scanning with the multiplication and the reduction
- * fused into one pass over the limbs, two carry chains side by side.
- * The running total stays below 2n, so one limb above L is enough.
+ * Product scanning: each column of a product is summed in registers, three
+ * limbs wide (a double limb and a limb above it), and its low limb written
+ * once.  Adding a product, the double limb wraps at most once, and lo < p
+ * says when; compilers turn that into add, adc, adc.
  */
-static void mont_mul(bn_limb *r, const bn_limb *a, const bn_limb *b,
+#define MAC(lo, hi, x, y) do { \
+	dlimb p_ = (dlimb)(x) * (y); \
+	(lo) += p_; \
+	(hi) += (lo) < p_; \
+} while (0)
+
+/* The column is done: the sum moves down one limb into the next. */
+#define NEXT_COLUMN(lo, hi) do { \
+	(lo) = (lo) >> LB | (dlimb)(hi) << LB; \
+	(hi) = 0; \
+} while (0)
+
+/*
+ * x86-64 builds carry a second copy of the multiplications for CPUs with
+ * BMI2 (x86-64-v3: mulx leaves the flags of the carry chain alone), chosen
+ * once at load time through glibc's ifunc.
+ */
+#if BN_LIMB_BITS == 64 && defined(__x86_64__) && defined(__GLIBC__) && \
+    ((defined(__GNUC__) && __GNUC__ >= 11) || (defined(__clang__) && __clang_major__ >= 14))
+#define CLONED __attribute__((target_clones("default", "arch=x86-64-v3")))
+#else
+#define CLONED
+#endif
+
+/* *lo:*hi += x[k] * y[-k] for k < count: one column's products of two
+ * numbers, the pointers walking towards each other. */
+static inline void column(dlimb *lo, bn_limb *hi, const bn_limb *x, const bn_limb *y, size_t count)
+{
+	dlimb l = *lo;
+	bn_limb h = *hi;
+
+	while (count-- > 0)
+		MAC(l, h, *x++, *y--);
+	*lo = l;
+	*hi = h;
+}
+
+/*
+ * r = a * b / R mod n, for a, b < n; r may alias a or b.  Product scanning
+ * with the reduction folded in (Koc's FIPS): column i of a * b and of q * n
+ * summed together, the quotient limb q[i] chosen to clear column i of the
+ * low half.  The result is below 2n, so one subtraction is enough.
+ */
+CLONED static void mont_mul(bn_limb *r, const bn_limb *a, const bn_limb *b,
     const struct bn_mont *m)
 {
-	bn_limb t[BN_MAX_LIMBS + 1];
-	size_t L = m->limbs, i, j;
+	bn_limb q[BN_MAX_LIMBS], t[BN_MAX_LIMBS], hi = 0;
 	const bn_limb *n = m->n;
+	size_t L = m->limbs, i;
+	dlimb lo = 0;
 
-	memset(t, 0, (L + 1) * sizeof *t);
 	for (i = 0; i < L; i++) {
-		bn_limb bi = b[i], c1, c2, q;
-		dlimb s, p;
-
-		s = (dlimb)a[0] * bi + t[0];
-		c1 = (bn_limb)(s >> LB);
-		q = (bn_limb)s * m->n0inv;
-		p = (dlimb)q * n[0] + (bn_limb)s;
-		c2 = (bn_limb)(p >> LB);
-		for (j = 1; j < L; j++) {
-			s = (dlimb)a[j] * bi + t[j] + c1;
-			c1 = (bn_limb)(s >> LB);
-			p = (dlimb)q * n[j] + (bn_limb)s + c2;
-			c2 = (bn_limb)(p >> LB);
-			t[j - 1] = (bn_limb)p;
-		}
-		s = (dlimb)t[L] + c1 + c2;
-		t[L - 1] = (bn_limb)s;
-		t[L] = (bn_limb)(s >> LB);
+		column(&lo, &hi, a, b + i, i);
+		column(&lo, &hi, q, n + i, i);
+		MAC(lo, hi, a[i], b[0]);
+		q[i] = (bn_limb)lo * m->n0inv;
+		MAC(lo, hi, q[i], n[0]);
+		NEXT_COLUMN(lo, hi);
 	}
-	if (t[L] || bn_cmp(t, n, L) >= 0)
+	for (i = L; i < 2 * L - 1; i++) {
+		column(&lo, &hi, a + i - L + 1, b + L - 1, 2 * L - 1 - i);
+		column(&lo, &hi, q + i - L + 1, n + L - 1, 2 * L - 1 - i);
+		t[i - L] = (bn_limb)lo;
+		NEXT_COLUMN(lo, hi);
+	}
+	t[L - 1] = (bn_limb)lo;
+	if ((bn_limb)(lo >> LB) || bn_cmp(t, n, L) >= 0)
 		sub_n(t, n, L);
 	memcpy(r, t, L * sizeof *r);
 }
 
 /*
- * r = a * a / R mod n, for a < n; r may alias a.  The square first: each
- * cross product a[i] * a[j] (i < j) once, the sum doubled, the diagonal
- * a[i]^2 added, about half the multiplications of mont_mul's product;
- * then the Montgomery reduction, one limb of the quotient at a time.
+ * r = a * a / R mod n, for a < n; r may alias a.  As mont_mul, but each
+ * column's cross products a[j] * a[i - j] (j < i - j) are summed once and
+ * doubled, and the square a[i/2]^2 added: a quarter fewer multiplications.
  */
-static void mont_sqr(bn_limb *r, const bn_limb *a, const struct bn_mont *m)
+CLONED static void mont_sqr(bn_limb *r, const bn_limb *a, const struct bn_mont *m)
 {
-	bn_limb t[2 * BN_MAX_LIMBS + 1], c, top = 0, q;
-	size_t L = m->limbs, i, j;
+	bn_limb q[BN_MAX_LIMBS], t[BN_MAX_LIMBS], hi = 0, cross_hi;
 	const bn_limb *n = m->n;
-	dlimb s;
+	size_t L = m->limbs, i, first;
+	dlimb lo = 0, cross;
 
-	memset(t, 0, (2 * L + 1) * sizeof *t);
-	for (i = 0; i + 1 < L; i++) {
-		c = 0;
-		for (j = i + 1; j < L; j++) {
-			s = (dlimb)a[i] * a[j] + t[i + j] + c;
-			t[i + j] = (bn_limb)s;
-			c = (bn_limb)(s >> LB);
+	for (i = 0; i < 2 * L - 1; i++) {
+		first = i < L ? 0 : i - L + 1;
+		cross = 0;
+		cross_hi = 0;
+		column(&cross, &cross_hi, a + first, a + i - first, (i + 1) / 2 - first);
+		cross_hi = cross_hi << 1 | (bn_limb)(cross >> (2 * LB - 1));
+		cross <<= 1;
+		lo += cross;
+		hi += cross_hi + (lo < cross);
+		if (i % 2 == 0)
+			MAC(lo, hi, a[i / 2], a[i / 2]);
+		if (i < L) {
+			column(&lo, &hi, q, n + i, i);
+			q[i] = (bn_limb)lo * m->n0inv;
+			MAC(lo, hi, q[i], n[0]);
+		} else {
+			column(&lo, &hi, q + first, n + L - 1, 2 * L - 1 - i);
+			t[i - L] = (bn_limb)lo;
 		}
-		t[i + L] = c;
+		NEXT_COLUMN(lo, hi);
 	}
-	for (i = 2 * L; i-- > 1;)
-		t[i] = t[i] << 1 | t[i - 1] >> (LB - 1);
-	t[0] <<= 1;
-	for (i = 0, c = 0; i < L; i++) {
-		s = (dlimb)a[i] * a[i] + t[2 * i] + c;
-		t[2 * i] = (bn_limb)s;
-		s = (dlimb)t[2 * i + 1] + (bn_limb)(s >> LB);
-		t[2 * i + 1] = (bn_limb)s;
-		c = (bn_limb)(s >> LB);
-	}
-	/* t < n^2 < nR: adding q n, limb by limb, clears the low half. */
-	for (i = 0; i < L; i++) {
-		q = t[i] * m->n0inv;
-		c = 0;
-		for (j = 0; j < L; j++) {
-			s = (dlimb)q * n[j] + t[i + j] + c;
-			t[i + j] = (bn_limb)s;
-			c = (bn_limb)(s >> LB);
-		}
-		s = (dlimb)t[i + L] + c + top;
-		t[i + L] = (bn_limb)s;
-		top = (bn_limb)(s >> LB);
-	}
-	if (top || bn_cmp(t + L, n, L) >= 0)
-		sub_n(t + L, n, L);
-	memcpy(r, t + L, L * sizeof *r);
+	t[L - 1] = (bn_limb)lo;
+	if ((bn_limb)(lo >> LB) || bn_cmp(t, n, L) >= 0)
+		sub_n(t, n, L);
+	memcpy(r, t, L * sizeof *r);
 }
 
 static size_t bit_length(const bn_limb *a, size_t limbs)
