@@ -85,18 +85,6 @@ static void double_mod(bn_limb *r, const struct bn_mont *m)
 	(hi) = 0; \
 } while (0)
 
-/*
- * x86-64 builds carry a second copy of the multiplications for CPUs with
- * BMI2 (x86-64-v3: mulx leaves the flags of the carry chain alone), chosen
- * once at load time through glibc's ifunc.
- */
-#if BN_LIMB_BITS == 64 && defined(__x86_64__) && defined(__GLIBC__) && \
-    ((defined(__GNUC__) && __GNUC__ >= 11) || (defined(__clang__) && __clang_major__ >= 14))
-#define CLONED __attribute__((target_clones("default", "arch=x86-64-v3")))
-#else
-#define CLONED
-#endif
-
 /* *lo:*hi += x[k] * y[-k] for k < count: one column's products of two
  * numbers, the pointers walking towards each other. */
 static inline void column(dlimb *lo, bn_limb *hi, const bn_limb *x, const bn_limb *y, size_t count)
@@ -116,7 +104,7 @@ static inline void column(dlimb *lo, bn_limb *hi, const bn_limb *x, const bn_lim
  * summed together, the quotient limb q[i] chosen to clear column i of the
  * low half.  The result is below 2n, so one subtraction is enough.
  */
-CLONED static void mont_mul(bn_limb *r, const bn_limb *a, const bn_limb *b,
+static void mont_mul(bn_limb *r, const bn_limb *a, const bn_limb *b,
     const struct bn_mont *m)
 {
 	bn_limb q[BN_MAX_LIMBS], t[BN_MAX_LIMBS], hi = 0;
@@ -149,7 +137,7 @@ CLONED static void mont_mul(bn_limb *r, const bn_limb *a, const bn_limb *b,
  * column's cross products a[j] * a[i - j] (j < i - j) are summed once and
  * doubled, and the square a[i/2]^2 added: a quarter fewer multiplications.
  */
-CLONED static void mont_sqr(bn_limb *r, const bn_limb *a, const struct bn_mont *m)
+static void mont_sqr(bn_limb *r, const bn_limb *a, const struct bn_mont *m)
 {
 	bn_limb q[BN_MAX_LIMBS], t[BN_MAX_LIMBS], hi = 0, cross_hi;
 	const bn_limb *n = m->n;
