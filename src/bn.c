@@ -121,8 +121,8 @@ static void mont_mul(bn_limb *r, const bn_limb *a, const bn_limb *b,
 		NEXT_COLUMN(lo, hi);
 	}
 	for (i = L; i < 2 * L - 1; i++) {
-		column(&lo, &hi, a + i - L + 1, b + L - 1, 2 * L - 1 - i);
-		column(&lo, &hi, q + i - L + 1, n + L - 1, 2 * L - 1 - i);
+		column(&lo, &hi, a + (i - L + 1), b + (L - 1), 2 * L - 1 - i);
+		column(&lo, &hi, q + (i - L + 1), n + (L - 1), 2 * L - 1 - i);
 		t[i - L] = (bn_limb)lo;
 		NEXT_COLUMN(lo, hi);
 	}
@@ -148,7 +148,7 @@ static void mont_sqr(bn_limb *r, const bn_limb *a, const struct bn_mont *m)
 		first = i < L ? 0 : i - L + 1;
 		cross = 0;
 		cross_hi = 0;
-		column(&cross, &cross_hi, a + first, a + i - first, (i + 1) / 2 - first);
+		column(&cross, &cross_hi, a + first, a + (i - first), (i + 1) / 2 - first);
 		cross_hi = cross_hi << 1 | (bn_limb)(cross >> (2 * LB - 1));
 		cross <<= 1;
 		lo += cross;
@@ -160,7 +160,7 @@ static void mont_sqr(bn_limb *r, const bn_limb *a, const struct bn_mont *m)
 			q[i] = (bn_limb)lo * m->n0inv;
 			MAC(lo, hi, q[i], n[0]);
 		} else {
-			column(&lo, &hi, q + first, n + L - 1, 2 * L - 1 - i);
+			column(&lo, &hi, q + first, n + (L - 1), 2 * L - 1 - i);
 			t[i - L] = (bn_limb)lo;
 		}
 		NEXT_COLUMN(lo, hi);
