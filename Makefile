@@ -42,8 +42,9 @@ REQUIRED_CFLAGS   = -std=c11
 PROG    = cgi-bin/sipgate-webhook
 SRCS    = $(wildcard src/*.c)
 OBJS    = $(SRCS:src/%.c=build/%.o)
-# The program itself (the story and the commands around it, which call
-# webhook_serve); the rest is what tools and fuzzers link.
+# The program's entry and the commands around the story (they call
+# webhook_serve); the rest, the story included, is what tools and fuzzers
+# link.
 PROGOBJS = main.o cli.o replay.o diff.o
 LIBOBJS = $(filter-out $(addprefix build/,$(PROGOBJS)),$(OBJS))
 TOOLS   = $(patsubst tests/tools/%.c,build/tools/%,$(wildcard tests/tools/*.c)) build/tools/bn-tool-portable
@@ -134,12 +135,6 @@ FUZZ_LIBOBJS  = $(filter-out $(addprefix build/fuzz/obj/,$(PROGOBJS)),$(FUZZ_OBJ
 FUZZERS       = build/fuzz/fuzz-form build/fuzz/fuzz-sig build/fuzz/fuzz-request build/fuzz/fuzz-rules \
                 build/fuzz/fuzz-fcgi build/fuzz/fuzz-wav build/fuzz/fuzz-logline
 
-# The fuzzers call webhook_serve(); main() is the CGI's and is renamed away.
-build/fuzz/obj/main.o: src/main.c $(wildcard src/*.h) build/flags
-	@mkdir -p $(@D)
-	$(CLANG) $(REQUIRED_CPPFLAGS) $(REQUIRED_CFLAGS) $(FUZZ_CFLAGS) \
-		-Dmain=webhook_cgi_main -c -o $@ $<
-
 build/fuzz/signed-newcall.inc: tests/fixtures/signed-newcall.sig
 	@mkdir -p $(@D)
 	printf 'static const char signed_newcall_sig[] = "%s";\n' "$$(cat $<)" > $@
@@ -157,8 +152,7 @@ build/fuzz/check.o: tests/fuzz/check.c tests/fuzz/check.h
 	@mkdir -p $(@D)
 	$(CLANG) $(REQUIRED_CPPFLAGS) $(REQUIRED_CFLAGS) $(FUZZ_CFLAGS) -Isrc -c -o $@ $<
 
-build/fuzz/fuzz-request: tests/fuzz/fuzz-request.c build/fuzz/check.o $(FUZZ_OBJS) build/fuzz/signed-newcall.inc
-	$(CLANG) $(REQUIRED_CPPFLAGS) $(REQUIRED_CFLAGS) $(FUZZ_CFLAGS) $(FUZZ_LDFLAGS) -Isrc -Ibuild/fuzz -o $@ $(filter %.c %.o,$^)
+build/fuzz/fuzz-request: build/fuzz/signed-newcall.inc
 
 build/fuzz/fuzz-keys.inc: $(wildcard tests/fuzz/keys/*.pem)
 	@mkdir -p $(@D)

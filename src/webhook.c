@@ -1,0 +1,287 @@
+/*
+ * webhook: one sipgate.io push, start to end, whatever carried it.
+ *
+ * Read the settings, check the method and the sender's address, then the
+ * media type and the length; read the body, verify its signature, decode
+ * it, let the call rules decide (newCall and dtmf), append the event and
+ * the decision to the log (or, if it refuses them, to the server's error
+ * log and syslog), and answer with the XML that steers the call and
+ * subscribes its later events.  Every failure on the way is a struct
+ * fail; answer() turns it into the response (err.c has the table).  The
+ * request comes in a struct req: its variables, body, clock and error log.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "allow.h"
+#include "buf.h"
+#include "cgi.h"
+#include "conf.h"
+#include "decide.h"
+#include "diag.h"
+#include "err.h"
+#include "form.h"
+#include "key.h"
+#include "log.h"
+#include "record.h"
+#include "reply.h"
+#include "sig.h"
+#include "state.h"
+#include "url.h"
+#include "webhook.h"
+
+struct request {
+	const struct req *in;	/* what the transport hands over */
+	enum cgi_method method;
+	size_t unread;		/* body bytes still on stdin, for draining */
+	int steers;		/* newCall or dtmf: sipgate acts on the reply */
+	int decided;		/* the call rules were asked */
+	struct decision decision;
+	struct buf url;		/* where follow-up events go */
+	struct buf gather_url;	/* a Gather's onData, with the menu state */
+	struct buf record;	/* the log line */
+	const struct rsa_key *key;	/* whose signature counts */
+};
+
+/* The request's time: SIPGATE_NOW in tests, else the transport's clock. */
+static void request_time(const struct conf *c, const struct request *rq,
+    struct timespec *now)
+{
+	if (c->has_now) {
+		now->tv_sec = c->now;
+		now->tv_nsec = 0;
+	} else
+		rq->in->now(rq->in->ctx, now);
+}
+
+static int is_event(const struct form_param *event, const char *name)
+{
+	return event->value_len == strlen(name) &&
+	    memcmp(event->value, name, event->value_len) == 0;
+}
+
+/* Asks the call rules about a newCall or dtmf; adds the decision's JSON. */
+static enum err consult_rules(const struct conf *c, struct request *rq,
+    const struct form *form, int dtmf, time_t now, struct buf *rule_json,
+    struct fail *f)
+{
+	struct decide_input in = { 0 };
+	enum err rc;
+
+	in.rules_path = c->rules;
+	in.form = form;
+	in.dtmf = dtmf;
+	in.query = req_param(rq->in, "QUERY_STRING");
+	in.key = c->state_key;
+	in.key_len = c->state_key ? strlen(c->state_key) : 0;
+	in.now = now;
+	if ((rc = decide(&in, &rq->decision, f)) != ERR_OK)
+		return rc;
+	rq->decided = 1;
+	decide_json(rule_json, &rq->decision);
+	return ERR_OK;
+}
+
+/* Decodes the verified body into the log record, with the rules' decision. */
+static enum err build_record(const struct conf *c, struct request *rq,
+    const char *body, size_t len, enum sig_outcome outcome, struct fail *f)
+{
+	const char *remote = req_param(rq->in, "REMOTE_ADDR");
+	const struct form_param *event;
+	struct buf rule_json = { 0 };
+	struct record_meta meta;
+	struct timespec now;
+	struct form form;
+	char received[32];
+	enum err rc;
+	int dtmf;
+
+	request_time(c, rq, &now);
+	record_timestamp(&now, received);
+	if ((rc = form_decode(body, len, &form, f)) != ERR_OK)
+		return rc;
+	if ((event = form_get(&form, "event")) == NULL) {
+		rc = fail_set(f, ERR_NO_EVENT, "the body has no event parameter");
+		goto out;
+	}
+	dtmf = is_event(event, "dtmf");
+	rq->steers = dtmf || is_event(event, "newCall");
+	if (c->rules && rq->steers &&
+	    (rc = consult_rules(c, rq, &form, dtmf, now.tv_sec, &rule_json, f)) != ERR_OK)
+		goto out;
+	meta.received = received;
+	meta.remote_addr = remote && *remote ? remote : NULL;
+	meta.signature = sig_outcome_name(outcome);
+	meta.rule = rule_json.len > 0 ? rule_json.data : NULL;
+	rc = rule_json.oom ? fail_set(f, ERR_INTERNAL, "out of memory") :
+	    record_build(&rq->record, &form, &meta, f);
+out:
+	buf_free(&rule_json);
+	form_free(&form);
+	return rc;
+}
+
+/* The URLs the reply points sipgate at: onAnswer/onHangup, a Gather's onData. */
+static enum err reply_urls(const struct conf *c, struct request *rq,
+    struct fail *f)
+{
+	const struct decision *d = &rq->decision;
+	int gather = rq->decided && d->action && d->action->kind == ACT_GATHER;
+	const char *base;
+	enum err rc;
+
+	if (!(rq->steers && c->follow) && !gather)
+		return ERR_OK;
+	if (c->webhook_url == NULL && (rc = url_derive(&rq->url, rq->in, f)) != ERR_OK)
+		return rc;
+	if (!gather)
+		return ERR_OK;
+	base = c->webhook_url ? c->webhook_url : rq->url.data;
+	state_url(&rq->gather_url, base, d->rules->menus[d->gather_menu].name, d->gather_n,
+	    c->state_key, c->state_key ? strlen(c->state_key) : 0,
+	    d->call_id.len ? d->call_id.data : "", d->call_id.len);
+	return rq->gather_url.oom ?
+	    fail_set(f, ERR_INTERNAL, "out of memory building the Gather URL") : ERR_OK;
+}
+
+/* A rules file that could not be used, or a note on a rule, is the
+ * admin's to hear of on every request; strict mode makes it a 500. */
+static enum err report_decision(const struct conf *c, struct request *rq,
+    struct fail *f)
+{
+	const struct decision *d = &rq->decision;
+
+	if (!rq->decided || d->stale)
+		return ERR_OK;
+	if (d->error[0] && c->rules_strict)
+		return fail_set(f, ERR_CONFIG, "%s", d->error);
+	if (d->error[0])
+		diag(rq->in, d->error);
+	if (d->note[0])
+		diag(rq->in, d->note);
+	return ERR_OK;
+}
+
+/* The log takes the record, or the server's error log and syslog do; the
+ * call is answered as decided either way: sipgate does not retry, and an
+ * error status would switch every rule off for the call and lose its
+ * later events. */
+static void keep_record(const struct conf *c, struct request *rq)
+{
+	struct fail lf = { 0 };
+
+	if (log_append(rq->in, c->log_path, rq->record.data, rq->record.len,
+	    c->sync, &lf) != ERR_OK)
+		diag_event(rq->in, lf.why, rq->record.data, rq->record.len);
+}
+
+static enum err accept_event(const struct conf *c, struct request *rq,
+    struct fail *f)
+{
+	enum sig_outcome outcome = SIG_UNCHECKED;
+	const char *why = NULL;
+	size_t len;
+	char *body;
+	enum err rc;
+
+	if (!cgi_is_form(req_param(rq->in, "CONTENT_TYPE")))
+		return fail_set(f, ERR_MEDIA_TYPE,
+		    "Content-Type must be application/x-www-form-urlencoded");
+	if ((rc = cgi_content_length(req_param(rq->in, "CONTENT_LENGTH"),
+	    CGI_MAX_BODY, &len, f)) != ERR_OK)
+		return rc;
+	rc = cgi_read_body(rq->in, len, &body, f);
+	rq->unread = 0;
+	if (rc != ERR_OK)
+		return rc;
+
+	if (c->signature != CONF_SIG_OFF)
+		outcome = sig_check(rq->key,
+		    req_param(rq->in, "HTTP_X_SIPGATE_SIGNATURE"), body, len, &why);
+	if (outcome != SIG_VALID && c->signature == CONF_SIG_REQUIRE)
+		rc = fail_set(f, ERR_SIGNATURE, "forbidden: %s", why);
+	else
+		rc = build_record(c, rq, body, len, outcome, f);
+	/* sipgate sent it, so it must not vanish with the 400. */
+	if (rc != ERR_OK && f->code != ERR_STATE && outcome == SIG_VALID)
+		diag_body(rq->in, f->why, body, len);
+	free(body);
+	if (rc != ERR_OK)
+		return rc;
+	if (rq->in->dry_run)
+		rq->in->dry_run(rq->in->ctx, rq->decided ? &rq->decision : NULL, rq->record.data);
+	else
+		keep_record(c, rq);
+	if ((rc = report_decision(c, rq, f)) != ERR_OK)
+		return rc;
+	return reply_urls(c, rq, f);
+}
+
+static enum err handle(struct request *rq, struct conf *c, struct fail *f)
+{
+	enum err rc;
+
+	if ((rc = conf_load(c, rq->in, f)) != ERR_OK)
+		return rc;
+	if (rq->method == CGI_OTHER)
+		return fail_set(f, ERR_METHOD, "method not allowed; use POST");
+	if ((rc = allow_check(c->allow_from, req_param(rq->in, "REMOTE_ADDR"),
+	    f)) != ERR_OK)
+		return rc;
+	if (c->signature != CONF_SIG_OFF &&
+	    (rc = key_get(c->public_key, &rq->key, f)) != ERR_OK)
+		return rc;
+	if (rq->method == CGI_POST)
+		return accept_event(c, rq, f);
+	if (c->follow && c->webhook_url == NULL &&
+	    (rc = url_derive(&rq->url, rq->in, f)) != ERR_OK)
+		return rc;
+	return log_check(c->log_path, f);
+}
+
+static int answer(struct request *rq, const struct conf *c,
+    const struct fail *f)
+{
+	struct buf out = { 0 };
+	int with_body = rq->method != CGI_HEAD;
+	int rc = 0;
+
+	if (f->code != ERR_OK) {
+		if (err_to_stderr(f->code))
+			diag(rq->in, f->why);
+		reply_error(&out, f, with_body);
+	} else if (rq->method != CGI_POST) {
+		reply_ok(&out, with_body);
+	} else {
+		reply_event(&out, rq->steers ? c->follow : 0,
+		    c->webhook_url ? c->webhook_url : rq->url.data,
+		    rq->decided ? &rq->decision : NULL, rq->gather_url.data);
+	}
+	if (rq->unread > 0)
+		cgi_drain(rq->in, rq->unread);
+	if (out.oom || rq->in->write(rq->in->ctx, out.data, out.len) < 0) {
+		diag(rq->in, "cannot write the response to the web server");
+		rc = 1;
+	}
+	buf_free(&out);
+	return rc;
+}
+
+int webhook_serve(const struct req *in)
+{
+	struct request rq = { 0 };
+	struct conf c = { 0 };
+	struct fail f = { 0 };
+	int rc;
+
+	rq.in = in;
+	rq.method = cgi_method(req_param(in, "REQUEST_METHOD"));
+	rq.unread = cgi_body_pending(in, rq.method == CGI_POST);
+	handle(&rq, &c, &f);
+	rc = answer(&rq, &c, &f);
+	decide_free(&rq.decision);
+	buf_free(&rq.url);
+	buf_free(&rq.gather_url);
+	buf_free(&rq.record);
+	return rc;
+}
