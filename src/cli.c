@@ -292,7 +292,7 @@ static int explain(const char *path, const char *at, const char *query, const ch
 			fputs(x.r.m.diag.data, stderr);
 		if (out && strstr(out, "\r\n\r\n"))
 			fputs(strstr(out, "\r\n\r\n") + 4, stderr);
-		rc = out && strstr(out, "forbidden: state") ? 3 : 2;
+		rc = x.r.outcome == ERR_STATE ? 3 : 2;
 	}
 	replay_free(&x.r);
 	buf_free(&x.notes);

@@ -29,6 +29,7 @@ void replay_run(struct replay *x, const char *rules_path, time_t t, const char *
 
 	memreq_init(&r, &x->m);
 	r.dry_run = hand_over;
+	r.outcome = &x->outcome;
 	r.ctx = x;
 	clock_gettime(CLOCK_REALTIME, &x->m.now);
 	x->m.body = body;
@@ -57,7 +58,7 @@ const char *replay_xml(const struct replay *x)
 {
 	const char *xml = x->m.out.data ? strstr(x->m.out.data, "\r\n\r\n") : NULL;
 
-	if (!x->ran || xml == NULL || strncmp(x->m.out.data, "Status: 200", 11) != 0)
+	if (!x->ran || xml == NULL || x->outcome != ERR_OK)
 		return NULL;
 	return xml + 4;
 }

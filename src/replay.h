@@ -18,6 +18,7 @@ struct replay {
 	/* Called once the rules decided (d NULL: the event has no rules). */
 	void (*decided)(struct replay *x, const struct decision *d);
 	int ran;		/* decided was called */
+	enum err outcome;	/* what the request was answered with */
 	char length[24], at[24];
 };
 
@@ -30,7 +31,8 @@ int replay_url_stand_in(void);
 void replay_run(struct replay *x, const char *rules_path, time_t t, const char *query,
     const char *body, size_t len);
 
-/* The XML of a 200 answer, or NULL when the request was refused. */
+/* The XML of a 200 answer, or NULL when the request was refused (the
+ * outcome says why). */
 const char *replay_xml(const struct replay *x);
 
 void replay_free(struct replay *x);

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "err.h"
+
 struct decision;
 
 struct req {
@@ -30,6 +32,9 @@ struct req {
 	 * written; the decision and the record are handed to this instead.
 	 * NULL for a real request. */
 	void (*dry_run)(void *ctx, const struct decision *d, const char *record);
+	/* Where the outcome the request was answered with is left (ERR_OK, or
+	 * the failure its status comes from), or NULL. */
+	enum err *outcome;
 	void *ctx;
 };
 

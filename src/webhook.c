@@ -278,6 +278,8 @@ int webhook_serve(const struct req *in)
 	rq.method = cgi_method(req_param(in, "REQUEST_METHOD"));
 	rq.unread = cgi_body_pending(in, rq.method == CGI_POST);
 	handle(&rq, &c, &f);
+	if (in->outcome)
+		*in->outcome = f.code;
 	rc = answer(&rq, &c, &f);
 	decide_free(&rq.decision);
 	buf_free(&rq.url);

@@ -144,6 +144,21 @@ state() { echo "m=$1&n=$2&c=$(mac "${3:-123456}" "$1" "$2")"; }
 	assert_equal "$(second_line)" "$P><Dial><Number>4911</Number></Dial></Response>"
 }
 
+@test "--explain: a state the webhook would refuse exits 3, another refusal 2" {
+	run env -i SIPGATE_STATE_KEY="$KEY" SIPGATE_WEBHOOK_URL=https://pbx.example/hook ${MEMCHECK:-} "$PROG" --explain "$R" --at @0 \
+		--query "$(state main 0)" 'event=dtmf&dtmf=1&callId=123456'
+	assert_success
+	assert_line "${P}><Dial><Number>4911</Number></Dial></Response>"
+	run env -i SIPGATE_STATE_KEY="$KEY" SIPGATE_WEBHOOK_URL=https://pbx.example/hook ${MEMCHECK:-} "$PROG" --explain "$R" --at @0 \
+		--query 'm=main&n=0&c=00000000000000000000000000000000' 'event=dtmf&dtmf=1&callId=123456'
+	assert_failure 3
+	assert_line --index 0 "sipgate-webhook: the CGI would answer: Status: 403 Forbidden"
+	assert_line "forbidden: state"
+	run env -i SIPGATE_STATE_KEY="$KEY" ${MEMCHECK:-} "$PROG" --explain "$R" --at @0 'dtmf=1&callId=123456'
+	assert_failure 2
+	assert_line --index 0 "sipgate-webhook: the CGI would answer: Status: 400 Bad Request"
+}
+
 @test "without a state key, no MAC is asked for or checked" {
 	post 'event=dtmf&dtmf=1&callId=123456' SIPGATE_RULES="$R" QUERY_STRING='m=main&n=0' SIPGATE_WEBHOOK_URL=https://pbx.example/hook
 	assert_status 200
