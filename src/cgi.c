@@ -95,11 +95,10 @@ static int stdout_write(void *ctx, const void *p, size_t len)
 	return fdio_write_all(STDOUT_FILENO, p, len);
 }
 
-/* Best effort: there is nowhere left to report a failing error log. */
 static void stderr_diag(void *ctx, const void *p, size_t len)
 {
 	(void)ctx;
-	(void)fdio_write_all(STDERR_FILENO, p, len);
+	fdio_stderr(p, len);
 }
 
 static void real_now(void *ctx, struct timespec *ts)

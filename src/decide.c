@@ -1,6 +1,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +18,16 @@ struct eval {
 	int failed;		/* a list file could not be read */
 };
 
-static const struct form_param *param(const struct form *f, const char *name)
+/* Where a call falls in the percent split: the 32-bit FNV-1a of its callId,
+ * modulo 100, so that every push of a call leg lands the same way. */
+static int percent_of(const char *id, size_t len)
 {
-	return form_get(f, name);
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)id[i]) * 16777619u;
+	return (int)(h % 100);
 }
 
 static void local_time(struct eval *e)
@@ -67,7 +75,7 @@ static int in_list(struct eval *e, const struct set *s, const struct number *v)
 
 static int number_cond(struct eval *e, const struct cond *c, const char *name)
 {
-	const struct form_param *p = param(e->in->form, name);
+	const struct form_param *p = form_get(e->in->form, name);
 	struct number v;
 	size_t i;
 
@@ -94,8 +102,7 @@ static int user_cond(struct eval *e, const struct cond *c, const char *name)
 		if (p->name_len != n || memcmp(p->name, name, n) != 0)
 			continue;
 		for (j = 0; j < c->nitems; j++)
-			if (p->value_len == strlen(c->items[j].text) &&
-			    memcmp(p->value, c->items[j].text, p->value_len) == 0)
+			if (form_is(p, c->items[j].text))
 				return 1;
 	}
 	return 0;
@@ -105,7 +112,7 @@ static int user_cond(struct eval *e, const struct cond *c, const char *name)
  * missing or empty value, or one with any byte outside 0-9 * #. */
 static char *dtmf_key(const struct form *f)
 {
-	const struct form_param *p = param(f, "dtmf");
+	const struct form_param *p = form_get(f, "dtmf");
 	char *key;
 	size_t i;
 
@@ -199,8 +206,8 @@ static int holds(struct eval *e, const struct cond *c, const char *key)
 		}
 		break;
 	case COND_PERCENT:
-		id = param(e->in->form, "callId");
-		v = (int)(when_fnv1a(id ? id->value : "", id ? id->value_len : 0) % 100) < c->value;
+		id = form_get(e->in->form, "callId");
+		v = percent_of(id ? id->value : "", id ? id->value_len : 0) < c->value;
 		break;
 	case COND_FLAG:
 		if ((v = flag_set(e, c->name)) < 0)
@@ -248,7 +255,7 @@ static int all_digits(const char *p, size_t len)
 
 static void outgoing(struct decision *d, const struct form *form)
 {
-	const struct form_param *to = param(form, "to");
+	const struct form_param *to = form_get(form, "to");
 
 	if (to && to->value_len > 0 && to->value_len < sizeof d->to &&
 	    all_digits(to->value, to->value_len)) {
@@ -296,21 +303,21 @@ static int is_voicemail_leg(const struct form *f)
 
 	for (i = 0; i < f->count; i++)
 		if (f->params[i].name_len == 4 && memcmp(f->params[i].name, "user", 4) == 0 &&
-		    f->params[i].value_len == 9 && memcmp(f->params[i].value, "voicemail", 9) == 0)
+		    form_is(&f->params[i], "voicemail"))
 			return 1;
 	return 0;
 }
 
 static void new_call(struct eval *e)
 {
-	const struct form_param *dir = param(e->in->form, "direction");
+	const struct form_param *dir = form_get(e->in->form, "direction");
 	int direction = -1;
 	size_t i;
 	int v;
 
-	if (dir && dir->value_len == 2 && memcmp(dir->value, "in", 2) == 0)
+	if (form_is(dir, "in"))
 		direction = DIR_IN;
-	else if (dir && dir->value_len == 3 && memcmp(dir->value, "out", 3) == 0)
+	else if (form_is(dir, "out"))
 		direction = DIR_OUT;
 	for (i = 0; i < e->r->nrules; i++) {
 		const struct rule *rule = &e->r->rules[i];
@@ -331,7 +338,7 @@ static void new_call(struct eval *e)
 static void dtmf_in_menu(struct eval *e, const struct state *st, const char *key)
 {
 	struct decision *d = e->d;
-	const struct form_param *digits = param(e->in->form, "dtmf");
+	const struct form_param *digits = form_get(e->in->form, "dtmf");
 	int menu = rules_find_menu(e->r, st->menu);
 	size_t i;
 	int v;
@@ -342,7 +349,7 @@ static void dtmf_in_menu(struct eval *e, const struct state *st, const char *key
 		return;
 	}
 	d->in_menu = 1;
-	if (digits && digits->value_len == 2 && memcmp(digits->value, "-1", 2) == 0) {
+	if (form_is(digits, "-1")) {
 		choose(d, NULL, &builtin_hangup);
 		d->why = "dtmf=-1: the caller hung up during the prompt";
 		return;
@@ -375,7 +382,7 @@ static void dtmf(struct eval *e, const struct state *st)
 
 enum err decide(const struct decide_input *in, struct decision *d, struct fail *f)
 {
-	const struct form_param *id = param(in->form, "callId");
+	const struct form_param *id = form_get(in->form, "callId");
 	struct buf errors = { 0 };
 	struct state st;
 	struct eval e = { in, NULL, d, 0 };

@@ -48,3 +48,8 @@ int fdio_write_all(int fd, const void *p, size_t len)
 	}
 	return 0;
 }
+
+void fdio_stderr(const char *line, size_t len)
+{
+	(void)fdio_write_all(STDERR_FILENO, line, len);
+}

@@ -17,5 +17,8 @@ ssize_t fdio_read_until(int fd, void *p, size_t len,
 
 /* All len bytes, or -1 with errno set. */
 int fdio_write_all(int fd, const void *p, size_t len);
+/* Lines for stderr, best effort: there is nowhere left to report a
+ * failing error log. */
+void fdio_stderr(const char *line, size_t len);
 
 #endif

@@ -122,3 +122,10 @@ void form_free(struct form *form)
 	free(form->store);
 	memset(form, 0, sizeof *form);
 }
+
+int form_is(const struct form_param *p, const char *value)
+{
+	size_t len = strlen(value);
+
+	return p != NULL && p->value_len == len && memcmp(p->value, value, len) == 0;
+}

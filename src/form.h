@@ -28,6 +28,8 @@ enum err form_decode(const char *body, size_t len, struct form *out,
 
 /* The first parameter called name (array member or not), or NULL. */
 const struct form_param *form_get(const struct form *form, const char *name);
+/* Whether p is there and its value is exactly the string value. */
+int form_is(const struct form_param *p, const char *value);
 
 void form_free(struct form *form);
 

@@ -42,7 +42,7 @@ static void say(const char *fmt, ...)
 	vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
 	va_end(ap);
 	strcat(line, "\n");
-	(void)fdio_write_all(STDERR_FILENO, line, strlen(line));
+	fdio_stderr(line, strlen(line));
 }
 
 static int is_listening(int fd)
@@ -113,11 +113,6 @@ static long long now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void conn_diag(const char *line, size_t len)
-{
-	(void)fdio_write_all(STDERR_FILENO, line, len);
 }
 
 static void on_stop(int sig)
@@ -247,7 +242,7 @@ static int accept_new(int listener, fcgi_handler handler, long long now)
 		c = &conns[nconns];
 		c->fd = fd;
 		c->last = now;
-		if ((c->fc = fcgi_conn_new(now, handler, conn_diag,
+		if ((c->fc = fcgi_conn_new(now, handler, fdio_stderr,
 		    workers * WORKER_CONNS, workers)) == NULL) {
 			close(fd);
 			return -1;

@@ -54,12 +54,6 @@ static void request_time(const struct conf *c, const struct request *rq,
 		rq->in->now(rq->in->ctx, now);
 }
 
-static int is_event(const struct form_param *event, const char *name)
-{
-	return event->value_len == strlen(name) &&
-	    memcmp(event->value, name, event->value_len) == 0;
-}
-
 /* Asks the call rules about a newCall or dtmf; adds the decision's JSON. */
 static enum err consult_rules(const struct conf *c, struct request *rq,
     const struct form *form, int dtmf, time_t now, struct buf *rule_json,
@@ -104,8 +98,8 @@ static enum err build_record(const struct conf *c, struct request *rq,
 		rc = fail_set(f, ERR_NO_EVENT, "the body has no event parameter");
 		goto out;
 	}
-	dtmf = is_event(event, "dtmf");
-	rq->steers = dtmf || is_event(event, "newCall");
+	dtmf = form_is(event, "dtmf");
+	rq->steers = dtmf || form_is(event, "newCall");
 	if (c->rules && rq->steers &&
 	    (rc = consult_rules(c, rq, &form, dtmf, now.tv_sec, &rule_json, f)) != ERR_OK)
 		goto out;

@@ -384,13 +384,3 @@ int when_on_date(const struct when_date *d, const struct tm *tm)
 	}
 	return 0;
 }
-
-uint32_t when_fnv1a(const char *p, size_t len)
-{
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)p[i]) * 16777619u;
-	return h;
-}

@@ -49,7 +49,4 @@ long when_day_number(int year, int month, int day);
 /* Easter Sunday of a Gregorian year (month 3 or 4, day). */
 void when_easter(int year, int *month, int *day);
 
-/* The 32-bit FNV-1a of p, which the percent split takes modulo 100. */
-uint32_t when_fnv1a(const char *p, size_t len);
-
 #endif
