@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "allow.h"
+#include "scan.h"
 
 #define ENTRY_MAX 64
 
@@ -31,16 +32,11 @@ static int parse_addr(const char *s, struct addr *a)
 
 static int parse_prefix(const char *s, int max)
 {
-	int n = 0;
+	unsigned long long n;
 
-	if (*s == '\0' || strlen(s) > 3)
+	if (scan_decimal(s, strlen(s), 3, &n) < 0)
 		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		n = n * 10 + (*s - '0');
-	}
-	return n <= max ? n : -1;
+	return n <= (unsigned long long)max ? (int)n : -1;
 }
 
 static int in_range(const struct addr *a, const struct addr *net, int prefix)

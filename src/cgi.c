@@ -7,6 +7,8 @@
 
 #include "cgi.h"
 #include "fdio.h"
+#include "mono.h"
+#include "scan.h"
 
 /* sipgate gives up after about 10 s; nothing we read may take longer. */
 #ifndef CGI_READ_MS
@@ -45,20 +47,15 @@ int cgi_is_form(const char *ct)
 	return *ct == '\0' || *ct == ';';
 }
 
-/* A plain decimal number, saturating just above cap; -1 if not one. */
+/* A plain decimal number of any length, saturating just above cap; -1 if
+ * not one. */
 static int parse_decimal(const char *v, size_t cap, size_t *out)
 {
-	size_t n = 0;
+	unsigned long long n;
 
-	if (*v == '\0')
+	if (scan_decimal(v, strlen(v), (size_t)-1, &n) < 0)
 		return -1;
-	for (; *v; v++) {
-		if (*v < '0' || *v > '9')
-			return -1;
-		if (n <= cap)
-			n = n * 10 + (size_t)(*v - '0');
-	}
-	*out = n > cap ? cap + 1 : n;
+	*out = n > cap ? cap + 1 : (size_t)n;
 	return 0;
 }
 
@@ -124,7 +121,7 @@ enum err cgi_read_body(const struct req *r, size_t len, char **body,
 
 	if ((p = malloc(len + 1)) == NULL)
 		return fail_set(f, ERR_INTERNAL, "out of memory for a %zu-byte body", len);
-	req_deadline(&deadline, CGI_READ_MS);
+	mono_deadline(&deadline, CGI_READ_MS);
 	while (got < len) {
 		n = r->read(r->ctx, p + got, len - got, &deadline);
 		if (n <= 0) {
@@ -154,7 +151,7 @@ void cgi_drain(const struct req *r, size_t expected)
 	size_t got = 0;
 	ssize_t n;
 
-	req_deadline(&deadline, CGI_DRAIN_MS);
+	mono_deadline(&deadline, CGI_DRAIN_MS);
 	while (got < limit) {
 		n = r->read(r->ctx, scratch, sizeof scratch, &deadline);
 		if (n <= 0)

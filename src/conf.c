@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "scan.h"
 #include "state.h"
 
 #ifndef LOGFILE
@@ -53,15 +54,10 @@ static int parse_bool(const char *v, int *out)
 
 static int parse_epoch(const char *v, time_t *out)
 {
-	long long n = 0;
+	unsigned long long n;
 
-	if (*v++ != '@' || *v == '\0' || strlen(v) > 12)
+	if (*v++ != '@' || scan_decimal(v, strlen(v), 12, &n) < 0)
 		return -1;
-	for (; *v; v++) {
-		if (*v < '0' || *v > '9')
-			return -1;
-		n = n * 10 + (*v - '0');
-	}
 	*out = (time_t)n;
 	return 0;
 }

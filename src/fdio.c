@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "fdio.h"
+#include "mono.h"
 #include "req.h"
 
 ssize_t fdio_read_until(int fd, void *p, size_t len,
@@ -14,7 +15,7 @@ ssize_t fdio_read_until(int fd, void *p, size_t len,
 	int rc;
 
 	for (;;) {
-		if ((left = req_ms_left(deadline)) <= 0) {
+		if ((left = mono_ms_left(deadline)) <= 0) {
 			errno = ETIMEDOUT;
 			return -1;
 		}

@@ -10,6 +10,7 @@
 
 #include "diag.h"
 #include "log.h"
+#include "mono.h"
 
 /* How long to wait for other writers' locks before giving up. */
 #ifndef LOG_LOCK_SECONDS
@@ -81,7 +82,7 @@ static int log_lock(int fd, const struct timespec *deadline)
 			return 0;
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return -1;
-		if ((left_ms = req_ms_left(deadline)) <= 0) {
+		if ((left_ms = mono_ms_left(deadline)) <= 0) {
 			errno = ETIMEDOUT;
 			return -1;
 		}
@@ -222,7 +223,7 @@ static enum err flush(int fd, const char *path, off_t start, size_t len,
 	else
 		return ERR_OK;
 	cause = errno;
-	req_deadline(&deadline, LOG_LOCK_SECONDS * 1000L);
+	mono_deadline(&deadline, LOG_LOCK_SECONDS * 1000L);
 	if (log_lock(fd, &deadline) == 0 && fstat(fd, &st) == 0 &&
 	    st.st_size == start + (off_t)len)
 		return roll_back(fd, path, start, what, cause, f);
@@ -236,7 +237,7 @@ static int open_locked(const char *path, int *created, struct fail *f)
 	struct timespec deadline;
 	int fd, tries;
 
-	req_deadline(&deadline, LOG_LOCK_SECONDS * 1000L);
+	mono_deadline(&deadline, LOG_LOCK_SECONDS * 1000L);
 	for (tries = 0; tries <= LOG_REOPEN_MAX; tries++) {
 		if ((fd = log_open(path, created, f)) < 0)
 			return -1;

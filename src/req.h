@@ -43,8 +43,4 @@ static inline const char *req_param(const struct req *r, const char *name)
 	return r->param(r->ctx, name);
 }
 
-/* A deadline ms milliseconds from now, and the milliseconds left until one. */
-void req_deadline(struct timespec *deadline, long ms);
-long req_ms_left(const struct timespec *deadline);
-
 #endif

@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "file.h"
 #include "rules.h"
+#include "scan.h"
 
 /* A message that names a file: room for the longest path and the rest, so
  * that neither the line number nor the reason is ever cut. */
@@ -215,16 +216,11 @@ int rules_name_ok(const char *s, size_t n)
 /* A decimal number lo..hi without sign; -1 if not. */
 static long small_number(const char *s, long lo, long hi)
 {
-	long v = 0;
+	unsigned long long v;
 
-	if (*s == '\0' || strlen(s) > 6)
+	if (scan_decimal(s, strlen(s), 6, &v) < 0)
 		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	return v >= lo && v <= hi ? v : -1;
+	return (long long)v >= lo && (long long)v <= hi ? (long)v : -1;
 }
 
 static int valid_url(const char *u)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fdio.h"
+#include "mono.h"
 #include "server.h"
 
 /* Connections one worker keeps open (nginx and Apache keep idle ones);
@@ -107,13 +108,6 @@ static struct conn conns[WORKER_CONNS];
 static size_t nconns;
 static struct pollfd pfd[WORKER_CONNS + 1];
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void on_stop(int sig)
 {
@@ -267,7 +261,7 @@ static void round_trip(int listener, fcgi_handler handler, long long *accept_aft
 	sigset_t none;
 	struct timespec ts;
 	size_t i, first = 0;
-	long long now = now_ms(), ms = wait_until - now;
+	long long now = mono_now_ms(), ms = wait_until - now;
 	int idle = nconns < WORKER_CONNS;
 
 	for (i = 0; i < nconns && !idle; i++)
@@ -289,7 +283,7 @@ static void round_trip(int listener, fcgi_handler handler, long long *accept_aft
 			say("poll: %s", strerror(errno));
 		return;
 	}
-	now = now_ms();
+	now = mono_now_ms();
 	i = nconns;
 	while (i-- > 0)
 		if (pfd[first + i].revents && !serve(&conns[i], pfd[first + i].revents, now))
@@ -325,18 +319,18 @@ static int worker(int listener, fcgi_handler handler)
 	if (fcntl(listener, F_SETFL, fcntl(listener, F_GETFL) | O_NONBLOCK) < 0)
 		say("cannot make the listening socket non-blocking: %s", strerror(errno));
 	while (!stopping)
-		round_trip(listener, handler, &accept_after, 1, expire(now_ms()));
+		round_trip(listener, handler, &accept_after, 1, expire(mono_now_ms()));
 	/* Requests the server already sent are read; each connection ends
 	 * once what it began is answered (its deadlines bound that). */
-	round_trip(listener, handler, &accept_after, 0, now_ms());
+	round_trip(listener, handler, &accept_after, 0, mono_now_ms());
 	i = nconns;
 	while (i-- > 0) {
 		fcgi_conn_stop(conns[i].fc);
-		if (!serve(&conns[i], 0, now_ms()))
+		if (!serve(&conns[i], 0, mono_now_ms()))
 			drop(i);
 	}
 	while (nconns > 0)
-		round_trip(listener, handler, &accept_after, 0, expire(now_ms()));
+		round_trip(listener, handler, &accept_after, 0, expire(mono_now_ms()));
 	return 0;
 }
 
@@ -344,17 +338,9 @@ static int worker(int listener, fcgi_handler handler)
 
 struct slot {
 	pid_t pid;
-	struct timespec started;
+	long long started_ms;
 	int waiting;		/* dead; to be restarted after a pause */
 };
-
-static long ms_since(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
-}
 
 static pid_t start_worker(int listener, fcgi_handler handler, pid_t master,
     struct slot *s)
@@ -365,7 +351,7 @@ static pid_t start_worker(int listener, fcgi_handler handler, pid_t master,
 		say("cannot start a worker: %s", strerror(errno));
 		s->pid = 0;
 		s->waiting = 1;
-		clock_gettime(CLOCK_MONOTONIC, &s->started);
+		s->started_ms = mono_now_ms();
 		return -1;
 	}
 	if (pid == 0) {
@@ -377,7 +363,7 @@ static pid_t start_worker(int listener, fcgi_handler handler, pid_t master,
 	}
 	s->pid = pid;
 	s->waiting = 0;
-	clock_gettime(CLOCK_MONOTONIC, &s->started);
+	s->started_ms = mono_now_ms();
 	return pid;
 }
 
@@ -469,7 +455,7 @@ int server_run(int listener, fcgi_handler handler)
 		for (i = 0; i < n; i++) {
 			if (!slots[i].waiting)
 				continue;
-			left = RESTART_PAUSE_MS - ms_since(&slots[i].started);
+			left = RESTART_PAUSE_MS - (long)(mono_now_ms() - slots[i].started_ms);
 			if (left <= 0)
 				start_worker(listener, handler, master, &slots[i]);
 			else if (pause < 0 || left < pause)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scan.h"
 #include "when.h"
 
 static const char *const day_names[] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
@@ -27,16 +28,13 @@ static const char *tz_name(const char *p)
 
 static const char *tz_number(const char *p, int max, int *v)
 {
-	int n = 0, digits = 0;
+	size_t n = scan_digits(p, 3);
+	unsigned long long value;
 
-	while (*p >= '0' && *p <= '9' && digits < 3) {
-		n = n * 10 + (*p++ - '0');
-		digits++;
-	}
-	if (digits == 0 || n > max)
+	if (scan_decimal(p, n, 3, &value) < 0 || value > (unsigned long long)max)
 		return NULL;
-	*v = n;
-	return p;
+	*v = (int)value;
+	return p + n;
 }
 
 /* [+-]hh[:mm[:ss]] with hours up to max. */
@@ -290,14 +288,9 @@ void when_easter(int year, int *month, int *day)
 /* Parses a fixed number of digits; -1 if they are not all digits. */
 static int digits(const char *p, int n)
 {
-	int v = 0;
+	unsigned long long v;
 
-	while (n-- > 0) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		v = v * 10 + (*p++ - '0');
-	}
-	return v;
+	return scan_decimal(p, (size_t)n, (size_t)n, &v) < 0 ? -1 : (int)v;
 }
 
 /* MM-DD (year 0) or YYYY-MM-DD; 0 if it is a real date. */

@@ -17,6 +17,7 @@
 #include "cgi.h"
 #include "fcgi.h"
 #include "fcgiconn.h"
+#include "mono.h"
 
 /* Reads the body to its end and answers with its length. */
 static int handler(const struct req *r)
@@ -35,7 +36,7 @@ static int handler(const struct req *r)
 		if (v != NULL && strlen(v) > 65536)
 			abort();
 	}
-	req_deadline(&deadline, 1000);
+	mono_deadline(&deadline, 1000);
 	while ((n = r->read(r->ctx, chunk, sizeof chunk, &deadline)) > 0)
 		total += (size_t)n;
 	/* All of it is here, or it stopped coming. */

@@ -1,6 +1,6 @@
-#include "req.h"
+#include "mono.h"
 
-void req_deadline(struct timespec *deadline, long ms)
+void mono_deadline(struct timespec *deadline, long ms)
 {
 	clock_gettime(CLOCK_MONOTONIC, deadline);
 	deadline->tv_sec += ms / 1000;
@@ -11,11 +11,19 @@ void req_deadline(struct timespec *deadline, long ms)
 	}
 }
 
-long req_ms_left(const struct timespec *deadline)
+long mono_ms_left(const struct timespec *deadline)
 {
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (long)(deadline->tv_sec - now.tv_sec) * 1000 +
 	    (deadline->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+long long mono_now_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
