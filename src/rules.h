@@ -140,6 +140,9 @@ enum rules_mode { RULES_RUN, RULES_CHECK };
  * NULL).  Returns the rules, or NULL if there was any error. */
 struct rules *rules_load(const char *path, enum rules_mode mode,
     struct buf *errors, struct buf *warnings);
+/* rules_load, also giving the identity of the file it read in *st. */
+struct rules *rules_read(const char *path, enum rules_mode mode,
+    struct buf *errors, struct buf *warnings, struct stat *st);
 void rules_free(struct rules *r);
 
 /* The rules a request decides by (RULES_RUN), read once per process and

@@ -1,0 +1,758 @@
+/*
+ * The reading of a rules file, statement by statement (actions, menus,
+ * when rules and their conditions, the statements read once), and
+ * rules_load/rules_read (rules.h), which run it, the pending references
+ * and, for --check, the lint, then report the problems in line order.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "file.h"
+#include "rules_base.h"
+#include "rules_lint.h"
+#include "rules_sets.h"
+
+/* ---- actions ---- */
+
+static const char *normalised(struct parser *p, const char *tok, const char *what)
+{
+	struct number num;
+	char why[200];
+
+	if (number_rule(tok, strlen(tok), p->r->country, &num, why, sizeof why) != NULL ||
+	    num.kind != NUMBER_DIGITS || num.prefix) {
+		rules_problem(p, p->line, "%s: not a number: \"%.40s\"", what, tok);
+		return NULL;
+	}
+	return arena_strndup(p->r->arena, num.digits, strlen(num.digits));
+}
+
+/* Warnings, not errors, so that files that worked go on working: a
+ * target too short to be a phone number, and targets that look like one
+ * number written with spaces ("0049 211 1111111" is three targets). */
+static void dial_warnings(struct parser *p, char **tok, const struct action *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nnumbers; i++)
+		if (strlen(a->numbers[i]) < 6)
+			rules_warn(p, p->line, "dial %s has %zu digits: too short for a phone number?",
+			    a->numbers[i], strlen(a->numbers[i]));
+	for (i = 0; i + 1 < a->nnumbers; i++)
+		if ((tok[i][0] == '0' || tok[i][0] == '+') && strlen(tok[i]) <= 5 &&
+		    tok[i + 1][0] >= '1' && tok[i + 1][0] <= '9') {
+			rules_warn(p, p->line, "dial %s %s ...: one number split by spaces? Each word is a target; write it without spaces",
+			    tok[i], tok[i + 1]);
+			break;
+		}
+}
+
+/* Parses tok[0..n) as one action; in_then: after "play URL then". */
+static int parse_action(struct parser *p, char **tok, size_t n, struct action *a,
+    int in_then)
+{
+	const char *verb = n > 0 ? tok[0] : "";
+	size_t i;
+
+	memset(a, 0, sizeof *a);
+	a->menu = -1;
+	if (n == 0) {
+		rules_problem(p, p->line, "an action is missing");
+		return -1;
+	}
+	if (in_then && (strcmp(verb, "pass") == 0 || strcmp(verb, "play") == 0 ||
+	    strcmp(verb, "gather") == 0 || strcmp(verb, "callerid") == 0 ||
+	    strcmp(verb, "withhold") == 0)) {
+		rules_problem(p, p->line, "play ... then %s: after then comes hangup, reject, voicemail or dial", verb);
+		return -1;
+	}
+	if (strcmp(verb, "pass") == 0 || strcmp(verb, "hangup") == 0 ||
+	    strcmp(verb, "voicemail") == 0 || strcmp(verb, "withhold") == 0) {
+		a->kind = verb[0] == 'p' ? ACT_PASS : verb[0] == 'h' ? ACT_HANGUP :
+		    verb[0] == 'v' ? ACT_VOICEMAIL : ACT_WITHHOLD;
+		if (n != 1 && tok[1][0] == '#')
+			rules_problem(p, p->line, "a comment stands on its own line (a line starting with #), not after %s", verb);
+		else if (n != 1)
+			rules_problem(p, p->line, "%s takes nothing after it", verb);
+		if (n != 1)
+			return -1;
+		return 0;
+	}
+	if (strcmp(verb, "reject") == 0) {
+		a->kind = ACT_REJECT;
+		if (n == 1 || (n == 2 && strcmp(tok[1], "rejected") == 0))
+			return 0;
+		if (n == 2 && strcmp(tok[1], "busy") == 0) {
+			a->busy = 1;
+			return 0;
+		}
+		rules_problem(p, p->line, "reject takes rejected or busy");
+		return -1;
+	}
+	if (strcmp(verb, "dial") == 0) {
+		a->kind = ACT_DIAL;
+		for (i = 1; i < n; i++) {
+			if (strcmp(tok[i], "anonymous") == 0 && !a->anonymous) {
+				a->anonymous = 1;
+			} else if (strcmp(tok[i], "callerid") == 0 && a->callerid == NULL && i + 1 < n) {
+				if ((a->callerid = normalised(p, tok[++i], "callerid")) == NULL)
+					return -1;
+			} else if (a->anonymous || a->callerid) {
+				rules_problem(p, p->line, "dial: numbers come first, then anonymous and callerid C");
+				return -1;
+			} else if (a->nnumbers == RULES_DIAL_MAX) {
+				rules_problem(p, p->line, "dial takes at most 5 numbers (sipgate's limit for incoming calls)");
+				return -1;
+			} else if ((a->numbers[a->nnumbers++] = normalised(p, tok[i], "dial")) == NULL)
+				return -1;
+		}
+		if (a->nnumbers == 0) {
+			rules_problem(p, p->line, "dial needs at least one number");
+			return -1;
+		}
+		dial_warnings(p, tok + 1, a);
+		return 0;
+	}
+	if (strcmp(verb, "callerid") == 0) {
+		a->kind = ACT_CALLERID;
+		if (n != 2) {
+			rules_problem(p, p->line, "callerid takes one number");
+			return -1;
+		}
+		return (a->callerid = normalised(p, tok[1], "callerid")) ? 0 : -1;
+	}
+	if (strcmp(verb, "gather") == 0) {
+		a->kind = ACT_GATHER;
+		if (n != 2) {
+			rules_problem(p, p->line, "gather takes one menu name");
+			return -1;
+		}
+		a->menu = rules_use_menu(p, tok[1]);
+		return 0;
+	}
+	if (strcmp(verb, "play") == 0) {
+		struct action *then;
+
+		a->kind = ACT_PLAY;
+		if (n < 2 || !rules_valid_url(tok[1])) {
+			rules_problem(p, p->line, "play needs an http:// or https:// URL of printable ASCII without \" < > \\, at most 1024 bytes");
+			return -1;
+		}
+		a->url = arena_strndup(p->r->arena, tok[1], strlen(tok[1]));
+		if (p->warnings && strlen(tok[1]) >= 4 && strcmp(tok[1] + strlen(tok[1]) - 4, ".wav") != 0)
+			rules_warn(p, p->line, "%.80s does not end in .wav (sipgate plays 8 kHz mono WAV)", tok[1]);
+		if (n == 2)
+			return 0;
+		if (strcmp(tok[2], "then") != 0 || n == 3) {
+			rules_problem(p, p->line, "play URL may be followed only by then ACTION");
+			return -1;
+		}
+		if ((then = arena_alloc(p->r->arena, sizeof *then)) == NULL ||
+		    parse_action(p, tok + 3, n - 3, then, 1) < 0)
+			return -1;
+		a->then = then;
+		/* Seen working, but sipgate documents one action a reply. */
+		if (!p->noted_then++)
+			rules_warn(p, p->line, "play ... then ... puts two verbs into one reply; sipgate documents one action a reply: try such a rule with a real call before you rely on it");
+		return 0;
+	}
+	rules_problem(p, p->line, "unknown action \"%.40s\"", verb);
+	return -1;
+}
+
+const char *rules_action_name(const struct action *a)
+{
+	static const char *const names[] = {
+		[ACT_PASS] = "pass", [ACT_REJECT] = "reject", [ACT_HANGUP] = "hangup",
+		[ACT_VOICEMAIL] = "voicemail", [ACT_DIAL] = "dial", [ACT_CALLERID] = "callerid",
+		[ACT_WITHHOLD] = "withhold", [ACT_GATHER] = "gather", [ACT_PLAY] = "play",
+	};
+
+	return names[a->kind];
+}
+
+/* ---- menu ---- */
+
+static void menu_statement(struct parser *p, char **tok, size_t n)
+{
+	struct rules *r = p->r;
+	struct menu *m;
+	size_t i;
+	long v;
+
+	if (n < 2 || !rules_valid_name(tok[1])) {
+		rules_problem(p, p->line, "menu needs a name of 1 to 32 of a-z, 0-9, _ and -");
+		return;
+	}
+	if (rules_find_menu(r, tok[1]) >= 0) {
+		rules_problem(p, p->line, "menu \"%s\" is defined twice (first on line %d)", tok[1],
+		    r->menus[rules_find_menu(r, tok[1])].line);
+		return;
+	}
+	if (r->nmenus == RULES_MENUS_MAX) {
+		rules_problem(p, p->line, "more than 256 menus");
+		return;
+	}
+	if (arena_grow(r->arena, (void **)&r->menus, &p->cap_menus, r->nmenus + 1, sizeof *r->menus) < 0)
+		return;
+	m = &r->menus[r->nmenus];
+	memset(m, 0, sizeof *m);
+	strcpy(m->name, tok[1]);
+	m->line = p->line;
+	m->digits = 1;
+	m->timeout = 5000;
+	m->tries = 3;
+	m->otherwise.kind = ACT_HANGUP;
+	m->otherwise.menu = -1;
+	for (i = 2; i < n; i += 2) {
+		const char *key = tok[i];
+
+		if (strcmp(key, "else") == 0) {
+			if (i + 1 < n && strcmp(tok[i + 1], "gather") == 0) {
+				rules_problem(p, p->line, "else cannot be gather (menus would loop while the caller is silent)");
+				return;
+			}
+			if (parse_action(p, tok + i + 1, n - i - 1, &m->otherwise, 0) < 0)
+				return;
+			/* They place an outgoing call; an else answers a keypad push. */
+			if (m->otherwise.kind == ACT_CALLERID || m->otherwise.kind == ACT_WITHHOLD) {
+				rules_problem(p, p->line, "else cannot be %s (it is for outgoing newCall rules)",
+				    rules_action_name(&m->otherwise));
+				return;
+			}
+			break;
+		}
+		if (i + 1 >= n) {
+			rules_problem(p, p->line, "menu: %s needs a value", key);
+			return;
+		}
+		if (strcmp(key, "play") == 0) {
+			if (!rules_valid_url(tok[i + 1])) {
+				rules_problem(p, p->line, "menu play needs an http:// or https:// URL of printable ASCII without \" < > \\");
+				return;
+			}
+			m->play = arena_strndup(r->arena, tok[i + 1], strlen(tok[i + 1]));
+		} else if (strcmp(key, "digits") == 0 && (v = rules_small_number(tok[i + 1], 1, 20)) >= 0) {
+			m->digits = (int)v;
+		} else if (strcmp(key, "timeout") == 0 && (v = rules_small_number(tok[i + 1], 0, 60000)) >= 0) {
+			m->timeout = (int)v;
+		} else if (strcmp(key, "tries") == 0 && (v = rules_small_number(tok[i + 1], 1, 9)) >= 0) {
+			m->tries = (int)v;
+		} else {
+			rules_problem(p, p->line, "menu: bad \"%.20s %.40s\" (play URL, digits 1-20, timeout 0-60000, tries 1-9, else ACTION)",
+			    key, tok[i + 1]);
+			return;
+		}
+	}
+	r->nmenus++;
+	rules_resolve_pending(p, tok[1], "menu");
+}
+
+/* ---- when ---- */
+
+static int split_items(struct parser *p, struct cond *c, const char *value)
+{
+	const char *s = value;
+	size_t count = 1, i = 0;
+
+	for (; *s; s++)
+		count += *s == ',';
+	if ((c->items = arena_alloc(p->r->arena, count * sizeof *c->items)) == NULL)
+		return -1;
+	for (s = value; ; ) {
+		size_t n = strcspn(s, ",");
+
+		if (n == 0) {
+			rules_problem(p, p->line, "an empty value in \"%.60s\"", value);
+			return -1;
+		}
+		c->items[i].kind = ITEM_TEXT;
+		c->items[i].text = arena_strndup(p->r->arena, s, n);
+		if (c->items[i].text == NULL)
+			return -1;
+		i++;
+		if (s[n] == '\0')
+			break;
+		s += n + 1;
+	}
+	c->nitems = count;
+	return 0;
+}
+
+/* "when time not @office": the not belongs before the keyword. */
+static int misplaced_not(struct parser *p, const char *item, const char *keyword)
+{
+	if (strcmp(item, "not") != 0)
+		return 0;
+	rules_problem(p, p->line, "\"not\" goes before the condition it negates: not %s ...", keyword);
+	return 1;
+}
+
+static int number_items(struct parser *p, struct cond *c, const char *keyword)
+{
+	char why[200];
+	size_t i;
+
+	for (i = 0; i < c->nitems; i++) {
+		struct item *it = &c->items[i];
+
+		if (misplaced_not(p, it->text, keyword))
+			return -1;
+		if (strcmp(it->text, "any") == 0) {
+			it->kind = ITEM_ANY;
+		} else if (it->text[0] == '@') {
+			it->kind = ITEM_SET;
+			it->set = rules_use_set(p, it->text, SET_LIST);
+		} else {
+			it->kind = ITEM_NUMBER;
+			if (number_rule(it->text, strlen(it->text), p->r->country, &it->number,
+			    why, sizeof why) != NULL) {
+				rules_problem(p, p->line, "%s", why);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int set_items(struct parser *p, struct cond *c, enum set_kind kind, const char *keyword)
+{
+	size_t i;
+
+	for (i = 0; i < c->nitems; i++) {
+		if (misplaced_not(p, c->items[i].text, keyword))
+			return -1;
+		c->items[i].kind = ITEM_SET;
+		c->items[i].set = rules_use_set(p, c->items[i].text, kind);
+	}
+	return 0;
+}
+
+static int key_items(struct parser *p, struct cond *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nitems; i++) {
+		const char *k = c->items[i].text;
+
+		if (strcmp(k, "none") == 0 || strcmp(k, "any") == 0)
+			continue;
+		if (strlen(k) > 20 || strspn(k, "0123456789*#") != strlen(k)) {
+			rules_problem(p, p->line, "key \"%.30s\": want DTMF keys 0-9 * # (at most 20), none or any", k);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const char *const cond_words[] = {
+	[COND_ALWAYS] = "always", [COND_DIRECTION] = "direction", [COND_FROM] = "from",
+	[COND_TO] = "to", [COND_DIVERSION] = "diversion", [COND_USER] = "user",
+	[COND_USERID] = "userid", [COND_FULLUSERID] = "fulluserid", [COND_TIME] = "time",
+	[COND_DATE] = "date", [COND_PERCENT] = "percent", [COND_FLAG] = "flag",
+	[COND_MENU] = "menu", [COND_KEY] = "key",
+};
+
+static int cond_kind(const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof cond_words / sizeof *cond_words; i++)
+		if (strcmp(w, cond_words[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Parses one condition at tok[*i]; advances *i. */
+static int parse_cond(struct parser *p, char **tok, size_t n, size_t *i, struct cond *c)
+{
+	const char *w = tok[*i], *keyword;
+	int kind, negate = 0;
+	long v;
+
+	memset(c, 0, sizeof *c);
+	if (strcmp(w, "not") == 0) {
+		negate = 1;
+		if (++*i >= n || strcmp(tok[*i], "do") == 0) {
+			rules_problem(p, p->line, "not needs a condition after it");
+			return -1;
+		}
+		w = tok[*i];
+	}
+	if ((kind = cond_kind(w)) < 0) {
+		rules_problem(p, p->line, "unknown condition \"%.40s\"", w);
+		return -1;
+	}
+	c->kind = (enum cond_kind)kind;
+	c->negate = negate;
+	if (negate && (kind == COND_DIRECTION || kind == COND_MENU || kind == COND_ALWAYS)) {
+		rules_problem(p, p->line, "not cannot go before %s", w);
+		return -1;
+	}
+	(*i)++;
+	if (kind == COND_ALWAYS)
+		return 0;
+	if (*i >= n || strcmp(tok[*i], "do") == 0) {
+		rules_problem(p, p->line, "%s needs a value", w);
+		return -1;
+	}
+	keyword = w;
+	w = tok[(*i)++];
+	switch (c->kind) {
+	case COND_DIRECTION:
+		if (strcmp(w, "in") == 0)
+			c->value = DIR_IN;
+		else if (strcmp(w, "out") == 0)
+			c->value = DIR_OUT;
+		else if (strcmp(w, "any") == 0)
+			c->value = DIR_ANY;
+		else {
+			rules_problem(p, p->line, "direction is in, out or any");
+			return -1;
+		}
+		return 0;
+	case COND_PERCENT:
+		if ((v = rules_small_number(w, 1, 99)) < 0) {
+			rules_problem(p, p->line, "percent takes 1 to 99");
+			return -1;
+		}
+		c->value = (int)v;
+		return 0;
+	case COND_FLAG:
+		if (p->r->flagdir == NULL) {
+			rules_problem(p, p->line, "flag needs a flagdir line before the first when");
+			return -1;
+		}
+		if (!rules_valid_name(w)) {
+			rules_problem(p, p->line, "bad flag name \"%.40s\"", w);
+			return -1;
+		}
+		c->name = arena_strndup(p->r->arena, w, strlen(w));
+		return 0;
+	case COND_MENU:
+		c->value = rules_use_menu(p, w);
+		return 0;
+	case COND_TIME:
+	case COND_DATE:
+		if (p->r->zone == NULL) {
+			/* A timezone line that was refused has said so already. */
+			if (!p->have[1])
+				rules_problem(p, p->line, "%s needs a timezone line before the first when",
+				    c->kind == COND_TIME ? "time" : "date");
+			return -1;
+		}
+		break;
+	default:
+		break;
+	}
+	if (split_items(p, c, w) < 0)
+		return -1;
+	switch (c->kind) {
+	case COND_FROM:
+	case COND_TO:
+	case COND_DIVERSION:
+		return number_items(p, c, keyword);
+	case COND_TIME:
+		return set_items(p, c, SET_HOURS, keyword);
+	case COND_DATE:
+		return set_items(p, c, SET_DATES, keyword);
+	case COND_KEY:
+		return key_items(p, c);
+	default:
+		return 0;
+	}
+}
+
+static void when_statement(struct parser *p, char **tok, size_t n, const char *text)
+{
+	struct rules *r = p->r;
+	struct rule *rule;
+	size_t i = 1;
+	int has_key = 0, has_dir = 0;
+	const char *call_only = NULL;
+
+	if (r->nrules == RULES_WHEN_MAX) {
+		rules_problem(p, p->line, "more than 10000 when lines");
+		return;
+	}
+	if (arena_grow(r->arena, (void **)&r->rules, &p->cap_rules, r->nrules + 1, sizeof *r->rules) < 0)
+		return;
+	rule = &r->rules[r->nrules];
+	memset(rule, 0, sizeof *rule);
+	rule->line = p->line;
+	rule->menu = -1;
+	rule->direction = DIR_IN;
+	if ((rule->conds = arena_alloc(r->arena, n * sizeof *rule->conds)) == NULL)
+		return;
+	while (i < n && strcmp(tok[i], "do") != 0) {
+		struct cond *c = &rule->conds[rule->nconds];
+
+		if (parse_cond(p, tok, n, &i, c) < 0)
+			return;
+		rule->nconds++;
+		switch (c->kind) {
+		case COND_MENU:
+			if (rule->menu != -1 || c->value < -1) {
+				rules_problem(p, p->line, "a rule answers one menu");
+				return;
+			}
+			rule->menu = c->value;
+			if (c->value == -1)	/* not defined yet: a pending error */
+				rule->menu = -2;
+			break;
+		case COND_KEY:
+			has_key = 1;
+			break;
+		case COND_DIRECTION:
+			has_dir = 1;
+			rule->direction = c->value;
+			/* fall through */
+		case COND_FROM:
+		case COND_TO:
+		case COND_DIVERSION:
+		case COND_USER:
+		case COND_USERID:
+		case COND_FULLUSERID:
+			if (call_only == NULL)
+				call_only = cond_words[c->kind];
+			break;
+		default:
+			break;
+		}
+	}
+	if (i >= n) {
+		rules_problem(p, p->line, "when needs do ACTION");
+		return;
+	}
+	if (rule->nconds == 0) {
+		rules_problem(p, p->line, "when needs a condition before do (write when always do ...)");
+		return;
+	}
+	if (rule->menu != -1 && call_only) {
+		rules_problem(p, p->line, "\"%s\" is unknown in a dtmf push (it carries only callId and dtmf)", call_only);
+		return;
+	}
+	if (has_key && rule->menu == -1) {
+		rules_problem(p, p->line, "key needs menu NAME in the same rule");
+		return;
+	}
+	if (parse_action(p, tok + i + 1, n - i - 1, &rule->action, 0) < 0)
+		return;
+	if ((rule->action.kind == ACT_CALLERID || rule->action.kind == ACT_WITHHOLD) &&
+	    !(has_dir && rule->direction == DIR_OUT)) {
+		rules_problem(p, p->line, "%s needs direction out (it sets how an outgoing call is placed)",
+		    rules_action_name(&rule->action));
+		return;
+	}
+	if (rule->menu != -1 && (rule->action.kind == ACT_CALLERID || rule->action.kind == ACT_WITHHOLD)) {
+		rules_problem(p, p->line, "%s is for newCall rules", rules_action_name(&rule->action));
+		return;
+	}
+	rule->text = arena_strndup(r->arena, text, strlen(text));
+	r->nrules++;
+}
+
+/* ---- the file ---- */
+
+static const char *const keywords[] = {
+	"version", "timezone", "country", "flagdir", "list", "hours", "dates",
+	"menu", "when", "end",
+};
+
+static int once(struct parser *p, int which, const char *word, int before_when)
+{
+	if (p->have[which]) {
+		rules_problem(p, p->line, "%s may appear once (first on line %d)", word, p->have[which]);
+		return -1;
+	}
+	if (before_when && p->whens) {
+		rules_problem(p, p->line, "%s must come before the first when", word);
+		return -1;
+	}
+	p->have[which] = p->line;
+	return 0;
+}
+
+static void statement(struct parser *p, char **tok, size_t n, const char *text)
+{
+	struct rules *r = p->r;
+	const char *w = tok[0];
+	char why[200];
+	size_t i;
+
+	if (p->ended) {
+		rules_problem(p, p->line, "nothing may follow \"end\" (line %d)", p->ended);
+		return;
+	}
+	p->statements++;
+	if (strcmp(w, "version") == 0) {
+		if (p->statements != 1) {
+			rules_problem(p, p->line, "version must be the first statement");
+			return;
+		}
+		if (n != 2 || strcmp(tok[1], "1") != 0) {
+			rules_problem(p, p->line, "unsupported version \"%.20s\" (this program reads version 1)", n > 1 ? tok[1] : "");
+			return;
+		}
+		p->have[0] = p->line;
+	} else if (strcmp(w, "timezone") == 0) {
+		if (once(p, 1, "timezone", 1) < 0)
+			return;
+		if (n != 2) {
+			rules_problem(p, p->line, "timezone takes one zone (Europe/Berlin)");
+			return;
+		}
+		if (when_zone_check(tok[1], why, sizeof why)) {
+			rules_problem(p, p->line, "%s", why);
+			return;
+		}
+		r->zone = arena_strndup(r->arena, tok[1], strlen(tok[1]));
+	} else if (strcmp(w, "country") == 0) {
+		if (once(p, 2, "country", 1) < 0)
+			return;
+		if (n != 2 || strlen(tok[1]) > 3 || rules_small_number(tok[1], 1, 999) < 0 || tok[1][0] == '0') {
+			rules_problem(p, p->line, "country takes a country code of 1 to 3 digits (49)");
+			return;
+		}
+		strcpy(r->country, tok[1]);
+	} else if (strcmp(w, "flagdir") == 0) {
+		if (once(p, 3, "flagdir", 1) < 0)
+			return;
+		if (n != 2 || tok[1][0] != '/') {
+			rules_problem(p, p->line, "flagdir takes one absolute path");
+			return;
+		}
+		r->flagdir = arena_strndup(r->arena, tok[1], strlen(tok[1]));
+	} else if (strcmp(w, "list") == 0) {
+		rules_list_statement(p, tok, n);
+	} else if (strcmp(w, "hours") == 0) {
+		rules_hours_statement(p, tok, n);
+	} else if (strcmp(w, "dates") == 0) {
+		rules_dates_statement(p, tok, n);
+	} else if (strcmp(w, "menu") == 0) {
+		menu_statement(p, tok, n);
+	} else if (strcmp(w, "when") == 0) {
+		p->whens++;
+		when_statement(p, tok, n, text);
+	} else if (strcmp(w, "end") == 0) {
+		if (n != 1) {
+			rules_problem(p, p->line, "end takes nothing after it");
+			return;
+		}
+		p->ended = p->line;
+	} else {
+		char lower[64];
+
+		for (i = 0; i + 1 < sizeof lower && w[i]; i++)
+			lower[i] = (w[i] >= 'A' && w[i] <= 'Z') ? (char)(w[i] - 'A' + 'a') : w[i];
+		lower[i] = '\0';
+		for (i = 0; i < sizeof keywords / sizeof *keywords; i++)
+			if (strcmp(lower, keywords[i]) == 0)
+				break;
+		rules_problem(p, p->line, "unknown statement \"%.40s\"%s", w,
+		    i < sizeof keywords / sizeof *keywords ? " (keywords are lower case)" : "");
+	}
+}
+
+static void parse_file(struct parser *p, const char *data, size_t len)
+{
+	char buf[RULES_LINE_MAX + 1], text[RULES_LINE_MAX + 1], *tok[RULES_TOKENS_MAX];
+	const char *line, *why;
+	size_t pos = 0, n, ntok;
+
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		pos = 3;
+	while (!p->stop && rules_next_line(data, len, &pos, &line, &n)) {
+		size_t lead = 0;
+
+		p->line++;
+		if (memchr(line, '\0', n)) {
+			rules_problem(p, p->line, "contains a NUL byte");
+			continue;
+		}
+		if (n > RULES_LINE_MAX) {
+			rules_problem(p, p->line, "line longer than 4096 bytes");
+			continue;
+		}
+		while (lead < n && rules_is_blank(line[lead]))
+			lead++;
+		if (lead == n || line[lead] == '#')
+			continue;
+		memcpy(buf, line + lead, n - lead);
+		buf[n - lead] = '\0';
+		if ((why = rules_tokenize(buf, tok, &ntok)) != NULL) {
+			rules_problem(p, p->line, "%s", why);
+			continue;
+		}
+		memcpy(text, line + lead, n - lead);
+		text[n - lead] = '\0';
+		statement(p, tok, ntok, text);
+	}
+}
+
+static int by_line(const void *a, const void *b)
+{
+	const struct problem *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+struct rules *rules_read(const char *path, enum rules_mode mode,
+    struct buf *errors, struct buf *warnings, struct stat *st)
+{
+	struct parser p = { 0 };
+	struct rules *r;
+	char why[200], *data, *slash;
+	size_t len, i;
+
+	if ((r = calloc(1, sizeof *r)) == NULL || (r->arena = arena_new()) == NULL) {
+		buf_printf(errors, "%s: out of memory\n", path);
+		free(r);
+		return NULL;
+	}
+	strcpy(r->country, "49");
+	r->path = arena_strndup(r->arena, path, strlen(path));
+	slash = r->path ? strrchr(r->path, '/') : NULL;
+	r->dir = slash == NULL ? "." : slash == r->path ? "/" :
+	    arena_strndup(r->arena, r->path, (size_t)(slash - r->path));
+	p.r = r;
+	p.mode = mode;
+	p.path = path;
+	p.warnings = mode == RULES_CHECK ? warnings : NULL;
+
+	if ((data = file_read(path, RULES_FILE_MAX, &len, st, why, sizeof why)) == NULL) {
+		buf_printf(errors, "%s: %s\n", path, why);
+		rules_free(r);
+		return NULL;
+	}
+	if (mode == RULES_CHECK && (st->st_mode & 022))
+		rules_warn(&p, 0, "writable by group or others; anyone who can write it decides where calls go");
+	parse_file(&p, data, len);
+	free(data);
+	rules_report_pending(&p);
+	if (!p.stop && !p.ended)
+		rules_problem(&p, INT_MAX, "no \"end\" line (file truncated?)");
+	if (arena_failed(r->arena))
+		rules_problem(&p, INT_MAX, "out of memory");
+	if (p.nproblems == 0 && mode == RULES_CHECK)
+		rules_lint(&p);
+	if (p.nproblems > 0) {
+		qsort(p.problems, p.nproblems, sizeof *p.problems, by_line);
+		for (i = 0; i < (mode == RULES_RUN ? 1 : p.nproblems); i++)
+			buf_printf(errors, "%s\n", p.problems[i].text);
+		rules_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+struct rules *rules_load(const char *path, enum rules_mode mode,
+    struct buf *errors, struct buf *warnings)
+{
+	struct stat st;
+
+	return rules_read(path, mode, errors, warnings, &st);
+}
