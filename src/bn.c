@@ -98,6 +98,17 @@ static inline void column(dlimb *lo, bn_limb *hi, const bn_limb *x, const bn_lim
 	*hi = h;
 }
 
+/* The last column's sum is t's top limb and a carry above it: the result,
+ * below 2n, loses n once if it is n or more.  Then r takes it (r may be an
+ * operand, so it is written only now). */
+static void last_column(bn_limb *r, bn_limb *t, dlimb lo, const bn_limb *n, size_t L)
+{
+	t[L - 1] = (bn_limb)lo;
+	if ((bn_limb)(lo >> LB) || bn_cmp(t, n, L) >= 0)
+		sub_n(t, n, L);
+	memcpy(r, t, L * sizeof *r);
+}
+
 /*
  * r = a * b / R mod n, for a, b < n; r may alias a or b.  Product scanning
  * with the reduction folded in (Koc's FIPS): column i of a * b and of q * n
@@ -126,10 +137,7 @@ static void mont_mul(bn_limb *r, const bn_limb *a, const bn_limb *b,
 		t[i - L] = (bn_limb)lo;
 		NEXT_COLUMN(lo, hi);
 	}
-	t[L - 1] = (bn_limb)lo;
-	if ((bn_limb)(lo >> LB) || bn_cmp(t, n, L) >= 0)
-		sub_n(t, n, L);
-	memcpy(r, t, L * sizeof *r);
+	last_column(r, t, lo, n, L);
 }
 
 /*
@@ -165,10 +173,7 @@ static void mont_sqr(bn_limb *r, const bn_limb *a, const struct bn_mont *m)
 		}
 		NEXT_COLUMN(lo, hi);
 	}
-	t[L - 1] = (bn_limb)lo;
-	if ((bn_limb)(lo >> LB) || bn_cmp(t, n, L) >= 0)
-		sub_n(t, n, L);
-	memcpy(r, t, L * sizeof *r);
+	last_column(r, t, lo, n, L);
 }
 
 static size_t bit_length(const bn_limb *a, size_t limbs)

@@ -2,6 +2,7 @@
  * decimal) and prints A^E mod N in hex with as many digits, one line each,
  * through bn_mont_init and bn_modexp; "unusable" for a modulus they refuse.
  * The suite compares its lines with openssl's. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,17 +12,6 @@
 /* 2 * BN_MAX_BITS / 8, as the scanf widths below say. */
 #define DIGITS_MAX 2048
 
-static int nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int unhex(const char *hex, unsigned char *out, size_t bytes)
 {
 	size_t i;
@@ -29,11 +19,11 @@ static int unhex(const char *hex, unsigned char *out, size_t bytes)
 	if (strlen(hex) != 2 * bytes)
 		return -1;
 	for (i = 0; i < bytes; i++) {
-		int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+		char pair[3] = { hex[2 * i], hex[2 * i + 1], '\0' };
 
-		if (hi < 0 || lo < 0)
+		if (!isxdigit((unsigned char)pair[0]) || !isxdigit((unsigned char)pair[1]))
 			return -1;
-		out[i] = (unsigned char)(hi << 4 | lo);
+		out[i] = (unsigned char)strtoul(pair, NULL, 16);
 	}
 	return 0;
 }
