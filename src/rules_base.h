@@ -34,6 +34,12 @@ struct set_index {
 	size_t cap;
 };
 
+/* The statements of a rules file, as rules_parse.c's table has them. */
+enum rules_statement {
+	STMT_VERSION, STMT_TIMEZONE, STMT_COUNTRY, STMT_FLAGDIR, STMT_LIST,
+	STMT_HOURS, STMT_DATES, STMT_MENU, STMT_WHEN, STMT_END, STMT_COUNT
+};
+
 struct parser {
 	struct rules *r;
 	struct set_index sets;
@@ -46,7 +52,11 @@ struct parser {
 	struct pending *pending;
 	size_t npending, cap_pending;
 	size_t cap_sets, cap_menus, cap_rules;
-	int statements, whens, ended, have[4];	/* version, timezone, country, flagdir */
+	int statements;		/* read so far */
+	int seen[STMT_COUNT];	/* the line a statement was (last) given on: for
+				 * timezone, country and flagdir even if refused,
+				 * for end only once it was valid */
+	const char *text;	/* the statement being read, as written */
 	struct buf *warnings;
 	size_t nwarnings;
 	int noted_then;		/* the play ... then note, once a file */

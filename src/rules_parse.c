@@ -50,10 +50,129 @@ static void dial_warnings(struct parser *p, char **tok, const struct action *a)
 
 /* Parses tok[0..n) as one action; in_then: after "play URL then". */
 static int parse_action(struct parser *p, char **tok, size_t n, struct action *a,
+    int in_then);
+
+/* pass, hangup, voicemail, withhold: the verb alone. */
+static int bare_action(struct parser *p, char **tok, size_t n, struct action *a)
+{
+	(void)a;
+	if (n == 1)
+		return 0;
+	if (tok[1][0] == '#')
+		rules_problem(p, p->line, "a comment stands on its own line (a line starting with #), not after %s", tok[0]);
+	else
+		rules_problem(p, p->line, "%s takes nothing after it", tok[0]);
+	return -1;
+}
+
+static int reject_action(struct parser *p, char **tok, size_t n, struct action *a)
+{
+	if (n == 1 || (n == 2 && strcmp(tok[1], "rejected") == 0))
+		return 0;
+	if (n == 2 && strcmp(tok[1], "busy") == 0) {
+		a->busy = 1;
+		return 0;
+	}
+	rules_problem(p, p->line, "reject takes rejected or busy");
+	return -1;
+}
+
+/* dial N1 [.. N5] [anonymous] [callerid C]: the numbers first. */
+static int dial_action(struct parser *p, char **tok, size_t n, struct action *a)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++) {
+		if (strcmp(tok[i], "anonymous") == 0 && !a->anonymous) {
+			a->anonymous = 1;
+		} else if (strcmp(tok[i], "callerid") == 0 && a->callerid == NULL && i + 1 < n) {
+			if ((a->callerid = normalised(p, tok[++i], "callerid")) == NULL)
+				return -1;
+		} else if (a->anonymous || a->callerid) {
+			rules_problem(p, p->line, "dial: numbers come first, then anonymous and callerid C");
+			return -1;
+		} else if (a->nnumbers == RULES_DIAL_MAX) {
+			rules_problem(p, p->line, "dial takes at most 5 numbers (sipgate's limit for incoming calls)");
+			return -1;
+		} else if ((a->numbers[a->nnumbers++] = normalised(p, tok[i], "dial")) == NULL)
+			return -1;
+	}
+	if (a->nnumbers == 0) {
+		rules_problem(p, p->line, "dial needs at least one number");
+		return -1;
+	}
+	dial_warnings(p, tok + 1, a);
+	return 0;
+}
+
+static int callerid_action(struct parser *p, char **tok, size_t n, struct action *a)
+{
+	if (n != 2) {
+		rules_problem(p, p->line, "callerid takes one number");
+		return -1;
+	}
+	return (a->callerid = normalised(p, tok[1], "callerid")) ? 0 : -1;
+}
+
+static int gather_action(struct parser *p, char **tok, size_t n, struct action *a)
+{
+	if (n != 2) {
+		rules_problem(p, p->line, "gather takes one menu name");
+		return -1;
+	}
+	a->menu = rules_use_menu(p, tok[1]);
+	return 0;
+}
+
+/* play URL [then ACTION] */
+static int play_action(struct parser *p, char **tok, size_t n, struct action *a)
+{
+	struct action *then;
+
+	if (n < 2 || !rules_valid_url(tok[1])) {
+		rules_problem(p, p->line, "play needs an http:// or https:// URL of printable ASCII without \" < > \\, at most 1024 bytes");
+		return -1;
+	}
+	a->url = arena_strndup(p->r->arena, tok[1], strlen(tok[1]));
+	if (p->warnings && strlen(tok[1]) >= 4 && strcmp(tok[1] + strlen(tok[1]) - 4, ".wav") != 0)
+		rules_warn(p, p->line, "%.80s does not end in .wav (sipgate plays 8 kHz mono WAV)", tok[1]);
+	if (n == 2)
+		return 0;
+	if (strcmp(tok[2], "then") != 0 || n == 3) {
+		rules_problem(p, p->line, "play URL may be followed only by then ACTION");
+		return -1;
+	}
+	if ((then = arena_alloc(p->r->arena, sizeof *then)) == NULL ||
+	    parse_action(p, tok + 3, n - 3, then, 1) < 0)
+		return -1;
+	a->then = then;
+	/* Seen working, but sipgate documents one action a reply. */
+	if (!p->noted_then++)
+		rules_warn(p, p->line, "play ... then ... puts two verbs into one reply; sipgate documents one action a reply: try such a rule with a real call before you rely on it");
+	return 0;
+}
+
+/* The verbs, by enum action_kind; after_then: may follow "play URL then". */
+static const struct action_verb {
+	const char *word;
+	int after_then;
+	int (*parse)(struct parser *p, char **tok, size_t n, struct action *a);
+} action_verbs[] = {
+	[ACT_PASS]      = { "pass", 0, bare_action },
+	[ACT_REJECT]    = { "reject", 1, reject_action },
+	[ACT_HANGUP]    = { "hangup", 1, bare_action },
+	[ACT_VOICEMAIL] = { "voicemail", 1, bare_action },
+	[ACT_DIAL]      = { "dial", 1, dial_action },
+	[ACT_CALLERID]  = { "callerid", 0, callerid_action },
+	[ACT_WITHHOLD]  = { "withhold", 0, bare_action },
+	[ACT_GATHER]    = { "gather", 0, gather_action },
+	[ACT_PLAY]      = { "play", 0, play_action },
+};
+
+static int parse_action(struct parser *p, char **tok, size_t n, struct action *a,
     int in_then)
 {
-	const char *verb = n > 0 ? tok[0] : "";
-	size_t i;
+	size_t k;
 
 	memset(a, 0, sizeof *a);
 	a->menu = -1;
@@ -61,115 +180,24 @@ static int parse_action(struct parser *p, char **tok, size_t n, struct action *a
 		rules_problem(p, p->line, "an action is missing");
 		return -1;
 	}
-	if (in_then && (strcmp(verb, "pass") == 0 || strcmp(verb, "play") == 0 ||
-	    strcmp(verb, "gather") == 0 || strcmp(verb, "callerid") == 0 ||
-	    strcmp(verb, "withhold") == 0)) {
-		rules_problem(p, p->line, "play ... then %s: after then comes hangup, reject, voicemail or dial", verb);
+	for (k = 0; k < sizeof action_verbs / sizeof *action_verbs; k++)
+		if (strcmp(tok[0], action_verbs[k].word) == 0)
+			break;
+	if (k == sizeof action_verbs / sizeof *action_verbs) {
+		rules_problem(p, p->line, "unknown action \"%.40s\"", tok[0]);
 		return -1;
 	}
-	if (strcmp(verb, "pass") == 0 || strcmp(verb, "hangup") == 0 ||
-	    strcmp(verb, "voicemail") == 0 || strcmp(verb, "withhold") == 0) {
-		a->kind = verb[0] == 'p' ? ACT_PASS : verb[0] == 'h' ? ACT_HANGUP :
-		    verb[0] == 'v' ? ACT_VOICEMAIL : ACT_WITHHOLD;
-		if (n != 1 && tok[1][0] == '#')
-			rules_problem(p, p->line, "a comment stands on its own line (a line starting with #), not after %s", verb);
-		else if (n != 1)
-			rules_problem(p, p->line, "%s takes nothing after it", verb);
-		if (n != 1)
-			return -1;
-		return 0;
-	}
-	if (strcmp(verb, "reject") == 0) {
-		a->kind = ACT_REJECT;
-		if (n == 1 || (n == 2 && strcmp(tok[1], "rejected") == 0))
-			return 0;
-		if (n == 2 && strcmp(tok[1], "busy") == 0) {
-			a->busy = 1;
-			return 0;
-		}
-		rules_problem(p, p->line, "reject takes rejected or busy");
+	if (in_then && !action_verbs[k].after_then) {
+		rules_problem(p, p->line, "play ... then %s: after then comes hangup, reject, voicemail or dial", tok[0]);
 		return -1;
 	}
-	if (strcmp(verb, "dial") == 0) {
-		a->kind = ACT_DIAL;
-		for (i = 1; i < n; i++) {
-			if (strcmp(tok[i], "anonymous") == 0 && !a->anonymous) {
-				a->anonymous = 1;
-			} else if (strcmp(tok[i], "callerid") == 0 && a->callerid == NULL && i + 1 < n) {
-				if ((a->callerid = normalised(p, tok[++i], "callerid")) == NULL)
-					return -1;
-			} else if (a->anonymous || a->callerid) {
-				rules_problem(p, p->line, "dial: numbers come first, then anonymous and callerid C");
-				return -1;
-			} else if (a->nnumbers == RULES_DIAL_MAX) {
-				rules_problem(p, p->line, "dial takes at most 5 numbers (sipgate's limit for incoming calls)");
-				return -1;
-			} else if ((a->numbers[a->nnumbers++] = normalised(p, tok[i], "dial")) == NULL)
-				return -1;
-		}
-		if (a->nnumbers == 0) {
-			rules_problem(p, p->line, "dial needs at least one number");
-			return -1;
-		}
-		dial_warnings(p, tok + 1, a);
-		return 0;
-	}
-	if (strcmp(verb, "callerid") == 0) {
-		a->kind = ACT_CALLERID;
-		if (n != 2) {
-			rules_problem(p, p->line, "callerid takes one number");
-			return -1;
-		}
-		return (a->callerid = normalised(p, tok[1], "callerid")) ? 0 : -1;
-	}
-	if (strcmp(verb, "gather") == 0) {
-		a->kind = ACT_GATHER;
-		if (n != 2) {
-			rules_problem(p, p->line, "gather takes one menu name");
-			return -1;
-		}
-		a->menu = rules_use_menu(p, tok[1]);
-		return 0;
-	}
-	if (strcmp(verb, "play") == 0) {
-		struct action *then;
-
-		a->kind = ACT_PLAY;
-		if (n < 2 || !rules_valid_url(tok[1])) {
-			rules_problem(p, p->line, "play needs an http:// or https:// URL of printable ASCII without \" < > \\, at most 1024 bytes");
-			return -1;
-		}
-		a->url = arena_strndup(p->r->arena, tok[1], strlen(tok[1]));
-		if (p->warnings && strlen(tok[1]) >= 4 && strcmp(tok[1] + strlen(tok[1]) - 4, ".wav") != 0)
-			rules_warn(p, p->line, "%.80s does not end in .wav (sipgate plays 8 kHz mono WAV)", tok[1]);
-		if (n == 2)
-			return 0;
-		if (strcmp(tok[2], "then") != 0 || n == 3) {
-			rules_problem(p, p->line, "play URL may be followed only by then ACTION");
-			return -1;
-		}
-		if ((then = arena_alloc(p->r->arena, sizeof *then)) == NULL ||
-		    parse_action(p, tok + 3, n - 3, then, 1) < 0)
-			return -1;
-		a->then = then;
-		/* Seen working, but sipgate documents one action a reply. */
-		if (!p->noted_then++)
-			rules_warn(p, p->line, "play ... then ... puts two verbs into one reply; sipgate documents one action a reply: try such a rule with a real call before you rely on it");
-		return 0;
-	}
-	rules_problem(p, p->line, "unknown action \"%.40s\"", verb);
-	return -1;
+	a->kind = (enum action_kind)k;
+	return action_verbs[k].parse(p, tok, n, a);
 }
 
 const char *rules_action_name(const struct action *a)
 {
-	static const char *const names[] = {
-		[ACT_PASS] = "pass", [ACT_REJECT] = "reject", [ACT_HANGUP] = "hangup",
-		[ACT_VOICEMAIL] = "voicemail", [ACT_DIAL] = "dial", [ACT_CALLERID] = "callerid",
-		[ACT_WITHHOLD] = "withhold", [ACT_GATHER] = "gather", [ACT_PLAY] = "play",
-	};
-
-	return names[a->kind];
+	return action_verbs[a->kind].word;
 }
 
 /* ---- menu ---- */
@@ -437,7 +465,7 @@ static int parse_cond(struct parser *p, char **tok, size_t n, size_t *i, struct 
 	case COND_DATE:
 		if (p->r->zone == NULL) {
 			/* A timezone line that was refused has said so already. */
-			if (!p->have[1])
+			if (!p->seen[STMT_TIMEZONE])
 				rules_problem(p, p->line, "%s needs a timezone line before the first when",
 				    c->kind == COND_TIME ? "time" : "date");
 			return -1;
@@ -464,7 +492,7 @@ static int parse_cond(struct parser *p, char **tok, size_t n, size_t *i, struct 
 	}
 }
 
-static void when_statement(struct parser *p, char **tok, size_t n, const char *text)
+static void when_statement(struct parser *p, char **tok, size_t n)
 {
 	struct rules *r = p->r;
 	struct rule *rule;
@@ -549,110 +577,138 @@ static void when_statement(struct parser *p, char **tok, size_t n, const char *t
 		rules_problem(p, p->line, "%s is for newCall rules", rules_action_name(&rule->action));
 		return;
 	}
-	rule->text = arena_strndup(r->arena, text, strlen(text));
+	rule->text = arena_strndup(r->arena, p->text, strlen(p->text));
 	r->nrules++;
 }
 
 /* ---- the file ---- */
 
-static const char *const keywords[] = {
-	"version", "timezone", "country", "flagdir", "list", "hours", "dates",
-	"menu", "when", "end",
-};
-
-static int once(struct parser *p, int which, const char *word, int before_when)
+static void version_statement(struct parser *p, char **tok, size_t n)
 {
-	if (p->have[which]) {
-		rules_problem(p, p->line, "%s may appear once (first on line %d)", word, p->have[which]);
-		return -1;
-	}
-	if (before_when && p->whens) {
-		rules_problem(p, p->line, "%s must come before the first when", word);
-		return -1;
-	}
-	p->have[which] = p->line;
-	return 0;
+	if (n != 2 || strcmp(tok[1], "1") != 0)
+		rules_problem(p, p->line, "unsupported version \"%.20s\" (this program reads version 1)", n > 1 ? tok[1] : "");
 }
 
-static void statement(struct parser *p, char **tok, size_t n, const char *text)
+static void timezone_statement(struct parser *p, char **tok, size_t n)
 {
-	struct rules *r = p->r;
-	const char *w = tok[0];
 	char why[200];
+
+	if (n != 2) {
+		rules_problem(p, p->line, "timezone takes one zone (Europe/Berlin)");
+		return;
+	}
+	if (when_zone_check(tok[1], why, sizeof why)) {
+		rules_problem(p, p->line, "%s", why);
+		return;
+	}
+	p->r->zone = arena_strndup(p->r->arena, tok[1], strlen(tok[1]));
+}
+
+static void country_statement(struct parser *p, char **tok, size_t n)
+{
+	if (n != 2 || strlen(tok[1]) > 3 || rules_small_number(tok[1], 1, 999) < 0 || tok[1][0] == '0') {
+		rules_problem(p, p->line, "country takes a country code of 1 to 3 digits (49)");
+		return;
+	}
+	strcpy(p->r->country, tok[1]);
+}
+
+static void flagdir_statement(struct parser *p, char **tok, size_t n)
+{
+	if (n != 2 || tok[1][0] != '/') {
+		rules_problem(p, p->line, "flagdir takes one absolute path");
+		return;
+	}
+	p->r->flagdir = arena_strndup(p->r->arena, tok[1], strlen(tok[1]));
+}
+
+static void end_statement(struct parser *p, char **tok, size_t n)
+{
+	(void)tok;
+	if (n != 1) {
+		rules_problem(p, p->line, "end takes nothing after it");
+		return;
+	}
+	p->seen[STMT_END] = p->line;
+}
+
+/* FIRST: only as the file's first statement.  ONCE: at most once, and
+ * before the first when (each of these sets how every rule is read). */
+enum { FIRST = 1, ONCE = 2 };
+
+static const struct statement_kind {
+	const char *word;
+	int flags;
+	void (*parse)(struct parser *p, char **tok, size_t n);
+} statement_kinds[STMT_COUNT] = {
+	[STMT_VERSION]  = { "version", FIRST, version_statement },
+	[STMT_TIMEZONE] = { "timezone", ONCE, timezone_statement },
+	[STMT_COUNTRY]  = { "country", ONCE, country_statement },
+	[STMT_FLAGDIR]  = { "flagdir", ONCE, flagdir_statement },
+	[STMT_LIST]     = { "list", 0, rules_list_statement },
+	[STMT_HOURS]    = { "hours", 0, rules_hours_statement },
+	[STMT_DATES]    = { "dates", 0, rules_dates_statement },
+	[STMT_MENU]     = { "menu", 0, menu_statement },
+	[STMT_WHEN]     = { "when", 0, when_statement },
+	[STMT_END]      = { "end", 0, end_statement },
+};
+
+/* The statement word w names, or STMT_COUNT; fold: compared in lower case. */
+static enum rules_statement statement_id(const char *w, int fold)
+{
+	char lower[64];
 	size_t i;
 
-	if (p->ended) {
-		rules_problem(p, p->line, "nothing may follow \"end\" (line %d)", p->ended);
+	for (i = 0; i + 1 < sizeof lower && w[i]; i++)
+		lower[i] = fold && w[i] >= 'A' && w[i] <= 'Z' ? (char)(w[i] - 'A' + 'a') : w[i];
+	lower[i] = '\0';
+	for (i = 0; i < STMT_COUNT; i++)
+		if (strcmp(lower, statement_kinds[i].word) == 0)
+			return (enum rules_statement)i;
+	return STMT_COUNT;
+}
+
+/* Where the statement may stand: first, once, before the first when. */
+static int in_place(struct parser *p, enum rules_statement id)
+{
+	const struct statement_kind *k = &statement_kinds[id];
+
+	if ((k->flags & FIRST) && p->statements != 1) {
+		rules_problem(p, p->line, "%s must be the first statement", k->word);
+		return 0;
+	}
+	if (!(k->flags & ONCE))
+		return 1;
+	if (p->seen[id]) {
+		rules_problem(p, p->line, "%s may appear once (first on line %d)", k->word, p->seen[id]);
+		return 0;
+	}
+	if (p->seen[STMT_WHEN]) {
+		rules_problem(p, p->line, "%s must come before the first when", k->word);
+		return 0;
+	}
+	return 1;
+}
+
+static void statement(struct parser *p, char **tok, size_t n)
+{
+	enum rules_statement id = statement_id(tok[0], 0);
+
+	if (p->seen[STMT_END]) {
+		rules_problem(p, p->line, "nothing may follow \"end\" (line %d)", p->seen[STMT_END]);
 		return;
 	}
 	p->statements++;
-	if (strcmp(w, "version") == 0) {
-		if (p->statements != 1) {
-			rules_problem(p, p->line, "version must be the first statement");
-			return;
-		}
-		if (n != 2 || strcmp(tok[1], "1") != 0) {
-			rules_problem(p, p->line, "unsupported version \"%.20s\" (this program reads version 1)", n > 1 ? tok[1] : "");
-			return;
-		}
-		p->have[0] = p->line;
-	} else if (strcmp(w, "timezone") == 0) {
-		if (once(p, 1, "timezone", 1) < 0)
-			return;
-		if (n != 2) {
-			rules_problem(p, p->line, "timezone takes one zone (Europe/Berlin)");
-			return;
-		}
-		if (when_zone_check(tok[1], why, sizeof why)) {
-			rules_problem(p, p->line, "%s", why);
-			return;
-		}
-		r->zone = arena_strndup(r->arena, tok[1], strlen(tok[1]));
-	} else if (strcmp(w, "country") == 0) {
-		if (once(p, 2, "country", 1) < 0)
-			return;
-		if (n != 2 || strlen(tok[1]) > 3 || rules_small_number(tok[1], 1, 999) < 0 || tok[1][0] == '0') {
-			rules_problem(p, p->line, "country takes a country code of 1 to 3 digits (49)");
-			return;
-		}
-		strcpy(r->country, tok[1]);
-	} else if (strcmp(w, "flagdir") == 0) {
-		if (once(p, 3, "flagdir", 1) < 0)
-			return;
-		if (n != 2 || tok[1][0] != '/') {
-			rules_problem(p, p->line, "flagdir takes one absolute path");
-			return;
-		}
-		r->flagdir = arena_strndup(r->arena, tok[1], strlen(tok[1]));
-	} else if (strcmp(w, "list") == 0) {
-		rules_list_statement(p, tok, n);
-	} else if (strcmp(w, "hours") == 0) {
-		rules_hours_statement(p, tok, n);
-	} else if (strcmp(w, "dates") == 0) {
-		rules_dates_statement(p, tok, n);
-	} else if (strcmp(w, "menu") == 0) {
-		menu_statement(p, tok, n);
-	} else if (strcmp(w, "when") == 0) {
-		p->whens++;
-		when_statement(p, tok, n, text);
-	} else if (strcmp(w, "end") == 0) {
-		if (n != 1) {
-			rules_problem(p, p->line, "end takes nothing after it");
-			return;
-		}
-		p->ended = p->line;
-	} else {
-		char lower[64];
-
-		for (i = 0; i + 1 < sizeof lower && w[i]; i++)
-			lower[i] = (w[i] >= 'A' && w[i] <= 'Z') ? (char)(w[i] - 'A' + 'a') : w[i];
-		lower[i] = '\0';
-		for (i = 0; i < sizeof keywords / sizeof *keywords; i++)
-			if (strcmp(lower, keywords[i]) == 0)
-				break;
-		rules_problem(p, p->line, "unknown statement \"%.40s\"%s", w,
-		    i < sizeof keywords / sizeof *keywords ? " (keywords are lower case)" : "");
+	if (id == STMT_COUNT) {
+		rules_problem(p, p->line, "unknown statement \"%.40s\"%s", tok[0],
+		    statement_id(tok[0], 1) < STMT_COUNT ? " (keywords are lower case)" : "");
+		return;
 	}
+	if (!in_place(p, id))
+		return;
+	if ((statement_kinds[id].flags & ONCE) || id == STMT_WHEN)
+		p->seen[id] = p->line;
+	statement_kinds[id].parse(p, tok, n);
 }
 
 static void parse_file(struct parser *p, const char *data, size_t len)
@@ -687,8 +743,10 @@ static void parse_file(struct parser *p, const char *data, size_t len)
 		}
 		memcpy(text, line + lead, n - lead);
 		text[n - lead] = '\0';
-		statement(p, tok, ntok, text);
+		p->text = text;
+		statement(p, tok, ntok);
 	}
+	p->text = NULL;
 }
 
 static int by_line(const void *a, const void *b)
@@ -733,7 +791,7 @@ struct rules *rules_read(const char *path, enum rules_mode mode,
 	parse_file(&p, data, len);
 	free(data);
 	rules_report_pending(&p);
-	if (!p.stop && !p.ended)
+	if (!p.stop && !p.seen[STMT_END])
 		rules_problem(&p, INT_MAX, "no \"end\" line (file truncated?)");
 	if (arena_failed(r->arena))
 		rules_problem(&p, INT_MAX, "out of memory");
