@@ -182,7 +182,7 @@ static int check(const char *path, int verbose, const struct perm_user *reader,
 		return 1;
 	}
 	for (i = 0; i < r->nsets; i++)
-		lists += r->sets[i].kind == SET_LIST;
+		lists += r->sets[i].kind == RULES_SET_LIST;
 	if (verbose)
 		printf("ok: %zu rules, %zu menus, %zu lists\n", r->nrules, r->nmenus, lists);
 	rules_free(r);

@@ -47,7 +47,7 @@ static int entry_matches(const struct number *entry, void *ctx)
 	return number_match(entry, ((struct list_match *)ctx)->value);
 }
 
-static int in_list(struct eval *e, const struct set *s, const struct number *v)
+static int in_list(struct eval *e, const struct rules_set *s, const struct number *v)
 {
 	struct list_match ctx = { v };
 	const struct list_part *part;
@@ -73,7 +73,7 @@ static int in_list(struct eval *e, const struct set *s, const struct number *v)
 	return 0;
 }
 
-static int number_cond(struct eval *e, const struct cond *c, const char *name)
+static int number_cond(struct eval *e, const struct rules_cond *c, const char *name)
 {
 	const struct form_param *p = form_get(e->in->form, name);
 	struct number v;
@@ -81,17 +81,17 @@ static int number_cond(struct eval *e, const struct cond *c, const char *name)
 
 	number_incoming(p ? p->value : NULL, p ? p->value_len : 0, e->r->country, &v);
 	for (i = 0; i < c->nitems && !e->failed; i++) {
-		const struct item *it = &c->items[i];
+		const struct rules_item *it = &c->items[i];
 
-		if (it->kind == ITEM_ANY ? p != NULL && p->value_len > 0 :
-		    it->kind == ITEM_SET ? in_list(e, &e->r->sets[it->set], &v) :
+		if (it->kind == RULES_ITEM_ANY ? p != NULL && p->value_len > 0 :
+		    it->kind == RULES_ITEM_SET ? in_list(e, &e->r->sets[it->set], &v) :
 		    number_match(&it->number, &v))
 			return 1;
 	}
 	return 0;
 }
 
-static int user_cond(struct eval *e, const struct cond *c, const char *name)
+static int user_cond(struct eval *e, const struct rules_cond *c, const char *name)
 {
 	const struct form *f = e->in->form;
 	size_t i, j, n = strlen(name);
@@ -128,7 +128,7 @@ static char *dtmf_key(const struct form *f)
 	return key;
 }
 
-static int key_cond(const struct cond *c, const char *key)
+static int key_cond(const struct rules_cond *c, const char *key)
 {
 	size_t i;
 
@@ -158,7 +158,7 @@ static int flag_set(struct eval *e, const char *name)
 }
 
 /* 1 if the condition holds, 0 if not, -1 if it cannot be told. */
-static int holds(struct eval *e, const struct cond *c, const char *key)
+static int holds(struct eval *e, const struct rules_cond *c, const char *key)
 {
 	const struct form_param *id;
 	size_t i, j;
@@ -190,7 +190,7 @@ static int holds(struct eval *e, const struct cond *c, const char *key)
 	case COND_TIME:
 		local_time(e);
 		for (i = 0; i < c->nitems && !v; i++) {
-			const struct set *s = &e->r->sets[c->items[i].set];
+			const struct rules_set *s = &e->r->sets[c->items[i].set];
 
 			for (j = 0; j < s->nwindows && !v; j++)
 				v = when_in_window(&s->windows[j], &e->d->local);
@@ -199,7 +199,7 @@ static int holds(struct eval *e, const struct cond *c, const char *key)
 	case COND_DATE:
 		local_time(e);
 		for (i = 0; i < c->nitems && !v; i++) {
-			const struct set *s = &e->r->sets[c->items[i].set];
+			const struct rules_set *s = &e->r->sets[c->items[i].set];
 
 			for (j = 0; j < s->ndates && !v; j++)
 				v = when_on_date(&s->dates[j], &e->d->local);
@@ -221,7 +221,7 @@ static int holds(struct eval *e, const struct cond *c, const char *key)
 }
 
 /* 1 if every condition holds; -1 if one cannot be told. */
-static int matches(struct eval *e, const struct rule *rule, const char *key)
+static int matches(struct eval *e, const struct rules_rule *rule, const char *key)
 {
 	size_t i;
 	int v;
@@ -233,7 +233,7 @@ static int matches(struct eval *e, const struct rule *rule, const char *key)
 	return 1;
 }
 
-static void choose(struct decision *d, const struct rule *rule, const struct action *a)
+static void choose(struct decision *d, const struct rules_rule *rule, const struct action *a)
 {
 	d->rule = rule;
 	d->line = rule ? rule->line : 0;
@@ -269,9 +269,9 @@ static void outgoing(struct decision *d, const struct form *form)
 }
 
 /* gather M from state st (NULL: none): the Gather, or M's else at its limit. */
-static void gather(struct eval *e, const struct rule *rule, int menu, const struct state *st)
+static void gather(struct eval *e, const struct rules_rule *rule, int menu, const struct state *st)
 {
-	const struct menu *m = &e->r->menus[menu];
+	const struct rules_menu *m = &e->r->menus[menu];
 	struct decision *d = e->d;
 	int n = st && strcmp(st->menu, m->name) == 0 ? st->n + 1 : 0;
 	static const struct action gather_action = { .kind = ACT_GATHER };
@@ -286,7 +286,7 @@ static void gather(struct eval *e, const struct rule *rule, int menu, const stru
 	d->gather_n = n;
 }
 
-static void act(struct eval *e, const struct rule *rule, const struct state *st)
+static void act(struct eval *e, const struct rules_rule *rule, const struct state *st)
 {
 	if (rule->action.kind == ACT_GATHER) {
 		gather(e, rule, rule->action.menu, st);
@@ -316,13 +316,13 @@ static void new_call(struct eval *e)
 	int v;
 
 	if (form_is(dir, "in"))
-		direction = DIR_IN;
+		direction = RULES_DIR_IN;
 	else if (form_is(dir, "out"))
-		direction = DIR_OUT;
+		direction = RULES_DIR_OUT;
 	for (i = 0; i < e->r->nrules; i++) {
-		const struct rule *rule = &e->r->rules[i];
+		const struct rules_rule *rule = &e->r->rules[i];
 
-		if (rule->menu != -1 || (rule->direction != DIR_ANY && rule->direction != direction))
+		if (rule->menu != RULES_NO_MENU || (rule->direction != RULES_DIR_ANY && rule->direction != direction))
 			continue;
 		if ((v = matches(e, rule, NULL)) == 0)
 			continue;
@@ -355,7 +355,7 @@ static void dtmf_in_menu(struct eval *e, const struct state *st, const char *key
 		return;
 	}
 	for (i = 0; i < e->r->nrules; i++) {
-		const struct rule *rule = &e->r->rules[i];
+		const struct rules_rule *rule = &e->r->rules[i];
 
 		if (rule->menu != menu || (v = matches(e, rule, key)) == 0)
 			continue;

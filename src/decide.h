@@ -41,7 +41,7 @@ struct decision {
 	char error[512];		/* non-empty: the rules were not used */
 	int stale;			/* ...because the call's menu is gone from them:
 					 * the specification's <Response/>, no report */
-	const struct rule *rule;	/* the rule that matched, for --explain */
+	const struct rules_rule *rule;	/* the rule that matched, for --explain */
 	struct tm local;		/* the local time the rules saw */
 	int have_local;
 };

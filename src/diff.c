@@ -235,7 +235,7 @@ int diff_replay(const struct diff_rules *r, char **logs, size_t nlogs)
 		rules = rules_get(r->path, &errors);
 		buf_free(&errors);
 		for (i = 0; rules && i < rules->nrules; i++) {
-			const struct rule *rule = &rules->rules[i];
+			const struct rules_rule *rule = &rules->rules[i];
 			unsigned long n = (size_t)rule->line < lw.nlines ? lw.by_line[rule->line] : 0;
 
 			if (rule->menu >= 0)

@@ -62,7 +62,7 @@ static void put_dial(struct buf *out, const char *callerid, int anonymous,
 static void put_action(struct buf *out, const struct action *a,
     const struct decision *d, const char *gather_url)
 {
-	const struct menu *m;
+	const struct rules_menu *m;
 	const char *to = d->to;
 
 	switch (a->kind) {

@@ -23,16 +23,16 @@
 #define RULES_URL_MAX 1024
 #define RULES_DIAL_MAX 5
 
-enum rules_direction { DIR_IN, DIR_OUT, DIR_ANY };
+enum rules_direction { RULES_DIR_IN, RULES_DIR_OUT, RULES_DIR_ANY };
 
-enum item_kind { ITEM_NUMBER, ITEM_ANY, ITEM_SET, ITEM_TEXT };
+enum rules_item_kind { RULES_ITEM_NUMBER, RULES_ITEM_ANY, RULES_ITEM_SET, RULES_ITEM_TEXT };
 
 /* One alternative of a condition's comma-separated value. */
-struct item {
-	enum item_kind kind;
-	struct number number;	/* ITEM_NUMBER (or anonymous) */
-	int set;		/* ITEM_SET: index into rules.sets */
-	const char *text;	/* ITEM_TEXT: a user name or a DTMF key */
+struct rules_item {
+	enum rules_item_kind kind;
+	struct number number;	/* RULES_ITEM_NUMBER (or anonymous) */
+	int set;		/* RULES_ITEM_SET: index into rules.sets */
+	const char *text;	/* RULES_ITEM_TEXT: a user name or a DTMF key */
 };
 
 enum cond_kind {
@@ -41,12 +41,12 @@ enum cond_kind {
 	COND_PERCENT, COND_FLAG, COND_MENU, COND_KEY
 };
 
-struct cond {
+struct rules_cond {
 	enum cond_kind kind;
 	int negate;
 	int value;		/* direction, percent, menu index */
 	const char *name;	/* flag */
-	struct item *items;
+	struct rules_item *items;
 	size_t nitems;
 };
 
@@ -76,20 +76,20 @@ struct list_part {
 	struct list_part *next;
 };
 
-enum set_kind { SET_LIST, SET_HOURS, SET_DATES };
+enum rules_set_kind { RULES_SET_LIST, RULES_SET_HOURS, RULES_SET_DATES };
 
-struct set {
+struct rules_set {
 	char name[RULES_NAME_MAX + 1];
-	enum set_kind kind;
+	enum rules_set_kind kind;
 	int line;
-	struct list_part *parts, **tail;	/* SET_LIST */
-	struct when_window *windows;		/* SET_HOURS */
+	struct list_part *parts, **tail;	/* RULES_SET_LIST */
+	struct when_window *windows;		/* RULES_SET_HOURS */
 	size_t nwindows, cap;
-	struct when_date *dates;		/* SET_DATES */
+	struct when_date *dates;		/* RULES_SET_DATES */
 	size_t ndates;
 };
 
-struct menu {
+struct rules_menu {
 	char name[RULES_NAME_MAX + 1];
 	int line;
 	const char *play;
@@ -97,12 +97,14 @@ struct menu {
 	struct action otherwise;	/* else */
 };
 
-struct rule {
+struct rules_rule {
 	int line;
 	const char *text;	/* the line as written, for --explain */
-	int direction;		/* enum rules_direction; DIR_IN when unsaid */
-	int menu;		/* -1: a newCall rule */
-	struct cond *conds;
+	int direction;		/* enum rules_direction; RULES_DIR_IN when unsaid */
+	int menu;		/* the menu's index, or one of these: */
+#define RULES_NO_MENU (-1)	/* a newCall rule */
+#define RULES_MENU_PENDING (-2)	/* a menu not (yet) defined: the file has an error */
+	struct rules_cond *conds;
 	size_t nconds;
 	struct action action;
 };
@@ -119,11 +121,11 @@ struct rules {
 	const char *zone;		/* NULL if none */
 	char country[4];
 	const char *flagdir;
-	struct set *sets;
+	struct rules_set *sets;
 	size_t nsets;
-	struct menu *menus;
+	struct rules_menu *menus;
 	size_t nmenus;
-	struct rule *rules;
+	struct rules_rule *rules;
 	size_t nrules;
 	/* The files read at load besides this one (dates files), so that a
 	 * kept copy is read again when any of them changes. */

@@ -65,7 +65,7 @@ struct parser {
 /* Warnings shown at most; the rest are counted. */
 #define WARNINGS_MAX 100
 
-/* "list", "hours", "dates", by enum set_kind. */
+/* "list", "hours", "dates", by enum rules_set_kind. */
 extern const char *const rules_set_what[];
 
 /* An error on a line of the rules file (INT_MAX: the whole file); in

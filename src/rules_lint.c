@@ -39,7 +39,7 @@ static int first_dial(struct parser *p, struct seen *x, const char *number)
 
 /* A dial target that is also a "to" of some rule: a forwarding loop?  Said
  * once a target, naming the first such line. */
-static void dial_loop(struct parser *p, const struct rule *a, const char *number)
+static void dial_loop(struct parser *p, const struct rules_rule *a, const char *number)
 {
 	const struct rules *r = p->r;
 	struct number dialled = { NUMBER_DIGITS, 0, { 0 } };
@@ -48,12 +48,12 @@ static void dial_loop(struct parser *p, const struct rule *a, const char *number
 	strcpy(dialled.digits, number);
 	for (j = 0; j < r->nrules; j++)
 		for (m = 0; m < r->rules[j].nconds; m++) {
-			const struct cond *c = &r->rules[j].conds[m];
+			const struct rules_cond *c = &r->rules[j].conds[m];
 
 			if (c->kind != COND_TO || c->negate)
 				continue;
 			for (t = 0; t < c->nitems; t++)
-				if (c->items[t].kind == ITEM_NUMBER &&
+				if (c->items[t].kind == RULES_ITEM_NUMBER &&
 				    number_match(&c->items[t].number, &dialled)) {
 					rules_warn(p, a->line, "dial target %s is also in a \"to\" condition on line %d: a forwarding loop between your own numbers?",
 					    number, r->rules[j].line);
@@ -69,12 +69,12 @@ static void empty_lists(struct parser *p)
 	size_t i;
 
 	for (i = 0; i < r->nsets; i++) {
-		const struct set *s = &r->sets[i];
+		const struct rules_set *s = &r->sets[i];
 		const struct list_part *part;
 		size_t entries = 0;
 		int files = 0;
 
-		if (s->kind != SET_LIST)
+		if (s->kind != RULES_SET_LIST)
 			continue;
 		for (part = s->parts; part; part = part->next) {
 			entries += part->nentries;
@@ -92,12 +92,12 @@ static void empty_lists(struct parser *p)
  * everything is judged against each later rule, in shadows()).  A
  * negated key condition excludes some keys, so it never takes all.
  */
-static int takes_all(const struct rule *a)
+static int takes_all(const struct rules_rule *a)
 {
 	size_t k;
 
 	for (k = 0; k < a->nconds; k++) {
-		const struct cond *c = &a->conds[k];
+		const struct rules_cond *c = &a->conds[k];
 
 		if (c->kind != COND_ALWAYS && c->kind != COND_DIRECTION && c->kind != COND_MENU &&
 		    !(c->kind == COND_KEY && !c->negate))
@@ -106,7 +106,7 @@ static int takes_all(const struct rule *a)
 	return 1;
 }
 
-static int has_key(const struct cond *c, const char *key)
+static int has_key(const struct rules_cond *c, const char *key)
 {
 	size_t m;
 
@@ -123,11 +123,11 @@ static int has_key(const struct cond *c, const char *key)
  * was typed, so a later rule that asks for "none" (silence) is still
  * reached.
  */
-static int shadows(const struct rule *a, const struct rule *b)
+static int shadows(const struct rules_rule *a, const struct rules_rule *b)
 {
 	size_t k, m;
 
-	if (b->menu != a->menu || !(a->direction == DIR_ANY || a->direction == b->direction))
+	if (b->menu != a->menu || !(a->direction == RULES_DIR_ANY || a->direction == b->direction))
 		return 0;
 	for (k = 0; k < a->nconds; k++) {
 		if (a->conds[k].kind != COND_KEY)
@@ -150,7 +150,7 @@ void rules_lint(struct parser *p)
 
 	empty_lists(p);
 	for (i = 0; i < r->nrules; i++) {
-		const struct rule *a = &r->rules[i];
+		const struct rules_rule *a = &r->rules[i];
 		int all = takes_all(a);
 
 		for (j = i + 1; all && j < r->nrules; j++)

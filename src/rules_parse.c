@@ -205,7 +205,7 @@ const char *rules_action_name(const struct action *a)
 static void menu_statement(struct parser *p, char **tok, size_t n)
 {
 	struct rules *r = p->r;
-	struct menu *m;
+	struct rules_menu *m;
 	size_t i;
 	long v;
 
@@ -279,7 +279,7 @@ static void menu_statement(struct parser *p, char **tok, size_t n)
 
 /* ---- when ---- */
 
-static int split_items(struct parser *p, struct cond *c, const char *value)
+static int split_items(struct parser *p, struct rules_cond *c, const char *value)
 {
 	const char *s = value;
 	size_t count = 1, i = 0;
@@ -295,7 +295,7 @@ static int split_items(struct parser *p, struct cond *c, const char *value)
 			rules_problem(p, p->line, "an empty value in \"%.60s\"", value);
 			return -1;
 		}
-		c->items[i].kind = ITEM_TEXT;
+		c->items[i].kind = RULES_ITEM_TEXT;
 		c->items[i].text = arena_strndup(p->r->arena, s, n);
 		if (c->items[i].text == NULL)
 			return -1;
@@ -317,23 +317,23 @@ static int misplaced_not(struct parser *p, const char *item, const char *keyword
 	return 1;
 }
 
-static int number_items(struct parser *p, struct cond *c, const char *keyword)
+static int number_items(struct parser *p, struct rules_cond *c, const char *keyword)
 {
 	char why[200];
 	size_t i;
 
 	for (i = 0; i < c->nitems; i++) {
-		struct item *it = &c->items[i];
+		struct rules_item *it = &c->items[i];
 
 		if (misplaced_not(p, it->text, keyword))
 			return -1;
 		if (strcmp(it->text, "any") == 0) {
-			it->kind = ITEM_ANY;
+			it->kind = RULES_ITEM_ANY;
 		} else if (it->text[0] == '@') {
-			it->kind = ITEM_SET;
-			it->set = rules_use_set(p, it->text, SET_LIST);
+			it->kind = RULES_ITEM_SET;
+			it->set = rules_use_set(p, it->text, RULES_SET_LIST);
 		} else {
-			it->kind = ITEM_NUMBER;
+			it->kind = RULES_ITEM_NUMBER;
 			if (number_rule(it->text, strlen(it->text), p->r->country, &it->number,
 			    why, sizeof why) != NULL) {
 				rules_problem(p, p->line, "%s", why);
@@ -344,20 +344,20 @@ static int number_items(struct parser *p, struct cond *c, const char *keyword)
 	return 0;
 }
 
-static int set_items(struct parser *p, struct cond *c, enum set_kind kind, const char *keyword)
+static int set_items(struct parser *p, struct rules_cond *c, enum rules_set_kind kind, const char *keyword)
 {
 	size_t i;
 
 	for (i = 0; i < c->nitems; i++) {
 		if (misplaced_not(p, c->items[i].text, keyword))
 			return -1;
-		c->items[i].kind = ITEM_SET;
+		c->items[i].kind = RULES_ITEM_SET;
 		c->items[i].set = rules_use_set(p, c->items[i].text, kind);
 	}
 	return 0;
 }
 
-static int key_items(struct parser *p, struct cond *c)
+static int key_items(struct parser *p, struct rules_cond *c)
 {
 	size_t i;
 
@@ -393,7 +393,7 @@ static int cond_kind(const char *w)
 }
 
 /* Parses one condition at tok[*i]; advances *i. */
-static int parse_cond(struct parser *p, char **tok, size_t n, size_t *i, struct cond *c)
+static int parse_cond(struct parser *p, char **tok, size_t n, size_t *i, struct rules_cond *c)
 {
 	const char *w = tok[*i], *keyword;
 	int kind, negate = 0;
@@ -430,11 +430,11 @@ static int parse_cond(struct parser *p, char **tok, size_t n, size_t *i, struct 
 	switch (c->kind) {
 	case COND_DIRECTION:
 		if (strcmp(w, "in") == 0)
-			c->value = DIR_IN;
+			c->value = RULES_DIR_IN;
 		else if (strcmp(w, "out") == 0)
-			c->value = DIR_OUT;
+			c->value = RULES_DIR_OUT;
 		else if (strcmp(w, "any") == 0)
-			c->value = DIR_ANY;
+			c->value = RULES_DIR_ANY;
 		else {
 			rules_problem(p, p->line, "direction is in, out or any");
 			return -1;
@@ -482,9 +482,9 @@ static int parse_cond(struct parser *p, char **tok, size_t n, size_t *i, struct 
 	case COND_DIVERSION:
 		return number_items(p, c, keyword);
 	case COND_TIME:
-		return set_items(p, c, SET_HOURS, keyword);
+		return set_items(p, c, RULES_SET_HOURS, keyword);
 	case COND_DATE:
-		return set_items(p, c, SET_DATES, keyword);
+		return set_items(p, c, RULES_SET_DATES, keyword);
 	case COND_KEY:
 		return key_items(p, c);
 	default:
@@ -495,7 +495,7 @@ static int parse_cond(struct parser *p, char **tok, size_t n, size_t *i, struct 
 static void when_statement(struct parser *p, char **tok, size_t n)
 {
 	struct rules *r = p->r;
-	struct rule *rule;
+	struct rules_rule *rule;
 	size_t i = 1;
 	int has_key = 0, has_dir = 0;
 	const char *call_only = NULL;
@@ -509,25 +509,24 @@ static void when_statement(struct parser *p, char **tok, size_t n)
 	rule = &r->rules[r->nrules];
 	memset(rule, 0, sizeof *rule);
 	rule->line = p->line;
-	rule->menu = -1;
-	rule->direction = DIR_IN;
+	rule->menu = RULES_NO_MENU;
+	rule->direction = RULES_DIR_IN;
 	if ((rule->conds = arena_alloc(r->arena, n * sizeof *rule->conds)) == NULL)
 		return;
 	while (i < n && strcmp(tok[i], "do") != 0) {
-		struct cond *c = &rule->conds[rule->nconds];
+		struct rules_cond *c = &rule->conds[rule->nconds];
 
 		if (parse_cond(p, tok, n, &i, c) < 0)
 			return;
 		rule->nconds++;
 		switch (c->kind) {
 		case COND_MENU:
-			if (rule->menu != -1 || c->value < -1) {
+			if (rule->menu != RULES_NO_MENU || c->value < -1) {
 				rules_problem(p, p->line, "a rule answers one menu");
 				return;
 			}
-			rule->menu = c->value;
-			if (c->value == -1)	/* not defined yet: a pending error */
-				rule->menu = -2;
+			/* rules_use_menu's -1: not defined yet, a pending error. */
+			rule->menu = c->value == -1 ? RULES_MENU_PENDING : c->value;
 			break;
 		case COND_KEY:
 			has_key = 1;
@@ -557,23 +556,23 @@ static void when_statement(struct parser *p, char **tok, size_t n)
 		rules_problem(p, p->line, "when needs a condition before do (write when always do ...)");
 		return;
 	}
-	if (rule->menu != -1 && call_only) {
+	if (rule->menu != RULES_NO_MENU && call_only) {
 		rules_problem(p, p->line, "\"%s\" is unknown in a dtmf push (it carries only callId and dtmf)", call_only);
 		return;
 	}
-	if (has_key && rule->menu == -1) {
+	if (has_key && rule->menu == RULES_NO_MENU) {
 		rules_problem(p, p->line, "key needs menu NAME in the same rule");
 		return;
 	}
 	if (parse_action(p, tok + i + 1, n - i - 1, &rule->action, 0) < 0)
 		return;
 	if ((rule->action.kind == ACT_CALLERID || rule->action.kind == ACT_WITHHOLD) &&
-	    !(has_dir && rule->direction == DIR_OUT)) {
+	    !(has_dir && rule->direction == RULES_DIR_OUT)) {
 		rules_problem(p, p->line, "%s needs direction out (it sets how an outgoing call is placed)",
 		    rules_action_name(&rule->action));
 		return;
 	}
-	if (rule->menu != -1 && (rule->action.kind == ACT_CALLERID || rule->action.kind == ACT_WITHHOLD)) {
+	if (rule->menu != RULES_NO_MENU && (rule->action.kind == ACT_CALLERID || rule->action.kind == ACT_WITHHOLD)) {
 		rules_problem(p, p->line, "%s is for newCall rules", rules_action_name(&rule->action));
 		return;
 	}

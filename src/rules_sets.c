@@ -22,7 +22,7 @@ static int find_set(const struct parser *p, const char *name)
 	return -1;
 }
 
-static void index_put(struct set_index *x, const struct set *sets, int n)
+static void index_put(struct set_index *x, const struct rules_set *sets, int n)
 {
 	size_t i;
 
@@ -86,13 +86,13 @@ void rules_resolve_pending(struct parser *p, const char *name, const char *what)
 }
 
 /* The set a rule refers to as @name; -1 (and a pending or an error) if none. */
-int rules_use_set(struct parser *p, const char *ref, enum set_kind kind)
+int rules_use_set(struct parser *p, const char *ref, enum rules_set_kind kind)
 {
 	int i;
 
 	if (ref[0] != '@' || !rules_valid_name(ref + 1)) {
 		rules_problem(p, p->line, "\"%.40s\": refer to %s %s by @name", ref,
-		    kind == SET_HOURS ? "an" : "a", rules_set_what[kind]);
+		    kind == RULES_SET_HOURS ? "an" : "a", rules_set_what[kind]);
 		return -1;
 	}
 	if ((i = find_set(p, ref + 1)) < 0) {
@@ -121,10 +121,10 @@ int rules_use_menu(struct parser *p, const char *name)
 }
 
 /* The set called name of kind, created (and resolving pendings) if new. */
-static struct set *define_set(struct parser *p, const char *name, enum set_kind kind)
+static struct rules_set *define_set(struct parser *p, const char *name, enum rules_set_kind kind)
 {
 	struct rules *r = p->r;
-	struct set *s;
+	struct rules_set *s;
 	int i;
 
 	if (!rules_valid_name(name)) {
@@ -236,7 +236,7 @@ void rules_list_statement(struct parser *p, char **tok, size_t n)
 {
 	struct arena *a = p->r->arena;
 	struct list_part *part;
-	struct set *s;
+	struct rules_set *s;
 	char why[MSG_MAX];
 	size_t i;
 
@@ -244,7 +244,7 @@ void rules_list_statement(struct parser *p, char **tok, size_t n)
 		rules_problem(p, p->line, "list needs a name and entries (or file PATH)");
 		return;
 	}
-	if ((s = define_set(p, tok[1], SET_LIST)) == NULL)
+	if ((s = define_set(p, tok[1], RULES_SET_LIST)) == NULL)
 		return;
 	if ((part = arena_alloc(a, sizeof *part)) == NULL)
 		return;
@@ -287,7 +287,7 @@ void rules_list_statement(struct parser *p, char **tok, size_t n)
 void rules_hours_statement(struct parser *p, char **tok, size_t n)
 {
 	struct when_window w[32];
-	struct set *s;
+	struct rules_set *s;
 	char why[200];
 	unsigned days;
 	size_t i, j, got;
@@ -296,7 +296,7 @@ void rules_hours_statement(struct parser *p, char **tok, size_t n)
 		rules_problem(p, p->line, "hours NAME takes pairs of DAYS RANGES (mon-fri 08:00-17:00)");
 		return;
 	}
-	if ((s = define_set(p, tok[1], SET_HOURS)) == NULL)
+	if ((s = define_set(p, tok[1], RULES_SET_HOURS)) == NULL)
 		return;
 	for (i = 2; i < n; i += 2) {
 		if (when_days(tok[i], &days, why, sizeof why) ||
@@ -312,7 +312,7 @@ void rules_hours_statement(struct parser *p, char **tok, size_t n)
 	}
 }
 
-static int add_date(struct parser *p, struct set *s, size_t *cap, const char *tok,
+static int add_date(struct parser *p, struct rules_set *s, size_t *cap, const char *tok,
     const char *file, int file_line)
 {
 	char why[200], text[MSG_MAX];
@@ -343,7 +343,7 @@ static void add_source(struct parser *p, const char *path, const struct stat *st
 	file_id_set(&r->sources[r->nsources++].id, st);
 }
 
-static void dates_file(struct parser *p, struct set *s, size_t *cap, const char *shown)
+static void dates_file(struct parser *p, struct rules_set *s, size_t *cap, const char *shown)
 {
 	const char *path = rules_resolve(p, shown), *line;
 	char reason[160], text[MSG_MAX], buf[RULES_LINE_MAX + 1], *tok[RULES_TOKENS_MAX];
@@ -392,14 +392,14 @@ out:
 
 void rules_dates_statement(struct parser *p, char **tok, size_t n)
 {
-	struct set *s;
+	struct rules_set *s;
 	size_t i, cap;
 
 	if (n < 3) {
 		rules_problem(p, p->line, "dates needs a name and dates (or file PATH)");
 		return;
 	}
-	if ((s = define_set(p, tok[1], SET_DATES)) == NULL)
+	if ((s = define_set(p, tok[1], RULES_SET_DATES)) == NULL)
 		return;
 	cap = s->ndates;	/* arena arrays are exactly full between statements */
 	if (strcmp(tok[2], "file") == 0) {

@@ -8,7 +8,7 @@
 
 /* A set (list, hours, dates) named by a condition: its index, or -1 after
  * a problem; unknown yet, it is pending. */
-int rules_use_set(struct parser *p, const char *ref, enum set_kind kind);
+int rules_use_set(struct parser *p, const char *ref, enum rules_set_kind kind);
 /* A menu named by gather, menu or else: its index, or -1 after a problem. */
 int rules_use_menu(struct parser *p, const char *name);
 /* name was defined as what: references to it are no longer pending. */
