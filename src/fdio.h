@@ -1,7 +1,7 @@
 /* fdio: the two ways a CGI moves bytes over the descriptors it was given
  * (stdin, stdout, stderr): reading that gives up at a deadline, and writing
  * all of it; EINTR is retried in both.  FastCGI connections are
- * non-blocking and never wait here (server.c). */
+ * non-blocking and never wait here (fcgiserver.c). */
 #ifndef FDIO_H
 #define FDIO_H
 

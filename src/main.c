@@ -6,8 +6,8 @@
  */
 #include "cgi.h"
 #include "cli.h"
+#include "fcgiserver.h"
 #include "harden.h"
-#include "server.h"
 #include "webhook.h"
 
 /* No web server set the variables RFC 3875 requires (without options: nor
@@ -35,9 +35,9 @@ int main(int argc, char **argv)
 		return 1;
 	cgi_req(&cgi);
 	/* Started on a listening socket: FastCGI, each request this story. */
-	if ((listener = server_listener()) != -1) {
+	if ((listener = fcgiserver_listener()) != -1) {
 		harden_process(&cgi, 1);
-		return listener < 0 ? 1 : server_run(listener, webhook_serve);
+		return listener < 0 ? 1 : fcgiserver_run(listener, webhook_serve);
 	}
 	harden_process(&cgi, 0);
 	/* Under a web server argv is the request's (an Apache query without

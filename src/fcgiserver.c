@@ -14,9 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fcgiserver.h"
 #include "fdio.h"
 #include "mono.h"
-#include "server.h"
 
 /* Connections one worker keeps open (nginx and Apache keep idle ones);
  * at the limit the one idle longest is closed for a new one. */
@@ -54,7 +54,7 @@ static int is_listening(int fd)
 	return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) == 0 && v;
 }
 
-int server_listener(void)
+int fcgiserver_listener(void)
 {
 	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
 	char self[24];
@@ -427,7 +427,7 @@ static int stop_all(struct slot *slots, unsigned n, const sigset_t *set)
 	return 0;
 }
 
-int server_run(int listener, fcgi_handler handler)
+int fcgiserver_run(int listener, fcgi_handler handler)
 {
 	static struct slot slots[MAX_WORKERS];
 	unsigned n = workers = worker_count(), i;
