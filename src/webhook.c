@@ -54,65 +54,109 @@ static void request_time(const struct conf *c, const struct request *rq,
 		rq->in->now(rq->in->ctx, now);
 }
 
-/* Asks the call rules about a newCall or dtmf; adds the decision's JSON. */
-static enum err consult_rules(const struct conf *c, struct request *rq,
-    const struct form *form, int dtmf, time_t now, struct buf *rule_json,
-    struct fail *f)
+/* What one push carries from step to step. */
+struct event {
+	char *body;
+	size_t len;
+	struct timespec now;		/* the request's time */
+	enum sig_outcome signature;
+	struct form form;
+	int dtmf;			/* else newCall, or another event */
+	struct buf rule_json;		/* the decision, for the record */
+};
+
+static void event_free(struct event *ev)
+{
+	free(ev->body);
+	form_free(&ev->form);
+	buf_free(&ev->rule_json);
+}
+
+/* The body, once its media type and length are right. */
+static enum err read_body(const struct conf *c, struct request *rq,
+    struct event *ev, struct fail *f)
+{
+	enum err rc;
+
+	if (!cgi_is_form(req_param(rq->in, "CONTENT_TYPE")))
+		return fail_set(f, ERR_MEDIA_TYPE,
+		    "Content-Type must be application/x-www-form-urlencoded");
+	if ((rc = cgi_content_length(req_param(rq->in, "CONTENT_LENGTH"),
+	    CGI_MAX_BODY, &ev->len, f)) != ERR_OK)
+		return rc;
+	rc = cgi_read_body(rq->in, ev->len, &ev->body, f);
+	rq->unread = 0;
+	request_time(c, rq, &ev->now);
+	return rc;
+}
+
+/* sipgate's signature, as SIPGATE_SIGNATURE asks. */
+static enum err verify(const struct conf *c, struct request *rq,
+    struct event *ev, struct fail *f)
+{
+	const char *why = NULL;
+
+	if (c->signature == CONF_SIG_OFF)
+		return ERR_OK;
+	ev->signature = sig_check(rq->key, req_param(rq->in, "HTTP_X_SIPGATE_SIGNATURE"),
+	    ev->body, ev->len, &why);
+	if (ev->signature != SIG_VALID && c->signature == CONF_SIG_REQUIRE)
+		return fail_set(f, ERR_SIGNATURE, "forbidden: %s", why);
+	return ERR_OK;
+}
+
+/* The form body, with its event: newCall and dtmf steer the call. */
+static enum err decode(struct request *rq, struct event *ev, struct fail *f)
+{
+	const struct form_param *event;
+	enum err rc;
+
+	if ((rc = form_decode(ev->body, ev->len, &ev->form, f)) != ERR_OK)
+		return rc;
+	if ((event = form_get(&ev->form, "event")) == NULL)
+		return fail_set(f, ERR_NO_EVENT, "the body has no event parameter");
+	ev->dtmf = form_is(event, "dtmf");
+	rq->steers = ev->dtmf || form_is(event, "newCall");
+	return ERR_OK;
+}
+
+/* The call rules, asked about a newCall or dtmf when there are any. */
+static enum err decide_call(const struct conf *c, struct request *rq,
+    struct event *ev, struct fail *f)
 {
 	struct decide_input in = { 0 };
 	enum err rc;
 
+	if (c->rules == NULL || !rq->steers)
+		return ERR_OK;
 	in.rules_path = c->rules;
-	in.form = form;
-	in.dtmf = dtmf;
+	in.form = &ev->form;
+	in.dtmf = ev->dtmf;
 	in.query = req_param(rq->in, "QUERY_STRING");
 	in.key = c->state_key;
 	in.key_len = c->state_key ? strlen(c->state_key) : 0;
-	in.now = now;
+	in.now = ev->now.tv_sec;
 	if ((rc = decide(&in, &rq->decision, f)) != ERR_OK)
 		return rc;
 	rq->decided = 1;
-	decide_json(rule_json, &rq->decision);
-	return ERR_OK;
+	decide_json(&ev->rule_json, &rq->decision);
+	return ev->rule_json.oom ? fail_set(f, ERR_INTERNAL, "out of memory") : ERR_OK;
 }
 
-/* Decodes the verified body into the log record, with the rules' decision. */
-static enum err build_record(const struct conf *c, struct request *rq,
-    const char *body, size_t len, enum sig_outcome outcome, struct fail *f)
+/* The log line: the time, the sender, the signature, every parameter and
+ * the decision. */
+static enum err record(struct request *rq, struct event *ev, struct fail *f)
 {
 	const char *remote = req_param(rq->in, "REMOTE_ADDR");
-	const struct form_param *event;
-	struct buf rule_json = { 0 };
 	struct record_meta meta;
-	struct timespec now;
-	struct form form;
 	char received[32];
-	enum err rc;
-	int dtmf;
 
-	request_time(c, rq, &now);
-	record_timestamp(&now, received);
-	if ((rc = form_decode(body, len, &form, f)) != ERR_OK)
-		return rc;
-	if ((event = form_get(&form, "event")) == NULL) {
-		rc = fail_set(f, ERR_NO_EVENT, "the body has no event parameter");
-		goto out;
-	}
-	dtmf = form_is(event, "dtmf");
-	rq->steers = dtmf || form_is(event, "newCall");
-	if (c->rules && rq->steers &&
-	    (rc = consult_rules(c, rq, &form, dtmf, now.tv_sec, &rule_json, f)) != ERR_OK)
-		goto out;
+	record_timestamp(&ev->now, received);
 	meta.received = received;
 	meta.remote_addr = remote && *remote ? remote : NULL;
-	meta.signature = sig_outcome_name(outcome);
-	meta.rule = rule_json.len > 0 ? rule_json.data : NULL;
-	rc = rule_json.oom ? fail_set(f, ERR_INTERNAL, "out of memory") :
-	    record_build(&rq->record, &form, &meta, f);
-out:
-	buf_free(&rule_json);
-	form_free(&form);
-	return rc;
+	meta.signature = sig_outcome_name(ev->signature);
+	meta.rule = ev->rule_json.len > 0 ? ev->rule_json.data : NULL;
+	return record_build(&rq->record, &ev->form, &meta, f);
 }
 
 /* The URLs the reply points sipgate at: onAnswer/onHangup, a Gather's onData. */
@@ -169,43 +213,40 @@ static void keep_record(const struct conf *c, struct request *rq)
 		diag_event(rq->in, lf.why, rq->record.data, rq->record.len);
 }
 
-static enum err accept_event(const struct conf *c, struct request *rq,
-    struct fail *f)
+/* The log takes the record, or the server's error log and syslog do (see
+ * keep_record); a dry run hands it over instead. */
+static void log_event(const struct conf *c, struct request *rq)
 {
-	enum sig_outcome outcome = SIG_UNCHECKED;
-	const char *why = NULL;
-	size_t len;
-	char *body;
-	enum err rc;
-
-	if (!cgi_is_form(req_param(rq->in, "CONTENT_TYPE")))
-		return fail_set(f, ERR_MEDIA_TYPE,
-		    "Content-Type must be application/x-www-form-urlencoded");
-	if ((rc = cgi_content_length(req_param(rq->in, "CONTENT_LENGTH"),
-	    CGI_MAX_BODY, &len, f)) != ERR_OK)
-		return rc;
-	rc = cgi_read_body(rq->in, len, &body, f);
-	rq->unread = 0;
-	if (rc != ERR_OK)
-		return rc;
-
-	if (c->signature != CONF_SIG_OFF)
-		outcome = sig_check(rq->key,
-		    req_param(rq->in, "HTTP_X_SIPGATE_SIGNATURE"), body, len, &why);
-	if (outcome != SIG_VALID && c->signature == CONF_SIG_REQUIRE)
-		rc = fail_set(f, ERR_SIGNATURE, "forbidden: %s", why);
-	else
-		rc = build_record(c, rq, body, len, outcome, f);
-	/* sipgate sent it, so it must not vanish with the 400. */
-	if (rc != ERR_OK && f->code != ERR_STATE && outcome == SIG_VALID)
-		diag_body(rq->in, f->why, body, len);
-	free(body);
-	if (rc != ERR_OK)
-		return rc;
 	if (rq->in->dry_run)
 		rq->in->dry_run(rq->in->ctx, rq->decided ? &rq->decision : NULL, rq->record.data);
 	else
 		keep_record(c, rq);
+}
+
+/* A push: read, verify, decode, decide, record, log; then what the reply
+ * needs. */
+static enum err accept_event(const struct conf *c, struct request *rq,
+    struct fail *f)
+{
+	struct event ev = { .signature = SIG_UNCHECKED };
+	enum err rc;
+
+	rc = read_body(c, rq, &ev, f);
+	if (rc == ERR_OK)
+		rc = verify(c, rq, &ev, f);
+	if (rc == ERR_OK)
+		rc = decode(rq, &ev, f);
+	if (rc == ERR_OK)
+		rc = decide_call(c, rq, &ev, f);
+	if (rc == ERR_OK)
+		rc = record(rq, &ev, f);
+	/* sipgate sent it, so it must not vanish with the 400. */
+	if (rc != ERR_OK && f->code != ERR_STATE && ev.signature == SIG_VALID)
+		diag_body(rq->in, f->why, ev.body, ev.len);
+	event_free(&ev);
+	if (rc != ERR_OK)
+		return rc;
+	log_event(c, rq);
 	if ((rc = report_decision(c, rq, f)) != ERR_OK)
 		return rc;
 	return reply_urls(c, rq, f);
