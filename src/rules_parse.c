@@ -4,6 +4,7 @@
  * rules_load/rules_read (rules.h), which run it, the pending references
  * and, for --check, the lint, then report the problems in line order.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -202,28 +203,28 @@ const char *rules_action_name(const struct action *a)
 
 /* ---- menu ---- */
 
-static void menu_statement(struct parser *p, char **tok, size_t n)
+/* A new menu named tok[1], with the defaults: digits 1 timeout 5000
+ * tries 3 else hangup. */
+static struct rules_menu *new_menu(struct parser *p, char **tok, size_t n)
 {
 	struct rules *r = p->r;
 	struct rules_menu *m;
-	size_t i;
-	long v;
 
 	if (n < 2 || !rules_valid_name(tok[1])) {
 		rules_problem(p, p->line, "menu needs a name of 1 to 32 of a-z, 0-9, _ and -");
-		return;
+		return NULL;
 	}
 	if (rules_find_menu(r, tok[1]) >= 0) {
 		rules_problem(p, p->line, "menu \"%s\" is defined twice (first on line %d)", tok[1],
 		    r->menus[rules_find_menu(r, tok[1])].line);
-		return;
+		return NULL;
 	}
 	if (r->nmenus == RULES_MENUS_MAX) {
 		rules_problem(p, p->line, "more than 256 menus");
-		return;
+		return NULL;
 	}
 	if (arena_grow(r->arena, (void **)&r->menus, &p->cap_menus, r->nmenus + 1, sizeof *r->menus) < 0)
-		return;
+		return NULL;
 	m = &r->menus[r->nmenus];
 	memset(m, 0, sizeof *m);
 	strcpy(m->name, tok[1]);
@@ -232,48 +233,86 @@ static void menu_statement(struct parser *p, char **tok, size_t n)
 	m->timeout = 5000;
 	m->tries = 3;
 	m->otherwise.kind = ACT_HANGUP;
-	m->otherwise.menu = -1;
-	for (i = 2; i < n; i += 2) {
-		const char *key = tok[i];
+	m->otherwise.menu = RULES_NO_MENU;
+	return m;
+}
 
-		if (strcmp(key, "else") == 0) {
-			if (i + 1 < n && strcmp(tok[i + 1], "gather") == 0) {
-				rules_problem(p, p->line, "else cannot be gather (menus would loop while the caller is silent)");
+/* else ACTION: what the menu does once its tries are used up. */
+static int menu_else(struct parser *p, struct rules_menu *m, char **tok, size_t n)
+{
+	if (n > 0 && strcmp(tok[0], "gather") == 0) {
+		rules_problem(p, p->line, "else cannot be gather (menus would loop while the caller is silent)");
+		return -1;
+	}
+	if (parse_action(p, tok, n, &m->otherwise, 0) < 0)
+		return -1;
+	/* They place an outgoing call; an else answers a keypad push. */
+	if (m->otherwise.kind == ACT_CALLERID || m->otherwise.kind == ACT_WITHHOLD) {
+		rules_problem(p, p->line, "else cannot be %s (it is for outgoing newCall rules)",
+		    rules_action_name(&m->otherwise));
+		return -1;
+	}
+	return 0;
+}
+
+/* The menu's numbers: the word, its range, where it goes. */
+static const struct menu_number {
+	const char *word;
+	long lo, hi;
+	size_t offset;
+} menu_numbers[] = {
+	{ "digits", 1, 20, offsetof(struct rules_menu, digits) },
+	{ "timeout", 0, 60000, offsetof(struct rules_menu, timeout) },
+	{ "tries", 1, 9, offsetof(struct rules_menu, tries) },
+};
+
+/* play URL, or one of the numbers. */
+static int menu_setting(struct parser *p, struct rules_menu *m, const char *key, const char *value)
+{
+	size_t k;
+	long v;
+
+	if (strcmp(key, "play") == 0) {
+		if (!rules_valid_url(value)) {
+			rules_problem(p, p->line, "menu play needs an http:// or https:// URL of printable ASCII without \" < > \\");
+			return -1;
+		}
+		m->play = arena_strndup(p->r->arena, value, strlen(value));
+		return 0;
+	}
+	for (k = 0; k < sizeof menu_numbers / sizeof *menu_numbers; k++)
+		if (strcmp(key, menu_numbers[k].word) == 0 &&
+		    (v = rules_small_number(value, menu_numbers[k].lo, menu_numbers[k].hi)) >= 0) {
+			*(int *)((char *)m + menu_numbers[k].offset) = (int)v;
+			return 0;
+		}
+	rules_problem(p, p->line, "menu: bad \"%.20s %.40s\" (play URL, digits 1-20, timeout 0-60000, tries 1-9, else ACTION)",
+	    key, value);
+	return -1;
+}
+
+/* menu NAME [play URL] [digits N] [timeout MS] [tries N] [else ACTION] */
+static void menu_statement(struct parser *p, char **tok, size_t n)
+{
+	struct rules_menu *m;
+	size_t i;
+
+	if ((m = new_menu(p, tok, n)) == NULL)
+		return;
+	for (i = 2; i < n; i += 2) {
+		if (strcmp(tok[i], "else") == 0) {
+			if (menu_else(p, m, tok + i + 1, n - i - 1) < 0)
 				return;
-			}
-			if (parse_action(p, tok + i + 1, n - i - 1, &m->otherwise, 0) < 0)
-				return;
-			/* They place an outgoing call; an else answers a keypad push. */
-			if (m->otherwise.kind == ACT_CALLERID || m->otherwise.kind == ACT_WITHHOLD) {
-				rules_problem(p, p->line, "else cannot be %s (it is for outgoing newCall rules)",
-				    rules_action_name(&m->otherwise));
-				return;
-			}
 			break;
 		}
 		if (i + 1 >= n) {
-			rules_problem(p, p->line, "menu: %s needs a value", key);
+			rules_problem(p, p->line, "menu: %s needs a value", tok[i]);
 			return;
 		}
-		if (strcmp(key, "play") == 0) {
-			if (!rules_valid_url(tok[i + 1])) {
-				rules_problem(p, p->line, "menu play needs an http:// or https:// URL of printable ASCII without \" < > \\");
-				return;
-			}
-			m->play = arena_strndup(r->arena, tok[i + 1], strlen(tok[i + 1]));
-		} else if (strcmp(key, "digits") == 0 && (v = rules_small_number(tok[i + 1], 1, 20)) >= 0) {
-			m->digits = (int)v;
-		} else if (strcmp(key, "timeout") == 0 && (v = rules_small_number(tok[i + 1], 0, 60000)) >= 0) {
-			m->timeout = (int)v;
-		} else if (strcmp(key, "tries") == 0 && (v = rules_small_number(tok[i + 1], 1, 9)) >= 0) {
-			m->tries = (int)v;
-		} else {
-			rules_problem(p, p->line, "menu: bad \"%.20s %.40s\" (play URL, digits 1-20, timeout 0-60000, tries 1-9, else ACTION)",
-			    key, tok[i + 1]);
+		if (menu_setting(p, m, tok[i], tok[i + 1]) < 0)
 			return;
-		}
 	}
-	r->nmenus++;
+	p->r->nmenus++;
 	rules_resolve_pending(p, tok[1], "menu");
 }
 
@@ -393,40 +432,11 @@ static int cond_kind(const char *w)
 }
 
 /* Parses one condition at tok[*i]; advances *i. */
-static int parse_cond(struct parser *p, char **tok, size_t n, size_t *i, struct rules_cond *c)
+/* direction, percent, flag and menu: one value each. */
+static int single_value(struct parser *p, struct rules_cond *c, const char *w)
 {
-	const char *w = tok[*i], *keyword;
-	int kind, negate = 0;
 	long v;
 
-	memset(c, 0, sizeof *c);
-	if (strcmp(w, "not") == 0) {
-		negate = 1;
-		if (++*i >= n || strcmp(tok[*i], "do") == 0) {
-			rules_problem(p, p->line, "not needs a condition after it");
-			return -1;
-		}
-		w = tok[*i];
-	}
-	if ((kind = cond_kind(w)) < 0) {
-		rules_problem(p, p->line, "unknown condition \"%.40s\"", w);
-		return -1;
-	}
-	c->kind = (enum cond_kind)kind;
-	c->negate = negate;
-	if (negate && (kind == COND_DIRECTION || kind == COND_MENU || kind == COND_ALWAYS)) {
-		rules_problem(p, p->line, "not cannot go before %s", w);
-		return -1;
-	}
-	(*i)++;
-	if (kind == COND_ALWAYS)
-		return 0;
-	if (*i >= n || strcmp(tok[*i], "do") == 0) {
-		rules_problem(p, p->line, "%s needs a value", w);
-		return -1;
-	}
-	keyword = w;
-	w = tok[(*i)++];
 	switch (c->kind) {
 	case COND_DIRECTION:
 		if (strcmp(w, "in") == 0)
@@ -458,21 +468,21 @@ static int parse_cond(struct parser *p, char **tok, size_t n, size_t *i, struct 
 		}
 		c->name = arena_strndup(p->r->arena, w, strlen(w));
 		return 0;
-	case COND_MENU:
+	default:
 		c->value = rules_use_menu(p, w);
 		return 0;
-	case COND_TIME:
-	case COND_DATE:
-		if (p->r->zone == NULL) {
-			/* A timezone line that was refused has said so already. */
-			if (!p->seen[STMT_TIMEZONE])
-				rules_problem(p, p->line, "%s needs a timezone line before the first when",
-				    c->kind == COND_TIME ? "time" : "date");
-			return -1;
-		}
-		break;
-	default:
-		break;
+	}
+}
+
+/* The others: a comma-separated list of numbers, names, sets or keys. */
+static int item_values(struct parser *p, struct rules_cond *c, const char *keyword,
+    const char *w)
+{
+	if ((c->kind == COND_TIME || c->kind == COND_DATE) && p->r->zone == NULL) {
+		/* A timezone line that was refused has said so already. */
+		if (!p->seen[STMT_TIMEZONE])
+			rules_problem(p, p->line, "%s needs a timezone line before the first when", keyword);
+		return -1;
 	}
 	if (split_items(p, c, w) < 0)
 		return -1;
@@ -492,47 +502,98 @@ static int parse_cond(struct parser *p, char **tok, size_t n, size_t *i, struct 
 	}
 }
 
-static void when_statement(struct parser *p, char **tok, size_t n)
+/* A condition at tok[*i] ("not" before it if it says so) and its value;
+ * *i moves past them. */
+static int parse_cond(struct parser *p, char **tok, size_t n, size_t *i, struct rules_cond *c)
+{
+	const char *w = tok[*i], *keyword;
+	int kind, negate = 0;
+
+	memset(c, 0, sizeof *c);
+	if (strcmp(w, "not") == 0) {
+		negate = 1;
+		if (++*i >= n || strcmp(tok[*i], "do") == 0) {
+			rules_problem(p, p->line, "not needs a condition after it");
+			return -1;
+		}
+		w = tok[*i];
+	}
+	if ((kind = cond_kind(w)) < 0) {
+		rules_problem(p, p->line, "unknown condition \"%.40s\"", w);
+		return -1;
+	}
+	c->kind = (enum cond_kind)kind;
+	c->negate = negate;
+	if (negate && (kind == COND_DIRECTION || kind == COND_MENU || kind == COND_ALWAYS)) {
+		rules_problem(p, p->line, "not cannot go before %s", w);
+		return -1;
+	}
+	(*i)++;
+	if (kind == COND_ALWAYS)
+		return 0;
+	if (*i >= n || strcmp(tok[*i], "do") == 0) {
+		rules_problem(p, p->line, "%s needs a value", w);
+		return -1;
+	}
+	keyword = w;
+	w = tok[(*i)++];
+	if (kind == COND_DIRECTION || kind == COND_PERCENT || kind == COND_FLAG || kind == COND_MENU)
+		return single_value(p, c, w);
+	return item_values(p, c, keyword, w);
+}
+
+/* What a rule's conditions say about where it applies. */
+struct rule_facts {
+	int has_key, has_dir;
+	const char *call_only;	/* the first condition a dtmf push cannot answer */
+};
+
+/* A new rule at the end of the list, with room for n conditions. */
+static struct rules_rule *new_rule(struct parser *p, size_t n)
 {
 	struct rules *r = p->r;
 	struct rules_rule *rule;
-	size_t i = 1;
-	int has_key = 0, has_dir = 0;
-	const char *call_only = NULL;
 
 	if (r->nrules == RULES_WHEN_MAX) {
 		rules_problem(p, p->line, "more than 10000 when lines");
-		return;
+		return NULL;
 	}
 	if (arena_grow(r->arena, (void **)&r->rules, &p->cap_rules, r->nrules + 1, sizeof *r->rules) < 0)
-		return;
+		return NULL;
 	rule = &r->rules[r->nrules];
 	memset(rule, 0, sizeof *rule);
 	rule->line = p->line;
 	rule->menu = RULES_NO_MENU;
 	rule->direction = RULES_DIR_IN;
 	if ((rule->conds = arena_alloc(r->arena, n * sizeof *rule->conds)) == NULL)
-		return;
-	while (i < n && strcmp(tok[i], "do") != 0) {
+		return NULL;
+	return rule;
+}
+
+/* The conditions from tok[*i] up to "do", and what they say. */
+static int read_conds(struct parser *p, char **tok, size_t n, size_t *i,
+    struct rules_rule *rule, struct rule_facts *x)
+{
+	while (*i < n && strcmp(tok[*i], "do") != 0) {
 		struct rules_cond *c = &rule->conds[rule->nconds];
 
-		if (parse_cond(p, tok, n, &i, c) < 0)
-			return;
+		if (parse_cond(p, tok, n, i, c) < 0)
+			return -1;
 		rule->nconds++;
 		switch (c->kind) {
 		case COND_MENU:
 			if (rule->menu != RULES_NO_MENU || c->value < -1) {
 				rules_problem(p, p->line, "a rule answers one menu");
-				return;
+				return -1;
 			}
 			/* rules_use_menu's -1: not defined yet, a pending error. */
 			rule->menu = c->value == -1 ? RULES_MENU_PENDING : c->value;
 			break;
 		case COND_KEY:
-			has_key = 1;
+			x->has_key = 1;
 			break;
 		case COND_DIRECTION:
-			has_dir = 1;
+			x->has_dir = 1;
 			rule->direction = c->value;
 			/* fall through */
 		case COND_FROM:
@@ -541,43 +602,70 @@ static void when_statement(struct parser *p, char **tok, size_t n)
 		case COND_USER:
 		case COND_USERID:
 		case COND_FULLUSERID:
-			if (call_only == NULL)
-				call_only = cond_words[c->kind];
+			if (x->call_only == NULL)
+				x->call_only = cond_words[c->kind];
 			break;
 		default:
 			break;
 		}
 	}
+	return 0;
+}
+
+/* The conditions together: some, a menu rule asking only what a dtmf
+ * push carries, keys only in a menu. */
+static int conds_fit(struct parser *p, const struct rules_rule *rule, const struct rule_facts *x)
+{
+	if (rule->nconds == 0) {
+		rules_problem(p, p->line, "when needs a condition before do (write when always do ...)");
+		return 0;
+	}
+	if (rule->menu != RULES_NO_MENU && x->call_only) {
+		rules_problem(p, p->line, "\"%s\" is unknown in a dtmf push (it carries only callId and dtmf)", x->call_only);
+		return 0;
+	}
+	if (x->has_key && rule->menu == RULES_NO_MENU) {
+		rules_problem(p, p->line, "key needs menu NAME in the same rule");
+		return 0;
+	}
+	return 1;
+}
+
+/* callerid and withhold place an outgoing call: only there. */
+static int action_fits(struct parser *p, const struct rules_rule *rule, const struct rule_facts *x)
+{
+	if (rule->action.kind != ACT_CALLERID && rule->action.kind != ACT_WITHHOLD)
+		return 1;
+	if (!(x->has_dir && rule->direction == RULES_DIR_OUT)) {
+		rules_problem(p, p->line, "%s needs direction out (it sets how an outgoing call is placed)",
+		    rules_action_name(&rule->action));
+		return 0;
+	}
+	if (rule->menu != RULES_NO_MENU) {
+		rules_problem(p, p->line, "%s is for newCall rules", rules_action_name(&rule->action));
+		return 0;
+	}
+	return 1;
+}
+
+/* when CONDITION... do ACTION */
+static void when_statement(struct parser *p, char **tok, size_t n)
+{
+	struct rule_facts x = { 0 };
+	struct rules_rule *rule;
+	size_t i = 1;
+
+	if ((rule = new_rule(p, n)) == NULL || read_conds(p, tok, n, &i, rule, &x) < 0)
+		return;
 	if (i >= n) {
 		rules_problem(p, p->line, "when needs do ACTION");
 		return;
 	}
-	if (rule->nconds == 0) {
-		rules_problem(p, p->line, "when needs a condition before do (write when always do ...)");
+	if (!conds_fit(p, rule, &x) || parse_action(p, tok + i + 1, n - i - 1, &rule->action, 0) < 0 ||
+	    !action_fits(p, rule, &x))
 		return;
-	}
-	if (rule->menu != RULES_NO_MENU && call_only) {
-		rules_problem(p, p->line, "\"%s\" is unknown in a dtmf push (it carries only callId and dtmf)", call_only);
-		return;
-	}
-	if (has_key && rule->menu == RULES_NO_MENU) {
-		rules_problem(p, p->line, "key needs menu NAME in the same rule");
-		return;
-	}
-	if (parse_action(p, tok + i + 1, n - i - 1, &rule->action, 0) < 0)
-		return;
-	if ((rule->action.kind == ACT_CALLERID || rule->action.kind == ACT_WITHHOLD) &&
-	    !(has_dir && rule->direction == RULES_DIR_OUT)) {
-		rules_problem(p, p->line, "%s needs direction out (it sets how an outgoing call is placed)",
-		    rules_action_name(&rule->action));
-		return;
-	}
-	if (rule->menu != RULES_NO_MENU && (rule->action.kind == ACT_CALLERID || rule->action.kind == ACT_WITHHOLD)) {
-		rules_problem(p, p->line, "%s is for newCall rules", rules_action_name(&rule->action));
-		return;
-	}
-	rule->text = arena_strndup(r->arena, p->text, strlen(p->text));
-	r->nrules++;
+	rule->text = arena_strndup(p->r->arena, p->text, strlen(p->text));
+	p->r->nrules++;
 }
 
 /* ---- the file ---- */
