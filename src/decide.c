@@ -158,10 +158,48 @@ static int flag_set(struct eval *e, const char *name)
 }
 
 /* 1 if the condition holds, 0 if not, -1 if it cannot be told. */
+/* time @H,...: the local time is in one of the sets' windows. */
+static int time_cond(struct eval *e, const struct rules_cond *c)
+{
+	size_t i, j;
+
+	local_time(e);
+	for (i = 0; i < c->nitems; i++) {
+		const struct rules_set *s = &e->r->sets[c->items[i].set];
+
+		for (j = 0; j < s->nwindows; j++)
+			if (when_in_window(&s->windows[j], &e->d->local))
+				return 1;
+	}
+	return 0;
+}
+
+/* date @D,...: today (local) is one of the sets' dates. */
+static int date_cond(struct eval *e, const struct rules_cond *c)
+{
+	size_t i, j;
+
+	local_time(e);
+	for (i = 0; i < c->nitems; i++) {
+		const struct rules_set *s = &e->r->sets[c->items[i].set];
+
+		for (j = 0; j < s->ndates; j++)
+			if (when_on_date(&s->dates[j], &e->d->local))
+				return 1;
+	}
+	return 0;
+}
+
+/* percent N: the call leg's place in the split, by its callId. */
+static int percent_cond(struct eval *e, const struct rules_cond *c)
+{
+	const struct form_param *id = form_get(e->in->form, "callId");
+
+	return percent_of(id ? id->value : "", id ? id->value_len : 0) < c->value;
+}
+
 static int holds(struct eval *e, const struct rules_cond *c, const char *key)
 {
-	const struct form_param *id;
-	size_t i, j;
 	int v = 0;
 
 	switch (c->kind) {
@@ -188,26 +226,13 @@ static int holds(struct eval *e, const struct rules_cond *c, const char *key)
 		v = user_cond(e, c, "fullUserId");
 		break;
 	case COND_TIME:
-		local_time(e);
-		for (i = 0; i < c->nitems && !v; i++) {
-			const struct rules_set *s = &e->r->sets[c->items[i].set];
-
-			for (j = 0; j < s->nwindows && !v; j++)
-				v = when_in_window(&s->windows[j], &e->d->local);
-		}
+		v = time_cond(e, c);
 		break;
 	case COND_DATE:
-		local_time(e);
-		for (i = 0; i < c->nitems && !v; i++) {
-			const struct rules_set *s = &e->r->sets[c->items[i].set];
-
-			for (j = 0; j < s->ndates && !v; j++)
-				v = when_on_date(&s->dates[j], &e->d->local);
-		}
+		v = date_cond(e, c);
 		break;
 	case COND_PERCENT:
-		id = form_get(e->in->form, "callId");
-		v = percent_of(id ? id->value : "", id ? id->value_len : 0) < c->value;
+		v = percent_cond(e, c);
 		break;
 	case COND_FLAG:
 		if ((v = flag_set(e, c->name)) < 0)
