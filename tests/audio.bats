@@ -27,7 +27,7 @@ EOP
 }
 
 audio() {
-	run env -i ${MEMCHECK:-} "$PROG" --check-audio "$@"
+	prog --check-audio "$@"
 }
 
 SOX="convert it: sox"
@@ -89,7 +89,7 @@ SOX="convert it: sox"
 	printf '%s\n' 'version 1' \
 		'menu main play https://media.example/ivr/main.wav?v=2 tries 2 else play https://media.example/ivr/closed.wav then hangup' \
 		'when from 1 do gather main' 'when from 2 do play https://elsewhere.example/x.wav' 'end' > "$T/rules"
-	run env -i ${MEMCHECK:-} "$PROG" --check --user "$(id -un)" --audio-dir "https://media.example/ivr/=$T/media" "$T/rules"
+	prog --check --user "$(id -un)" --audio-dir "https://media.example/ivr/=$T/media" "$T/rules"
 	assert_failure 1
 	assert_line "$T/rules:2: https://media.example/ivr/main.wav?v=2"
 	assert_line "$T/media/main.wav: ok (8000 Hz, mono, 16-bit PCM, 3.2 s)"
@@ -97,12 +97,12 @@ SOX="convert it: sox"
 	assert_line "$T/media/closed.wav: 44100 Hz, stereo: sipgate plays only 8 kHz mono 16-bit PCM WAV"
 	refute_output --partial elsewhere
 	wav media/closed.wav
-	run env -i ${MEMCHECK:-} "$PROG" --check --user "$(id -un)" --audio-dir "https://media.example/ivr/=$T/media" "$T/rules"
+	prog --check --user "$(id -un)" --audio-dir "https://media.example/ivr/=$T/media" "$T/rules"
 	assert_success
 	assert_line "ok: 2 rules, 1 menus, 0 lists"
 	# A missing file is a failure too.
 	rm "$T/media/main.wav"
-	run env -i ${MEMCHECK:-} "$PROG" --check --user "$(id -un)" --audio-dir "https://media.example/ivr/=$T/media" "$T/rules"
+	prog --check --user "$(id -un)" --audio-dir "https://media.example/ivr/=$T/media" "$T/rules"
 	assert_failure 1
 	assert_line "$T/media/main.wav: cannot open: No such file or directory"
 }

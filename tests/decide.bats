@@ -198,32 +198,32 @@ expect() {
 }
 
 @test "--explain: usage errors exit 2, an invalid file 1; --help and --version" {
-	run env -i ${MEMCHECK:-} "$PROG" --explain "$RULES/example1" --at yesterday "$BODY"
+	prog --explain "$RULES/example1" --at yesterday "$BODY"
 	assert_failure 2
-	run env -i ${MEMCHECK:-} "$PROG" --explain "$RULES/example1" --at
+	prog --explain "$RULES/example1" --at
 	assert_failure 2
 	# Without --at: now, and it says which.
 	before=$(date +%s)
-	run env -i ${MEMCHECK:-} "$PROG" --explain "$RULES/example1" "$BODY"
+	prog --explain "$RULES/example1" "$BODY"
 	assert_success
 	assert_line --index 0 --regexp '^# no --at: now, @[0-9]+$'
 	at=${lines[0]##*@}
 	[ "$at" -ge "$before" ]
 	[ "$at" -le $((before + 60)) ]
 	printf 'version 1\nwhen always do dail 1\nend\n' > "$T/bad"
-	run env -i ${MEMCHECK:-} "$PROG" --explain "$T/bad" --at @0 "$BODY"
+	prog --explain "$T/bad" --at @0 "$BODY"
 	assert_failure 1
 	assert_output "$T/bad:2: unknown action \"dail\""
-	run env -i ${MEMCHECK:-} "$PROG" --help
+	prog --help
 	assert_success
 	assert_output --partial "--explain RULES [--at TIME]"
-	run env -i ${MEMCHECK:-} "$PROG" --version
+	prog --version
 	assert_success
 	assert_output --regexp '^sipgate-webhook [0-9]+\.[0-9]+\.[0-9]+$'
-	run env -i ${MEMCHECK:-} "$PROG" --bogus
+	prog --bogus
 	assert_failure 2
 	# From a shell without arguments: the usage, not a CGI's 405.
-	run env -i ${MEMCHECK:-} "$PROG"
+	prog
 	assert_failure 2
 	assert_line --index 0 --partial "usage: sipgate-webhook"
 	refute_output --partial "Status:"
@@ -389,7 +389,7 @@ rpost() {
 	cd "$T"
 	path="$(printf './%.0s' $(seq 2045))rules"
 	assert_equal "${#path}" 4095
-	run env -i ${MEMCHECK:-} "$PROG" --explain "$path" --at @0 'event=newCall&direction=in&callId=1'
+	prog --explain "$path" --at @0 'event=newCall&direction=in&callId=1'
 	assert_success
 	assert_line '<Response onAnswer="http://localhost/sipgate" onHangup="http://localhost/sipgate"><Hangup/></Response>'
 }

@@ -133,7 +133,7 @@ sipgate-webhook: skipped 3 lines that are not event records"
 	assert_equal "$STDERR" "sipgate-webhook: no-such.jsonl: No such file or directory"
 	diff_run old.rules old.rules
 	assert_failure 2
-	run env -i ${MEMCHECK:-} "$PROG" --help
+	prog --help
 	assert_output --partial "Keypad pushes are not replayed"
 }
 
@@ -145,7 +145,7 @@ sipgate-webhook: skipped 3 lines that are not event records"
 	call 2026-11-02T09:00:00.000Z B 4930500 4930222
 	call 2026-11-02T10:00:00.000Z C 4930501 4930222
 	call 2026-11-02T20:00:00.000Z D 4930501 4930222
-	run env -i ${MEMCHECK:-} "$PROG" --replay r.rules events.jsonl
+	prog --replay r.rules events.jsonl
 	assert_success
 	assert_output "r.rules:6: 1 calls: when from @spam do reject busy
 r.rules:7: never reached: when to 4930999 do gather main

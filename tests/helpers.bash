@@ -37,6 +37,12 @@ cgi() {
 	assert_no_memory_errors
 }
 
+# prog ARG...: the program run from a shell with an empty environment
+# (under $MEMCHECK when set), as bats' run runs it: status, output, lines.
+prog() {
+	run env -i ${MEMCHECK:-} "$PROG" "$@"
+}
+
 # Exit code 99 is valgrind's report (make valgrind); the sanitizers of a
 # SANITIZE=1 build write to stderr.
 assert_no_memory_errors() {

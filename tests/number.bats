@@ -37,18 +37,18 @@ when from 01234567 do reject' 'event=newCall&direction=in&from=431234567'
 	passed 'when from 0900* do reject' 'event=newCall&direction=in&from=4990123456'
 	for bad in '00*' '+*' '*'; do
 		printf 'version 1\nwhen from %s do reject\nend\n' "$bad" > "$R"
-		run env -i ${MEMCHECK:-} "$PROG" --check "$R"
+		prog --check "$R"
 		assert_failure 1
 		assert_output "$R:2: \"$bad\" matches every caller; for calls from abroad write: not from 49*"
 	done
 	for bad in 123456789012345678901 4930abc; do
 		printf 'version 1\nwhen from %s do reject\nend\n' "$bad" > "$R"
-		run env -i ${MEMCHECK:-} "$PROG" --check "$R"
+		prog --check "$R"
 		assert_failure 1
 		assert_output "$R:2: not a number: \"$bad\""
 	done
 	printf 'version 1\nwhen from 12345678901234567890 do reject\nend\n' > "$R"
-	run env -i ${MEMCHECK:-} "$PROG" --check "$R"
+	prog --check "$R"
 	assert_success
 }
 
@@ -107,7 +107,7 @@ when from @l do reject' 'event=newCall&direction=in&from=491112'
 	post 'event=newCall&direction=in&from=491111' SIPGATE_RULES="$R" SIPGATE_WEBHOOK_URL=https://pbx.example/hook
 	run cat "$T/body"
 	assert_line --index 1 "$F><Reject reason=\"rejected\"/></Response>"
-	run env -i ${MEMCHECK:-} "$PROG" --check "$R"
+	prog --check "$R"
 	assert_failure 1
 	assert_output "l.txt:2: not a number: \"not-a-number\""
 	# Reached at run time, a bad or missing list file leaves the rules out.

@@ -17,7 +17,7 @@ rules() {
 # check: runs --check on $R; output is stderr.  bats' folders are
 # private: whether another user could read them is a test of its own.
 check() {
-	run env -i ${MEMCHECK:-} "$PROG" --check --user "$(id -un)" "$R"
+	prog --check --user "$(id -un)" "$R"
 }
 
 assert_error() {
@@ -29,12 +29,12 @@ assert_error() {
 @test "a valid file: exit 0 and one line on stdout saying what it holds" {
 	rules 'version 1' 'list vip 491' 'list spam 492' 'menu main' 'when from anonymous do reject' \
 		'when from @vip do gather main' 'when menu main key 1 do hangup' 'end'
-	run env -i ${MEMCHECK:-} "$PROG" --check --user "$(id -un)" "$R" 2> "$T/stderr"
+	prog --check --user "$(id -un)" "$R" 2> "$T/stderr"
 	assert_success
 	assert_output "ok: 3 rules, 1 menus, 2 lists"
 	assert_equal "$(cat "$T/stderr")" ""
 	# --explain checks the file first, silently.
-	run env -i ${MEMCHECK:-} "$PROG" --explain "$R" --at @0 'event=newCall&direction=in&from=1&callId=1'
+	prog --explain "$R" --at @0 'event=newCall&direction=in&from=1&callId=1'
 	refute_output --partial "ok:"
 }
 
@@ -59,42 +59,82 @@ assert_error() {
 @test "the worked examples are valid" {
 	sed "s|FLAGDIR|$T/flags|" "$FIXTURES/rules/example7" > "$T/example7"
 	for f in example1 example2 example3 example4 example5 example6 example8 example10; do
-		run env -i ${MEMCHECK:-} "$PROG" --check "$FIXTURES/rules/$f"
+		prog --check "$FIXTURES/rules/$f"
 		assert_success
 	done
-	run env -i ${MEMCHECK:-} "$PROG" --check "$T/example7"
+	prog --check "$T/example7"
 	assert_success
 }
 
-@test "example 9: every file that must be rejected, with its message" {
+@test "example 9, rejected: an unknown list" {
 	printf '+49 30 1234567\n' > "$T/spam.txt"
 	rules 'version 1' 'list spam file spam.txt' 'when from @spamm do reject busy' 'end'
 	assert_error "$R:3: unknown list \"spamm\""
+}
+
+@test "example 9, rejected: no end line" {
+	printf '+49 30 1234567\n' > "$T/spam.txt"
 	rules 'version 1' 'list spam file spam.txt' 'when from @spam do reject busy'
 	assert_error "$R: no \"end\" line (file truncated?)"
+}
+
+@test "example 9, rejected: hours that cross midnight" {
 	rules 'version 1' 'hours office mon-fri 17:00-08:00' 'end'
 	assert_error "$R:2: 17:00-08:00 crosses midnight; write 17:00-24:00 and 00:00-08:00 on the right days"
+}
+
+@test "example 9, rejected: six numbers to dial" {
 	rules 'version 1' 'when always do dial 491 492 493 494 495 496' 'end'
 	assert_error "$R:2: dial takes at most 5 numbers (sipgate's limit for incoming calls)"
+}
+
+@test "example 9, rejected: a misspelt time zone" {
 	rules 'version 1' 'timezone Europe/Berlinn' 'end'
 	assert_error "$R:2: unknown time zone \"Europe/Berlinn\" (no /usr/share/zoneinfo/Europe/Berlinn)"
+}
+
+@test "example 9, rejected: a list entry that matches every caller" {
 	rules 'version 1' 'list intl 00*' 'end'
 	assert_error "$R:2: \"00*\" matches every caller; for calls from abroad write: not from 49*"
+}
+
+@test "example 9, rejected: a list used before its definition" {
 	rules 'version 1' 'when from @vip do reject' 'list vip 491234' 'end'
 	assert_error "$R:2: list \"vip\" is used before its definition on line 3"
+}
+
+@test "example 9, rejected: a menu rule asking what a dtmf push lacks" {
 	rules 'version 1' 'menu main' 'when menu main key 1 from anonymous do hangup' 'end'
 	assert_error "$R:3: \"from\" is unknown in a dtmf push (it carries only callId and dtmf)"
+}
+
+@test "example 9, rejected: else gather" {
 	rules 'version 1' 'menu main play https://m.example/a.wav else gather main' 'end'
 	assert_error "$R:2: else cannot be gather (menus would loop while the caller is silent)"
+}
+
+@test "example 9, rejected: a keyword in upper case" {
 	rules 'version 1' 'When always do pass' 'end'
 	assert_error "$R:2: unknown statement \"When\" (keywords are lower case)"
+}
+
+@test "example 9, rejected: else callerid" {
 	rules 'version 1' 'menu main else callerid 0211123' 'end'
 	assert_error "$R:2: else cannot be callerid (it is for outgoing newCall rules)"
+}
+
+@test "example 9, rejected: else withhold" {
 	rules 'version 1' 'menu main tries 1 else withhold' 'end'
 	assert_error "$R:2: else cannot be withhold (it is for outgoing newCall rules)"
+}
+
+@test "example 9, rejected: a list file with a line that is no number" {
 	printf '1\n2\n3\n4\n5\n6\n+49 30 1234x567\n' | sed '1,6s/.*/491234/' > "$T/spam.txt"
 	rules 'version 1' 'list spam file spam.txt' 'when from @spam do reject' 'end'
 	assert_error "spam.txt:7: not a number: \"+49 30 1234x567\""
+}
+
+@test "example 9, rejected: a date range that ends before it starts" {
 	rules 'version 1' 'dates closure 2026-12-31..2026-12-24' 'end'
 	assert_error "$R:2: date range ends before it starts"
 }
@@ -117,11 +157,11 @@ assert_error() {
 @test "a list file that cannot be read: the rules line, the list's name and the absolute path" {
 	cd "$T"
 	rules 'version 1' 'list blocked file blocklist.txt' 'when from @blocked do reject' 'end'
-	run env -i ${MEMCHECK:-} "$PROG" --check --user "$(id -un)" rules
+	prog --check --user "$(id -un)" rules
 	assert_failure 1
 	assert_output "rules:2: list \"blocked\": cannot open $T/blocklist.txt: No such file or directory"
 	mkdir blocklist.txt
-	run env -i ${MEMCHECK:-} "$PROG" --check --user "$(id -un)" rules
+	prog --check --user "$(id -un)" rules
 	assert_output "rules:2: list \"blocked\": $T/blocklist.txt: not a regular file"
 }
 
@@ -185,7 +225,7 @@ cost() {
 	assert_equal "$(grep -c 'puts two verbs into one reply' <<< "$output")" 1
 	assert_line --index 0 --partial "$R:2: warning: play ... then ..."
 	# --explain says nothing of warnings: it is about one push.
-	run env -i ${MEMCHECK:-} "$PROG" --explain "$R" --at @0 'event=newCall&direction=in&from=1&callId=1'
+	prog --explain "$R" --at @0 'event=newCall&direction=in&from=1&callId=1'
 	refute_output --partial warning
 }
 
@@ -199,22 +239,22 @@ cost() {
 	chmod 0644 "$T/pub/rules" "$T/pub/days"
 	chmod 0600 "$T/pub/spam"
 	# bats' own folder is private: the folders on the way count too.
-	run env -i ${MEMCHECK:-} "$PROG" --check --user www-data "$T/pub/rules"
+	prog --check --user www-data "$T/pub/rules"
 	assert_success
 	assert_line "$T/pub/rules: warning: this rules file is not readable by www-data, the user the web server runs as (--user NAME for another)"
 	chmod 0755 "$BATS_TEST_TMPDIR" "$(dirname "$BATS_TEST_TMPDIR")" "$(dirname "$(dirname "$BATS_TEST_TMPDIR")")"
-	run env -i ${MEMCHECK:-} "$PROG" --check --user www-data "$T/pub/rules"
+	prog --check --user www-data "$T/pub/rules"
 	assert_success
 	assert_output "$T/pub/spam: warning: this list file is not readable by www-data, the user the web server runs as (--user NAME for another)
 ok: 2 rules, 0 menus, 1 lists"
 	chmod 0644 "$T/pub/spam"
 	chmod 0600 "$T/pub/days"
-	run env -i ${MEMCHECK:-} "$PROG" --check --user www-data "$T/pub/rules"
+	prog --check --user www-data "$T/pub/rules"
 	assert_line --index 0 "$T/pub/days: warning: this dates file is not readable by www-data, the user the web server runs as (--user NAME for another)"
 	# The user it names, and no other.
-	run env -i ${MEMCHECK:-} "$PROG" --check --user root "$T/pub/rules"
+	prog --check --user root "$T/pub/rules"
 	assert_output "ok: 2 rules, 0 menus, 1 lists"
-	run env -i ${MEMCHECK:-} "$PROG" --check --user no-such-user "$T/pub/rules"
+	prog --check --user no-such-user "$T/pub/rules"
 	assert_failure 2
 	assert_output "sipgate-webhook: --user no-such-user: no such user"
 }
@@ -321,7 +361,7 @@ ok: 2 rules, 0 menus, 1 lists"
 		'when time @h date @d do hangup' 'end'
 	check
 	assert_success
-	run env -i ${MEMCHECK:-} "$PROG" --explain "$R" --at @0 'event=newCall&direction=in&from=492'
+	prog --explain "$R" --at @0 'event=newCall&direction=in&from=492'
 	assert_output --partial '<Reject reason="rejected"/>'
 }
 
@@ -335,19 +375,19 @@ ok: 2 rules, 0 menus, 1 lists"
 
 @test "the rules file: a directory, a FIFO (no blocking), missing, unreadable; a symlink is followed" {
 	mkdir "$T/dir"
-	run env -i ${MEMCHECK:-} "$PROG" --check "$T/dir"
+	prog --check "$T/dir"
 	assert_failure 1
 	assert_output "$T/dir: not a regular file"
 	mkfifo "$T/fifo"
 	run timeout 5 env -i ${MEMCHECK:-} "$PROG" --check "$T/fifo"
 	assert_failure 1
 	assert_output "$T/fifo: not a regular file"
-	run env -i ${MEMCHECK:-} "$PROG" --check "$T/missing"
+	prog --check "$T/missing"
 	assert_failure 1
 	assert_output "$T/missing: cannot open: No such file or directory"
 	rules 'version 1' 'end'
 	ln -s "$R" "$T/link"
-	run env -i ${MEMCHECK:-} "$PROG" --check "$T/link"
+	prog --check "$T/link"
 	assert_success
 	if [ "$(id -u)" = 0 ]; then
 		chmod 000 "$R"
@@ -422,7 +462,7 @@ ok: 2 rules, 0 menus, 1 lists"
 }
 
 @test "contrib/rules.example is valid and routes as its comments say" {
-	run env -i ${MEMCHECK:-} "$PROG" --check --user "$(id -un)" "$TOP/contrib/rules.example"
+	prog --check --user "$(id -un)" "$TOP/contrib/rules.example"
 	assert_success
 	assert_line --index 0 "$TOP/contrib/rules.example:40: warning: play ... then ... puts two verbs into one reply; sipgate documents one action a reply: try such a rule with a real call before you rely on it"
 	assert_line --index 1 "ok: 11 rules, 2 menus, 1 lists"
