@@ -94,7 +94,8 @@ NEWCALL='event=newCall&from=492111234567&to=4915791234567&direction=in&callId=12
 
 @test "FCGI_GET_VALUES: no multiplexing; requests as many as workers" {
 	fcgi_start SIPGATE_WORKERS=3
-	printf '\001\011\000\000\000\060\000\000\016\000FCGI_MAX_CONNS\015\000FCGI_MAX_REQS\017\000FCGI_MPXS_CONNS' > "$T/raw"
+	# FCGI_GET_VALUES asking for all three.
+	fcgi_record $FCGI_GET_VALUES 0 "$(fcgi_pair FCGI_MAX_CONNS '')$(fcgi_pair FCGI_MAX_REQS '')$(fcgi_pair FCGI_MPXS_CONNS '')" > "$T/raw"
 	run "$FCGI_CLIENT" -R "$T/fcgi.sock" < "$T/raw"
 	assert_line --index 0 'type=10 id=0 len=54 \x0e\x04FCGI_MAX_CONNS3072\x0d\x01FCGI_MAX_REQS3\x0f\x01FCGI_MPXS_CONNS0'
 }
@@ -103,7 +104,8 @@ NEWCALL='event=newCall&from=492111234567&to=4915791234567&direction=in&callId=12
 	fcgi_start
 	FCGI_OPTS="-r 2" fcgi_post "$NEWCALL"
 	assert_equal "$(tail -n 1 "$T/stderr")" "end app=0 status=3"
-	printf '\001\077\000\000\000\000\000\000' > "$T/raw"
+	# A management record of type 63, which FastCGI 1.0 does not know.
+	fcgi_record 63 0 '' > "$T/raw"
 	run "$FCGI_CLIENT" -R "$T/fcgi.sock" < "$T/raw"
 	assert_line --index 0 'type=11 id=0 len=8 ?\x00\x00\x00\x00\x00\x00\x00'
 	assert_equal "$(log_lines)" 0
@@ -113,11 +115,11 @@ NEWCALL='event=newCall&from=492111234567&to=4915791234567&direction=in&callId=12
 	fcgi_start
 	# BEGIN 1, PARAMS 1 (REQUEST_METHOD=GET), BEGIN 2, end of PARAMS 1, STDIN end 1.
 	{
-		printf '\001\001\000\001\000\010\000\000\000\001\000\000\000\000\000\000'
-		printf '\001\004\000\001\000\023\000\000\016\003REQUEST_METHODGET'
-		printf '\001\001\000\002\000\010\000\000\000\001\000\000\000\000\000\000'
-		printf '\001\004\000\001\000\000\000\000'
-		printf '\001\005\000\001\000\000\000\000'
+		fcgi_begin 1
+		fcgi_record $FCGI_PARAMS 1 "$(fcgi_pair REQUEST_METHOD GET)"
+		fcgi_begin 2
+		fcgi_record $FCGI_PARAMS 1 ''
+		fcgi_record $FCGI_STDIN 1 ''
 	} > "$T/raw"
 	run "$FCGI_CLIENT" -R "$T/fcgi.sock" < "$T/raw"
 	assert_line --index 0 'type=3 id=2 len=8 \x00\x00\x00\x00\x01\x00\x00\x00'
@@ -195,10 +197,10 @@ print(got[i:got.find(b'\\r\\n', i)].decode())
 @test "a connection closed in the middle of a body costs nothing but itself" {
 	fcgi_start SIPGATE_WORKERS=1
 	{
-		printf '\001\001\000\001\000\010\000\000\000\001\000\000\000\000\000\000'
-		printf '\001\004\000\001\000\046\000\000\016\004REQUEST_METHODPOST\016\002CONTENT_LENGTH99'
-		printf '\001\004\000\001\000\000\000\000'
-		printf '\001\005\000\001\000\005\000\000event'
+		fcgi_begin 1
+		fcgi_record $FCGI_PARAMS 1 "$(fcgi_pair REQUEST_METHOD POST)$(fcgi_pair CONTENT_LENGTH 99)"
+		fcgi_record $FCGI_PARAMS 1 ''
+		fcgi_record $FCGI_STDIN 1 event
 	} > "$T/raw"
 	run "$FCGI_CLIENT" -R "$T/fcgi.sock" < "$T/raw"
 	assert_output closed
@@ -217,9 +219,10 @@ print(got[i:got.find(b'\\r\\n', i)].decode())
 @test "without FCGI_KEEP_CONN the program closes the connection after the answer" {
 	fcgi_start
 	{
-		printf '\001\001\000\001\000\010\000\000\000\001\000\000\000\000\000\000'
-		printf '\001\004\000\001\000\023\000\000\016\003REQUEST_METHODGET'
-		printf '\001\004\000\001\000\000\000\000\001\005\000\001\000\000\000\000'
+		fcgi_begin 1
+		fcgi_record $FCGI_PARAMS 1 "$(fcgi_pair REQUEST_METHOD GET)"
+		fcgi_record $FCGI_PARAMS 1 ''
+		fcgi_record $FCGI_STDIN 1 ''
 	} > "$T/raw"
 	# -R half-closes only its sending side: "closed" means the program closed.
 	run "$FCGI_CLIENT" -R "$T/fcgi.sock" < "$T/raw"

@@ -104,3 +104,26 @@ fcgi_post() {
 	# shellcheck disable=SC2046
 	fcgi_request $(fcgi_vars) CONTENT_LENGTH="$(wc -c < "$T/request" | tr -d ' ')" "$@" < "$T/request"
 }
+
+# Records by hand, for the tests that send what fcgi-client would not.
+FCGI_BEGIN_REQUEST=1 FCGI_PARAMS=4 FCGI_STDIN=5 FCGI_GET_VALUES=9
+# fcgi_record TYPE ID CONTENT: one record, version 1, no padding; CONTENT
+# is a printf format (octal escapes such as \000 allowed).
+fcgi_record() {
+	local len
+	len=$(printf "$3" | wc -c)
+	printf "\\001\\$(printf %03o "$1")\\$(printf %03o $(($2 >> 8)))\\$(printf %03o $(($2 & 255)))"
+	printf "\\$(printf %03o $((len >> 8)))\\$(printf %03o $((len & 255)))\\000\\000"
+	printf "$3"
+}
+
+# fcgi_begin ID: FCGI_BEGIN_REQUEST for the responder role, without KEEP_CONN.
+fcgi_begin() {
+	fcgi_record $FCGI_BEGIN_REQUEST "$1" '\000\001\000\000\000\000\000\000'
+}
+
+# fcgi_pair NAME VALUE: one name-value pair (both shorter than 128 bytes),
+# as a CONTENT for fcgi_record.
+fcgi_pair() {
+	printf '\\%03o\\%03o%s%s' ${#1} ${#2} "$1" "$2"
+}
