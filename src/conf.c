@@ -74,7 +74,8 @@ static int plausible_url(const char *v)
 	return 1;
 }
 
-enum err conf_load(struct conf *c, const struct req *r, struct fail *f)
+/* Where the event goes, and what the reply subscribes to. */
+static enum err delivery_settings(struct conf *c, const struct req *r, struct fail *f)
 {
 	const char *v;
 
@@ -97,6 +98,13 @@ enum err conf_load(struct conf *c, const struct req *r, struct fail *f)
 	c->sync = 1;
 	if ((v = setting(r, "SIPGATE_SYNC")) && parse_bool(v, &c->sync) < 0)
 		return fail_set(f, ERR_CONFIG, "SIPGATE_SYNC=%.64s: want 1 or 0", v);
+	return ERR_OK;
+}
+
+/* Whom the program believes: the signature policy, the key, the sources. */
+static enum err trust_settings(struct conf *c, const struct req *r, struct fail *f)
+{
+	const char *v;
 
 	c->signature = CONF_SIG_REQUIRE;
 	if ((v = setting(r, "SIPGATE_SIGNATURE"))) {
@@ -112,6 +120,13 @@ enum err conf_load(struct conf *c, const struct req *r, struct fail *f)
 	}
 	c->public_key = setting(r, "SIPGATE_PUBLIC_KEY");
 	c->allow_from = setting(r, "SIPGATE_ALLOW_FROM");
+	return ERR_OK;
+}
+
+/* The call rules, the menus' key, and the time they decide at. */
+static enum err rules_settings(struct conf *c, const struct req *r, struct fail *f)
+{
+	const char *v;
 
 	c->rules = setting(r, "SIPGATE_RULES");
 	if (c->rules && c->rules[0] != '/')
@@ -127,4 +142,13 @@ enum err conf_load(struct conf *c, const struct req *r, struct fail *f)
 		return fail_set(f, ERR_CONFIG, "SIPGATE_NOW=%.64s: want @ and seconds since 1970", v);
 	c->has_now = v != NULL;
 	return ERR_OK;
+}
+
+enum err conf_load(struct conf *c, const struct req *r, struct fail *f)
+{
+	enum err rc;
+
+	if ((rc = delivery_settings(c, r, f)) != ERR_OK || (rc = trust_settings(c, r, f)) != ERR_OK)
+		return rc;
+	return rules_settings(c, r, f);
 }

@@ -68,11 +68,48 @@ static void describe(const struct wav_info *w, char *what, size_t len)
 		what[strlen(what) - 2] = '\0';
 }
 
+/* Walks the chunks to the data chunk, reading fmt on the way; *pos is
+ * then the data chunk's offset. */
+static int find_data(const unsigned char *p, size_t len, size_t file_size,
+    struct wav_info *info, size_t *pos, char *why, size_t why_len)
+{
+	int have_fmt = 0;
+
+	for (*pos = 12;;) {
+		unsigned long size;
+
+		if (*pos + 8 > len) {
+			snprintf(why, why_len, *pos + 8 > file_size ?
+			    "the file ends before its %s chunk: truncated" :
+			    "no %s chunk in the first 64 KiB", have_fmt ? "data" : "fmt");
+			return -1;
+		}
+		size = le32(p + *pos + 4);
+		if (memcmp(p + *pos, "fmt ", 4) == 0) {
+			if (size > len - *pos - 8) {
+				snprintf(why, why_len, "the file ends inside its fmt chunk: truncated");
+				return -1;
+			}
+			if (read_fmt(p + *pos + 8, size, info, why, why_len) < 0)
+				return -1;
+			have_fmt = 1;
+		} else if (memcmp(p + *pos, "data", 4) == 0) {
+			if (!have_fmt) {
+				snprintf(why, why_len, "audio data before the fmt chunk: a broken header");
+				return -1;
+			}
+			info->data_bytes = size;
+			return 0;
+		}
+		/* Chunks are padded to an even length. */
+		*pos = size > len ? len : *pos + 8 + size + (size & 1);
+	}
+}
+
 int wav_check(const unsigned char *p, size_t len, size_t file_size,
     struct wav_info *info, char *why, size_t why_len)
 {
-	size_t pos = 12;
-	int have_fmt = 0;
+	size_t pos;
 	char what[128];
 
 	memset(info, 0, sizeof *info);
@@ -80,35 +117,8 @@ int wav_check(const unsigned char *p, size_t len, size_t file_size,
 		snprintf(why, why_len, "not a WAV file (no RIFF/WAVE header)");
 		return -1;
 	}
-	for (;;) {
-		unsigned long size;
-
-		if (pos + 8 > len) {
-			snprintf(why, why_len, pos + 8 > file_size ?
-			    "the file ends before its %s chunk: truncated" :
-			    "no %s chunk in the first 64 KiB", have_fmt ? "data" : "fmt");
-			return -1;
-		}
-		size = le32(p + pos + 4);
-		if (memcmp(p + pos, "fmt ", 4) == 0) {
-			if (size > len - pos - 8) {
-				snprintf(why, why_len, "the file ends inside its fmt chunk: truncated");
-				return -1;
-			}
-			if (read_fmt(p + pos + 8, size, info, why, why_len) < 0)
-				return -1;
-			have_fmt = 1;
-		} else if (memcmp(p + pos, "data", 4) == 0) {
-			if (!have_fmt) {
-				snprintf(why, why_len, "audio data before the fmt chunk: a broken header");
-				return -1;
-			}
-			info->data_bytes = size;
-			break;
-		}
-		/* Chunks are padded to an even length. */
-		pos = size > len ? len : pos + 8 + size + (size & 1);
-	}
+	if (find_data(p, len, file_size, info, &pos, why, why_len) < 0)
+		return -1;
 	describe(info, what, sizeof what);
 	if (what[0]) {
 		snprintf(why, why_len, "%s: sipgate plays only 8 kHz mono 16-bit PCM WAV", what);
