@@ -158,8 +158,10 @@ static int flag_set(struct eval *e, const char *name)
 }
 
 /* 1 if the condition holds, 0 if not, -1 if it cannot be told. */
-/* time @H,...: the local time is in one of the sets' windows. */
-static int time_cond(struct eval *e, const struct rules_cond *c)
+/* time @H,... or date @D,...: the local time is in one of the hours
+ * sets' windows, or today is one of the dates sets' dates (a time
+ * condition names only hours sets, a date condition only dates sets). */
+static int calendar_cond(struct eval *e, const struct rules_cond *c)
 {
 	size_t i, j;
 
@@ -170,19 +172,6 @@ static int time_cond(struct eval *e, const struct rules_cond *c)
 		for (j = 0; j < s->nwindows; j++)
 			if (when_in_window(&s->windows[j], &e->d->local))
 				return 1;
-	}
-	return 0;
-}
-
-/* date @D,...: today (local) is one of the sets' dates. */
-static int date_cond(struct eval *e, const struct rules_cond *c)
-{
-	size_t i, j;
-
-	local_time(e);
-	for (i = 0; i < c->nitems; i++) {
-		const struct rules_set *s = &e->r->sets[c->items[i].set];
-
 		for (j = 0; j < s->ndates; j++)
 			if (when_on_date(&s->dates[j], &e->d->local))
 				return 1;
@@ -226,10 +215,8 @@ static int holds(struct eval *e, const struct rules_cond *c, const char *key)
 		v = user_cond(e, c, "fullUserId");
 		break;
 	case COND_TIME:
-		v = time_cond(e, c);
-		break;
 	case COND_DATE:
-		v = date_cond(e, c);
+		v = calendar_cond(e, c);
 		break;
 	case COND_PERCENT:
 		v = percent_cond(e, c);

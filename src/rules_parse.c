@@ -203,6 +203,24 @@ const char *rules_action_name(const struct action *a)
 
 /* ---- menu ---- */
 
+/* Room for one more of an array in the arena, which holds count of at
+ * most max: the new element, zeroed, or NULL after a problem. */
+static void *append(struct parser *p, void **array, size_t *cap, size_t count, size_t max,
+    size_t size, const char *too_many)
+{
+	char *slot;
+
+	if (count == max) {
+		rules_problem(p, p->line, "%s", too_many);
+		return NULL;
+	}
+	if (arena_grow(p->r->arena, array, cap, count + 1, size) < 0)
+		return NULL;
+	slot = (char *)*array + count * size;
+	memset(slot, 0, size);
+	return slot;
+}
+
 /* A new menu named tok[1], with the defaults: digits 1 timeout 5000
  * tries 3 else hangup. */
 static struct rules_menu *new_menu(struct parser *p, char **tok, size_t n)
@@ -219,14 +237,9 @@ static struct rules_menu *new_menu(struct parser *p, char **tok, size_t n)
 		    r->menus[rules_find_menu(r, tok[1])].line);
 		return NULL;
 	}
-	if (r->nmenus == RULES_MENUS_MAX) {
-		rules_problem(p, p->line, "more than 256 menus");
+	if ((m = append(p, (void **)&r->menus, &p->cap_menus, r->nmenus, RULES_MENUS_MAX,
+	    sizeof *r->menus, "more than 256 menus")) == NULL)
 		return NULL;
-	}
-	if (arena_grow(r->arena, (void **)&r->menus, &p->cap_menus, r->nmenus + 1, sizeof *r->menus) < 0)
-		return NULL;
-	m = &r->menus[r->nmenus];
-	memset(m, 0, sizeof *m);
 	strcpy(m->name, tok[1]);
 	m->line = p->line;
 	m->digits = 1;
@@ -554,14 +567,9 @@ static struct rules_rule *new_rule(struct parser *p, size_t n)
 	struct rules *r = p->r;
 	struct rules_rule *rule;
 
-	if (r->nrules == RULES_WHEN_MAX) {
-		rules_problem(p, p->line, "more than 10000 when lines");
+	if ((rule = append(p, (void **)&r->rules, &p->cap_rules, r->nrules, RULES_WHEN_MAX,
+	    sizeof *r->rules, "more than 10000 when lines")) == NULL)
 		return NULL;
-	}
-	if (arena_grow(r->arena, (void **)&r->rules, &p->cap_rules, r->nrules + 1, sizeof *r->rules) < 0)
-		return NULL;
-	rule = &r->rules[r->nrules];
-	memset(rule, 0, sizeof *rule);
 	rule->line = p->line;
 	rule->menu = RULES_NO_MENU;
 	rule->direction = RULES_DIR_IN;
