@@ -184,9 +184,20 @@ static void remember(struct logline *l, const struct buf *name, const struct buf
 		buf_put(keep, value->data ? value->data : "", value->len);
 }
 
+/* One value of name: into the rebuilt body and, if wanted, kept. */
+static int take_value(struct cursor *c, struct logline *l, const struct buf *name,
+    struct buf *value, int bracketed)
+{
+	value->len = 0;
+	if (string(c, value) < 0)
+		return -1;
+	put_pair(&l->body, name, value, bracketed);
+	remember(l, name, value);
+	return 0;
+}
+
 static int params(struct cursor *c, struct logline *l)
 {
-	struct buf *body = &l->body;
 	struct buf name = { 0 }, value = { 0 };
 	int rc = -1;
 
@@ -201,22 +212,14 @@ static int params(struct cursor *c, struct logline *l)
 		if (eat(c, '[')) {
 			if (!eat(c, ']')) {
 				do {
-					value.len = 0;
-					if (string(c, &value) < 0)
+					if (take_value(c, l, &name, &value, 1) < 0)
 						goto out;
-					put_pair(body, &name, &value, 1);
-					remember(l, &name, &value);
 				} while (eat(c, ','));
 				if (!eat(c, ']'))
 					goto out;
 			}
-		} else {
-			value.len = 0;
-			if (string(c, &value) < 0)
-				goto out;
-			put_pair(body, &name, &value, 0);
-			remember(l, &name, &value);
-		}
+		} else if (take_value(c, l, &name, &value, 0) < 0)
+			goto out;
 	} while (eat(c, ','));
 	rc = eat(c, '}') ? 0 : -1;
 out:

@@ -73,8 +73,7 @@ static void event_free(struct event *ev)
 }
 
 /* The body, once its media type and length are right. */
-static enum err read_body(const struct conf *c, struct request *rq,
-    struct event *ev, struct fail *f)
+static enum err read_body(struct request *rq, struct event *ev, struct fail *f)
 {
 	enum err rc;
 
@@ -86,7 +85,6 @@ static enum err read_body(const struct conf *c, struct request *rq,
 		return rc;
 	rc = cgi_read_body(rq->in, ev->len, &ev->body, f);
 	rq->unread = 0;
-	request_time(c, rq, &ev->now);
 	return rc;
 }
 
@@ -231,9 +229,10 @@ static enum err accept_event(const struct conf *c, struct request *rq,
 	struct event ev = { .signature = SIG_UNCHECKED };
 	enum err rc;
 
-	rc = read_body(c, rq, &ev, f);
-	if (rc == ERR_OK)
-		rc = verify(c, rq, &ev, f);
+	if ((rc = read_body(rq, &ev, f)) != ERR_OK)
+		return rc;
+	request_time(c, rq, &ev.now);
+	rc = verify(c, rq, &ev, f);
 	if (rc == ERR_OK)
 		rc = decode(rq, &ev, f);
 	if (rc == ERR_OK)
