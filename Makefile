@@ -33,14 +33,15 @@ endif
 
 # make BN_PORTABLE=1: 32-bit bignum limbs, as on a compiler without
 # unsigned __int128 (i386, armhf); the suite checks both paths.
-REQUIRED_CPPFLAGS = -D_GNU_SOURCE -DLOGFILE='"$(LOGFILE)"' -DCGI_MAX_BODY=$(MAX_BODY) -DVERSION='"$(VERSION)"' -Ibuild
+REQUIRED_CPPFLAGS = -D_GNU_SOURCE -DLOGFILE='"$(LOGFILE)"' -DCGI_MAX_BODY=$(MAX_BODY) -DVERSION='"$(VERSION)"' -Isrc -Ibuild
 ifeq ($(BN_PORTABLE),1)
 REQUIRED_CPPFLAGS += -DBN_PORTABLE
 endif
 REQUIRED_CFLAGS   = -std=c11
 
 PROG    = cgi-bin/sipgate-webhook
-SRCS    = $(wildcard src/*.c)
+# src/ has a folder per layer (docs/layers.md), the program's top on its own.
+SRCS    = $(wildcard src/*/*.c) $(wildcard src/*.c)
 OBJS    = $(SRCS:src/%.c=build/%.o)
 # The program's entry and the commands around the story (they call
 # webhook_serve); the rest, the story included, is what tools and fuzzers
@@ -61,23 +62,23 @@ $(PROG): $(OBJS)
 
 # The sipgate key is kept as the PEM it is published as and becomes a C
 # string constant at build time.
-build/sipgate_key.inc: src/sipgate-push.pem
+build/sipgate_key.inc: src/crypto/sipgate-push.pem
 	@mkdir -p $(@D)
 	sed -e 's/.*/"&\\n"/' $< > $@
 
 # Its Montgomery constants too, computed by a build tool compiled with the
 # program's own flags (the limb width follows BN_PORTABLE).
-build/keygen: src/gen/keygen.c build/spki.o build/bn.o build/base64.o build/sha256.o
-	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $^
+build/keygen: src/crypto/gen/keygen.c build/crypto/spki.o build/crypto/bn.o build/crypto/base64.o build/crypto/sha256.o
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
 
-build/sipgate_key_mont.inc: build/keygen src/sipgate-push.pem
-	build/keygen src/sipgate-push.pem > $@.tmp && mv $@.tmp $@
+build/sipgate_key_mont.inc: build/keygen src/crypto/sipgate-push.pem
+	build/keygen src/crypto/sipgate-push.pem > $@.tmp && mv $@.tmp $@
 
-build/key.o: build/sipgate_key.inc build/sipgate_key_mont.inc
+build/crypto/key.o: build/sipgate_key.inc build/sipgate_key_mont.inc
 
 # The modular exponentiation is the CPU of a signed request; unrolled, the
 # compiler schedules its multiply-add chains much better (a quarter off).
-build/bn.o: REQUIRED_CFLAGS += -funroll-loops
+build/crypto/bn.o: REQUIRED_CFLAGS += -funroll-loops
 
 # Settings baked into objects: rebuild when they change.
 build/flags: FORCE
@@ -94,13 +95,13 @@ build/%.o: src/%.c build/flags
 # Small drivers that let the bats suite test one module on its own.
 build/tools/%: tests/tools/%.c $(LIBOBJS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIBOBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS)
 
 # The bignum with 32-bit limbs too, so that the suite compares both paths
 # with openssl on every machine.
-build/tools/bn-tool-portable: tests/tools/bn-tool.c src/bn.c src/bn.h build/flags
+build/tools/bn-tool-portable: tests/tools/bn-tool.c src/crypto/bn.c src/crypto/bn.h build/flags
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -DBN_PORTABLE -funroll-loops -Isrc $(LDFLAGS) -o $@ tests/tools/bn-tool.c src/bn.c
+	$(CC) $(ALL_CFLAGS) -DBN_PORTABLE -funroll-loops $(LDFLAGS) -o $@ tests/tools/bn-tool.c src/crypto/bn.c
 
 # TESTS: the bats files to run (all of them by default).
 TESTS ?= tests
@@ -144,7 +145,7 @@ build/fuzz/signed-newcall.inc: tests/fixtures/signed-newcall.sig
 # The modular exponentiation runs the same loops whatever the input: its
 # coverage tells the fuzzer nothing and its comparison hooks cost the
 # whole-request target two thirds of its speed.  Sanitized all the same.
-build/fuzz/obj/bn.o: FUZZ_CFLAGS = -g -O2 -funroll-loops -fsanitize=address,undefined -fno-sanitize-recover=undefined
+build/fuzz/obj/crypto/bn.o: FUZZ_CFLAGS = -g -O2 -funroll-loops -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 build/fuzz/obj/%.o: src/%.c build/sipgate_key.inc build/sipgate_key_mont.inc build/flags
 	@mkdir -p $(@D)
@@ -153,7 +154,7 @@ build/fuzz/obj/%.o: src/%.c build/sipgate_key.inc build/sipgate_key_mont.inc bui
 
 build/fuzz/check.o: tests/fuzz/check.c tests/fuzz/check.h
 	@mkdir -p $(@D)
-	$(CLANG) $(REQUIRED_CPPFLAGS) $(REQUIRED_CFLAGS) $(FUZZ_CFLAGS) -Isrc -c -o $@ $<
+	$(CLANG) $(REQUIRED_CPPFLAGS) $(REQUIRED_CFLAGS) $(FUZZ_CFLAGS) -c -o $@ $<
 
 build/fuzz/fuzz-request: build/fuzz/signed-newcall.inc
 
@@ -167,7 +168,7 @@ build/fuzz/fuzz-keys.inc: $(wildcard tests/fuzz/keys/*.pem)
 build/fuzz/fuzz-sig: build/fuzz/fuzz-keys.inc
 
 build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c build/fuzz/check.o $(FUZZ_LIBOBJS)
-	$(CLANG) $(REQUIRED_CPPFLAGS) $(REQUIRED_CFLAGS) $(FUZZ_CFLAGS) $(FUZZ_LDFLAGS) -Isrc -Ibuild/fuzz -o $@ $(filter %.c %.o,$^)
+	$(CLANG) $(REQUIRED_CPPFLAGS) $(REQUIRED_CFLAGS) $(FUZZ_CFLAGS) $(FUZZ_LDFLAGS) -Ibuild/fuzz -o $@ $(filter %.c %.o,$^)
 
 fuzz-build: $(FUZZERS)
 
@@ -177,7 +178,7 @@ fuzz: fuzz-build
 # Benchmarks (not tests): prints a table and writes build/bench/results.md.
 bench: all
 	$(CC) $(CFLAGS) $(LDFLAGS) -o build/sipgate-webhook-dynamic $(OBJS)
-	tests/bench/run
+	LIBOBJS='$(LIBOBJS)' tests/bench/run
 
 # Serves the webhook on http://127.0.0.1:$(PORT)/sipgate until Ctrl-C.
 PORT   ?= 8080

@@ -5,17 +5,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "base/buf.h"
 #include "cli.h"
-#include "decide.h"
+#include "call/decide.h"
 #include "diff.h"
 #include "replay.h"
-#include "file.h"
-#include "perm.h"
-#include "wav.h"
-#include "rules.h"
+#include "os/file.h"
+#include "os/perm.h"
+#include "push/wav.h"
+#include "rules/rules.h"
 #include "webhook.h"
-#include "when.h"
+#include "rules/when.h"
 
 #ifndef VERSION
 #define VERSION "unknown"

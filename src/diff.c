@@ -4,12 +4,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "buf.h"
-#include "decide.h"
+#include "base/buf.h"
+#include "call/decide.h"
 #include "diff.h"
-#include "logline.h"
+#include "push/logline.h"
 #include "replay.h"
-#include "rules.h"
+#include "rules/rules.h"
 
 /* A longer line is no record of the program's (bodies are at most 64 KiB). */
 #define LINE_MAX_BYTES (1u << 20)
@@ -216,7 +216,7 @@ static void tally(struct walk *w, const struct logline *l, time_t t)
 int diff_replay(const struct diff_rules *r, char **logs, size_t nlogs)
 {
 	struct buf errors = { 0 };
-	const struct rules *rules = rules_get(r->path, &errors);
+	const struct rules *rules = rules_cache_get(r->path, &errors);
 	struct line_walk lw = { { tally, 0, 0 }, r, NULL, 0 };
 	size_t i;
 	int rc, last = 0;
@@ -232,7 +232,7 @@ int diff_replay(const struct diff_rules *r, char **logs, size_t nlogs)
 		return 2;
 	if ((rc = walk_logs(&lw.w, logs, nlogs)) == 0) {
 		/* The rules again: the walk may have read the file anew. */
-		rules = rules_get(r->path, &errors);
+		rules = rules_cache_get(r->path, &errors);
 		buf_free(&errors);
 		for (i = 0; rules && i < rules->nrules; i++) {
 			const struct rules_rule *rule = &rules->rules[i];

@@ -4,10 +4,10 @@
  * (--check, --explain, ...), and otherwise the CGI: each request, however
  * it came, is webhook_serve's story (webhook.c).
  */
-#include "cgi.h"
+#include "transport/cgi.h"
 #include "cli.h"
-#include "fcgiserver.h"
-#include "harden.h"
+#include "transport/fcgiserver.h"
+#include "os/harden.h"
 #include "webhook.h"
 
 /* No web server set the variables RFC 3875 requires (without options: nor
@@ -36,10 +36,10 @@ int main(int argc, char **argv)
 	cgi_req(&cgi);
 	/* Started on a listening socket: FastCGI, each request this story. */
 	if ((listener = fcgiserver_listener()) != -1) {
-		harden_process(&cgi, 1);
+		harden_process(1);
 		return listener < 0 ? 1 : fcgiserver_run(listener, webhook_serve);
 	}
-	harden_process(&cgi, 0);
+	harden_process(0);
 	/* Under a web server argv is the request's (an Apache query without
 	 * '=' arrives as arguments): options count only from a shell, and
 	 * from a shell without any the usage is the answer, not a CGI's 405. */

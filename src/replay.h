@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "memreq.h"
+#include "push/memreq.h"
 
 struct decision;
 

@@ -3,7 +3,7 @@
 #ifndef WEBHOOK_H
 #define WEBHOOK_H
 
-#include "req.h"
+#include "push/req.h"
 
 /* 0, or 1 if the response could not be handed back. */
 int webhook_serve(const struct req *r);

@@ -164,7 +164,7 @@ copy_tree() {
 	sig=$(cat "$FIXTURES/signed-newcall.sig")
 	post_file "$FIXTURES/signed-newcall.body" -u SIPGATE_SIGNATURE HTTP_X_SIPGATE_SIGNATURE="${sig:0:10}A${sig:11}"
 	assert_status 403
-	openssl rsa -pubin -in "$TOP/src/sipgate-push.pem" -noout -modulus |
+	openssl rsa -pubin -in "$TOP/src/crypto/sipgate-push.pem" -noout -modulus |
 		sed 's/^Modulus=//' | xxd -r -p | base64 -w0 > "$T/n.b64"
 	post_file "$FIXTURES/signed-newcall.body" -u SIPGATE_SIGNATURE HTTP_X_SIPGATE_SIGNATURE="$(cat "$T/n.b64")"
 	assert_status 403

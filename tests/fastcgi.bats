@@ -378,7 +378,7 @@ settle() { sleep 1.1; }
 
 @test "the key is parsed once per worker, and again only when its file changes" {
 	command -v strace > /dev/null || skip "strace is needed"
-	cp "$TOP/src/sipgate-push.pem" "$T/key.pem"
+	cp "$TOP/src/crypto/sipgate-push.pem" "$T/key.pem"
 	settle
 	fcgi_start SIPGATE_WORKERS=1 SIPGATE_SIGNATURE=require SIPGATE_PUBLIC_KEY="$T/key.pem"
 	fcgi_wait_workers 1

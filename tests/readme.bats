@@ -57,7 +57,7 @@ check_explain() {
 }
 
 @test "every SIPGATE_ setting the program reads is in the README or the man page, and the man page has them all" {
-	grep -oh '"SIPGATE_[A-Z_]*"' "$TOP"/src/*.c | tr -d '"' | grep -v '^SIPGATE_$' | sort -u > "$T/vars"
+	grep -oh '"SIPGATE_[A-Z_]*"' "$TOP"/src/*.c "$TOP"/src/*/*.c | tr -d '"' | grep -v '^SIPGATE_$' | sort -u > "$T/vars"
 	[ "$(wc -l < "$T/vars")" -ge 12 ]
 	while read -r v; do
 		grep -q "\`$v\`" "$TOP/README.md" || [ "$v" = SIPGATE_NOW ] ||

@@ -35,7 +35,7 @@ b = bytearray(open(p, "rb").read()); b[i] ^= 1; open(p, "wb").write(b)' "$1" "$2
 @test "the built-in key is src/sipgate-push.pem, fingerprint as published" {
 	run "$TOOLS/key-tool"
 	assert_output "4096 893cfd6caad92efc277a5977daec63dee1597223b1df5b2bf69ef56cd92305b3"
-	der=$(openssl pkey -pubin -in "$TOP/src/sipgate-push.pem" -outform DER | sha256sum | cut -d' ' -f1)
+	der=$(openssl pkey -pubin -in "$TOP/src/crypto/sipgate-push.pem" -outform DER | sha256sum | cut -d' ' -f1)
 	assert_equal "$der" 893cfd6caad92efc277a5977daec63dee1597223b1df5b2bf69ef56cd92305b3
 }
 
@@ -97,7 +97,7 @@ b = bytearray(open(p, "rb").read()); b[i] ^= 1; open(p, "wb").write(b)' "$1" "$2
 }
 
 @test "a signature equal to the modulus is refused, not reduced" {
-	openssl rsa -pubin -in "$TOP/src/sipgate-push.pem" -noout -modulus |
+	openssl rsa -pubin -in "$TOP/src/crypto/sipgate-push.pem" -noout -modulus |
 		sed 's/^Modulus=//' | xxd -r -p | base64 -w0 > "$T/n.b64"
 	signed "$BODY" "$(cat "$T/n.b64")"
 	assert_refused "X-Sipgate-Signature is not below the key's modulus"
@@ -136,7 +136,7 @@ b = bytearray(open(p, "rb").read()); b[i] ^= 1; open(p, "wb").write(b)' "$1" "$2
 	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2> /dev/null |
 		openssl pkey -pubout -out "$T/ec.pem"
 	printf 'not a key\n' > "$T/junk.pem"
-	sed 's/MIIC/MIID/' "$TOP/src/sipgate-push.pem" > "$T/mangled.pem"
+	sed 's/MIIC/MIID/' "$TOP/src/crypto/sipgate-push.pem" > "$T/mangled.pem"
 	for k in "$T/missing.pem" "$T/small.pem" "$T/ec.pem" "$T/junk.pem" "$T/mangled.pem" "$T"; do
 		for mode in require log; do
 			signed "$BODY" "$SIG" SIPGATE_PUBLIC_KEY="$k" SIPGATE_SIGNATURE=$mode

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "key.h"
-#include "sig.h"
+#include "crypto/key.h"
+#include "crypto/sig.h"
 
 static char *slurp(const char *path, size_t *len)
 {

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "json.h"
+#include "base/json.h"
 
 struct cursor {
 	const unsigned char *p, *end;

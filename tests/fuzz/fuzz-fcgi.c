@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "cgi.h"
-#include "fcgi.h"
-#include "fcgiconn.h"
-#include "mono.h"
+#include "base/buf.h"
+#include "transport/cgi.h"
+#include "transport/fcgi.h"
+#include "transport/fcgiconn.h"
+#include "os/mono.h"
 
 /* Reads the body to its end and answers with its length. */
 static int handler(const struct req *r)

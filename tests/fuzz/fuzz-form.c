@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "form.h"
-#include "record.h"
+#include "push/form.h"
+#include "call/record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

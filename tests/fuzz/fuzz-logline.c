@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "logline.h"
+#include "push/logline.h"
 
 static int urlencoded(const char *p, size_t len)
 {

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "memreq.h"
+#include "push/memreq.h"
 #include "webhook.h"
 
 /* The real request's signature (tests/fixtures/signed-newcall.sig). */

@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "decide.h"
-#include "reply.h"
+#include "call/decide.h"
+#include "call/reply.h"
 
 static char path[64];
 

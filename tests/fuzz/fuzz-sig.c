@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "base64.h"
-#include "key.h"
-#include "sig.h"
+#include "crypto/base64.h"
+#include "crypto/key.h"
+#include "crypto/sig.h"
 
 static void encode(const unsigned char *in, size_t len, char *out)
 {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wav.h"
+#include "push/wav.h"
 
 static void one(const uint8_t *data, size_t size, size_t file_size)
 {

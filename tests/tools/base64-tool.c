@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base64.h"
+#include "crypto/base64.h"
 
 int main(int argc, char **argv)
 {

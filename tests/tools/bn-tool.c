@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bn.h"
+#include "crypto/bn.h"
 
 /* 2 * BN_MAX_BITS / 8, as the scanf widths below say. */
 #define DIGITS_MAX 2048

@@ -2,7 +2,7 @@
  * or the reason it is refused (exit 1). */
 #include <stdio.h>
 
-#include "key.h"
+#include "crypto/key.h"
 
 int main(int argc, char **argv)
 {

@@ -2,7 +2,7 @@
  * feeding it in odd-sized pieces so the incremental path is exercised. */
 #include <stdio.h>
 
-#include "sha256.h"
+#include "crypto/sha256.h"
 
 int main(int argc, char **argv)
 {

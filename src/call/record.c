@@ -1,0 +1,218 @@
+#include <sys/random.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/json.h"
+#include "call/record.h"
+
+/* Parameters sharing a name, linked in arrival order. */
+struct group {
+	size_t first, last, count;
+	int bracketed;
+};
+
+struct grouping {
+	struct group *groups;
+	size_t ngroups;
+	size_t *next;	/* next parameter of the same group; SIZE_MAX ends */
+	size_t *slots;	/* hash table of group indices; SIZE_MAX is empty */
+	size_t mask;
+};
+
+/*
+ * Parameter names are the client's to choose: with a known hash, names
+ * chosen to collide turn the table into a list and a 64 KiB body into
+ * seconds of CPU.  So the hash is seeded once per process from the kernel
+ * and finished with a full avalanche (MurmurHash3's fmix64), which makes
+ * every output bit depend on the seed and on every input byte.
+ */
+static uint64_t hash_seed(void)
+{
+	static uint64_t seed;
+	static int seeded;
+	struct timespec ts;
+
+	if (!seeded) {
+		if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != sizeof seed) {
+			/* Early boot: unpredictable enough for a table. */
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			seed = (uint64_t)ts.tv_nsec << 32 ^ (uint64_t)ts.tv_sec ^
+			    (uint64_t)(uintptr_t)&ts;
+		}
+		seeded = 1;
+	}
+	return seed;
+}
+
+static uint64_t hash_name(const char *s, size_t n)
+{
+	uint64_t h = hash_seed() ^ 0xcbf29ce484222325u;	/* FNV-1a, 64-bit */
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdu;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53u;
+	h ^= h >> 33;
+	return h;
+}
+
+static int same_name(const struct form_param *a, const struct form_param *b)
+{
+	return a->name_len == b->name_len &&
+	    memcmp(a->name, b->name, a->name_len) == 0;
+}
+
+static int group_params(const struct form *form, struct grouping *g)
+{
+	size_t size = 16, i, s;
+
+	while (size < form->count * 2)
+		size *= 2;
+	g->mask = size - 1;
+	g->ngroups = 0;
+	g->groups = calloc(form->count ? form->count : 1, sizeof *g->groups);
+	g->next = calloc(form->count ? form->count : 1, sizeof *g->next);
+	g->slots = malloc(size * sizeof *g->slots);
+	if (g->groups == NULL || g->next == NULL || g->slots == NULL)
+		return -1;
+	memset(g->slots, 0xff, size * sizeof *g->slots);
+
+	for (i = 0; i < form->count; i++) {
+		const struct form_param *p = &form->params[i];
+		struct group *gr;
+
+		s = (size_t)(hash_name(p->name, p->name_len) & g->mask);
+		while (g->slots[s] != SIZE_MAX &&
+		    !same_name(&form->params[g->groups[g->slots[s]].first], p))
+			s = (s + 1) & g->mask;
+		if (g->slots[s] == SIZE_MAX) {
+			g->slots[s] = g->ngroups;
+			gr = &g->groups[g->ngroups++];
+			gr->first = i;
+		} else {
+			gr = &g->groups[g->slots[s]];
+			g->next[gr->last] = i;
+		}
+		gr->last = i;
+		gr->count++;
+		gr->bracketed |= p->bracketed;
+		g->next[i] = SIZE_MAX;
+	}
+	return 0;
+}
+
+static void grouping_free(struct grouping *g)
+{
+	free(g->groups);
+	free(g->next);
+	free(g->slots);
+}
+
+static void put_params(struct buf *out, const struct form *form,
+    const struct grouping *g)
+{
+	size_t i, j;
+
+	buf_putc(out, '{');
+	for (i = 0; i < g->ngroups; i++) {
+		const struct group *gr = &g->groups[i];
+		const struct form_param *p = &form->params[gr->first];
+		int array = gr->bracketed || gr->count > 1;
+
+		if (i > 0)
+			buf_putc(out, ',');
+		json_put_string(out, p->name, p->name_len);
+		buf_putc(out, ':');
+		if (array)
+			buf_putc(out, '[');
+		for (j = gr->first; j != SIZE_MAX; j = g->next[j]) {
+			if (j != gr->first)
+				buf_putc(out, ',');
+			json_put_string(out, form->params[j].value,
+			    form->params[j].value_len);
+		}
+		if (array)
+			buf_putc(out, ']');
+	}
+	buf_putc(out, '}');
+}
+
+static void put_field(struct buf *out, const char *name, const char *value)
+{
+	buf_printf(out, ",\"%s\":", name);
+	if (value)
+		json_put_string(out, value, strlen(value));
+	else
+		buf_puts(out, "null");
+}
+
+enum err record_build(struct buf *out, const struct form *form,
+    const struct record_meta *meta, struct fail *f)
+{
+	const struct form_param *event = form_get(form, "event");
+	struct grouping g;
+	int rc;
+
+	memset(&g, 0, sizeof g);
+	rc = group_params(form, &g);
+	if (rc == 0) {
+		buf_puts(out, "{\"received\":");
+		json_put_string(out, meta->received, strlen(meta->received));
+		buf_puts(out, ",\"event\":");
+		json_put_string(out, event ? event->value : "", event ? event->value_len : 0);
+		put_field(out, "signature", meta->signature);
+		put_field(out, "remote_addr", meta->remote_addr);
+		if (meta->rule) {
+			buf_puts(out, ",\"rule\":");
+			buf_puts(out, meta->rule);
+		}
+		buf_puts(out, ",\"params\":");
+		put_params(out, form, &g);
+		buf_puts(out, "}\n");
+	}
+	grouping_free(&g);
+	if (rc < 0 || out->oom)
+		return fail_set(f, ERR_INTERNAL, "out of memory building the log record");
+	return ERR_OK;
+}
+
+/*
+ * The civil date of a day number (Hinnant's civil_from_days).  Not
+ * gmtime_r: glibc's reads /etc/localtime on the first call, a cost every
+ * request would pay for a time zone it never uses.
+ */
+static void civil(long long days, int *y, int *m, int *d)
+{
+	long long era, doe, yoe, doy, mp;
+
+	days += 719468;
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+void record_timestamp(const struct timespec *now, char out[32])
+{
+	long long secs = (long long)now->tv_sec, days = secs / 86400, rest = secs % 86400;
+	int y, m, d;
+
+	if (rest < 0) {
+		rest += 86400;
+		days--;
+	}
+	civil(days, &y, &m, &d);
+	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, (int)(rest / 3600),
+	    (int)(rest / 60 % 60), (int)(rest % 60), (int)(now->tv_nsec / 1000000));
+}

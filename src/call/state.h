@@ -1,0 +1,33 @@
+/* state: where a caller is in a menu, carried in the Gather's onData URL
+ * as m (menu), n (tries so far) and, with SIPGATE_STATE_KEY, c: the first
+ * 16 bytes of HMAC-SHA256(key, "v1|callId|m|n") in hex, so that a state
+ * cannot be forged or moved to another call.  Nothing is kept on disk. */
+#ifndef STATE_H
+#define STATE_H
+
+#include <stddef.h>
+
+#include "base/buf.h"
+
+#define STATE_MIN_KEY 16
+
+enum state_result {
+	STATE_NONE,	/* no m: not a Gather of ours */
+	STATE_OK,
+	STATE_BAD	/* malformed, or the MAC is missing or wrong: 403 */
+};
+
+struct state {
+	char menu[33];
+	int n;
+};
+
+/* Reads QUERY_STRING (may be NULL); key NULL: no MAC expected. */
+enum state_result state_parse(const char *query, const char *key, size_t key_len,
+    const char *call_id, size_t call_id_len, struct state *st);
+
+/* Appends base, then ? or &, then m=MENU&n=N and &c=MAC when key is set. */
+void state_url(struct buf *out, const char *base, const char *menu, int n,
+    const char *key, size_t key_len, const char *call_id, size_t call_id_len);
+
+#endif

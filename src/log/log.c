@@ -1,0 +1,300 @@
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "push/diag.h"
+#include "log/log.h"
+#include "os/mono.h"
+
+/* How long to wait for other writers' locks before giving up. */
+#ifndef LOG_LOCK_SECONDS
+#define LOG_LOCK_SECONDS 8
+#endif
+/* How often the file at the path may be replaced while we wait for it. */
+#define LOG_REOPEN_MAX 8
+
+/*
+ * O_NONBLOCK keeps a FIFO planted at the log path from blocking the open;
+ * only a regular file is accepted, and O_NOFOLLOW refuses a symlink.
+ * O_RDWR rather than O_WRONLY: cut_torn_tail() reads the last line.
+ */
+static int log_open(const char *path, int *created, struct fail *f)
+{
+	const int flags_open = O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK | O_NOCTTY;
+	struct stat st;
+	int fd, flags;
+
+	/* Whether we create the file decides whether its directory needs a
+	 * sync; O_EXCL tells, and a race with another creator just retries. */
+	*created = 0;
+	do {
+		fd = open(path, flags_open);
+		if (fd < 0 && errno == ENOENT) {
+			fd = open(path, flags_open | O_CREAT | O_EXCL, 0640);
+			*created = fd >= 0;
+		}
+	} while (fd < 0 && errno == EEXIST);
+	if (fd < 0) {
+		if (errno == ELOOP)
+			fail_set(f, ERR_LOG, "cannot open %s: it is a symbolic link", path);
+		else if (errno == ENXIO)	/* a FIFO nobody reads */
+			fail_set(f, ERR_LOG, "cannot use %s: not a regular file", path);
+		else
+			fail_set(f, ERR_LOG, "cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		fail_set(f, ERR_LOG, "cannot use %s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	if ((flags = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		fail_set(f, ERR_LOG, "cannot use %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * flock without blocking, retried with sleeps that grow from 50 µs to 2 ms
+ * until the deadline (CLOCK_MONOTONIC).  No signals: an alarm can arrive
+ * blocked (the signal mask survives exec) and races with a blocking flock.
+ * The sleeps stay short because the lock is held for well under a
+ * millisecond (a write, and an fdatasync with SIPGATE_SYNC=1): a waiter
+ * that slept longer would leave the log idle while requests queue up.
+ */
+static int log_lock(int fd, const struct timespec *deadline)
+{
+	long pause_us = 50, left_ms;
+	struct timespec ts;
+
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -1;
+		if ((left_ms = mono_ms_left(deadline)) <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		ts.tv_sec = 0;
+		ts.tv_nsec = pause_us * 1000;
+		nanosleep(&ts, NULL);
+		if (pause_us < 2000)
+			pause_us *= 2;
+	}
+}
+
+/* Whether fd is still the file at path: logrotate may have renamed it
+ * (and a new one been created) while we waited for the lock. */
+static int still_at_path(int fd, const char *path)
+{
+	struct stat open_st, path_st;
+
+	if (fstat(fd, &open_st) < 0 || lstat(path, &path_st) < 0)
+		return 0;
+	return open_st.st_dev == path_st.st_dev &&
+	    open_st.st_ino == path_st.st_ino && open_st.st_nlink > 0;
+}
+
+/* Makes the new file's name durable: fsync of the directory holding it. */
+static int sync_directory(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	size_t n = slash && slash != path ? (size_t)(slash - path) : 1;
+	int fd, rc;
+
+	if (n >= sizeof dir) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* Puts the file back to its size before our write, still under the lock. */
+static enum err roll_back(int fd, const char *path, off_t size, const char *what,
+    int cause, struct fail *f)
+{
+	if (ftruncate(fd, size) < 0)
+		return fail_set(f, ERR_LOG, "%s %s: %s; rollback failed too: %s",
+		    what, path, strerror(cause), strerror(errno));
+	return fail_set(f, ERR_LOG, "%s %s: %s", what, path, strerror(cause));
+}
+
+/*
+ * A writer killed by SIGKILL in the middle of a large write() can leave a
+ * partial line and no chance to roll it back.  Its request never got a 200,
+ * so the next writer, holding the lock, cuts such a tail back to the last
+ * complete line.  Sets *size to the file's size afterwards.
+ */
+static enum err cut_torn_tail(const struct req *r, int fd, const char *path,
+    off_t *size, struct fail *f)
+{
+	char chunk[4096];
+	off_t end = *size, pos;
+	ssize_t n, i;
+
+	if (end == 0)
+		return ERR_OK;
+	if (pread(fd, chunk, 1, end - 1) != 1)
+		return fail_set(f, ERR_LOG, "cannot read %s: %s", path, strerror(errno));
+	if (chunk[0] == '\n')
+		return ERR_OK;
+	for (pos = end; pos > 0; pos -= n) {
+		n = pos < (off_t)sizeof chunk ? (ssize_t)pos : (ssize_t)sizeof chunk;
+		if (pread(fd, chunk, (size_t)n, pos - n) != n)
+			return fail_set(f, ERR_LOG, "cannot read %s: %s", path, strerror(errno));
+		for (i = n; i > 0; i--)
+			if (chunk[i - 1] == '\n')
+				break;
+		if (i > 0) {
+			pos = pos - n + i;
+			break;
+		}
+	}
+	if (ftruncate(fd, pos) < 0)
+		return fail_set(f, ERR_LOG, "cannot cut a torn line off %s: %s", path, strerror(errno));
+	snprintf(chunk, sizeof chunk, "cut a torn last line of %lld bytes off %s (a writer died mid-write)",
+	    (long long)(end - pos), path);
+	diag(r, chunk);
+	*size = pos;
+	return ERR_OK;
+}
+
+/* Appends the line under the lock; *start receives where it begins. */
+static enum err write_locked(const struct req *r, int fd, const char *path,
+    const char *line, size_t len, off_t *start, struct fail *f)
+{
+	struct stat st;
+	enum err rc;
+	ssize_t n;
+
+	if (fstat(fd, &st) < 0)
+		return fail_set(f, ERR_LOG, "cannot stat %s: %s", path, strerror(errno));
+	if ((rc = cut_torn_tail(r, fd, path, &st.st_size, f)) != ERR_OK)
+		return rc;
+	do
+		n = write(fd, line, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return roll_back(fd, path, st.st_size, "cannot write to", errno, f);
+	if ((size_t)n != len)
+		return roll_back(fd, path, st.st_size, "short write to", ENOSPC, f);
+	*start = st.st_size;
+	return ERR_OK;
+}
+
+/*
+ * The flush runs after the lock is released, so that writers arriving
+ * meanwhile append theirs and the file system commits them together (a
+ * group commit); each still answers only once its own line is on disk.
+ * If the flush fails, the line is taken back when it is still the last
+ * one; with lines after it, it stays (not known to be on disk) and the
+ * request fails, with the event in the error log.
+ */
+static enum err flush(int fd, const char *path, off_t start, size_t len,
+    int created, struct fail *f)
+{
+	struct timespec deadline;
+	const char *what;
+	struct stat st;
+	int cause;
+
+	if (fdatasync(fd) < 0)
+		what = "cannot sync";
+	else if (created && sync_directory(path) < 0)
+		what = "cannot sync the directory of";
+	else
+		return ERR_OK;
+	cause = errno;
+	mono_deadline(&deadline, LOG_LOCK_SECONDS * 1000L);
+	if (log_lock(fd, &deadline) == 0 && fstat(fd, &st) == 0 &&
+	    st.st_size == start + (off_t)len)
+		return roll_back(fd, path, start, what, cause, f);
+	return fail_set(f, ERR_LOG, "%s %s: %s; later lines follow this one, so it stays in the log",
+	    what, path, strerror(cause));
+}
+
+/* Opens and locks the file that is at path once the lock is ours. */
+static int open_locked(const char *path, int *created, struct fail *f)
+{
+	struct timespec deadline;
+	int fd, tries;
+
+	mono_deadline(&deadline, LOG_LOCK_SECONDS * 1000L);
+	for (tries = 0; tries <= LOG_REOPEN_MAX; tries++) {
+		if ((fd = log_open(path, created, f)) < 0)
+			return -1;
+		if (log_lock(fd, &deadline) < 0) {
+			if (errno == ETIMEDOUT)
+				fail_set(f, ERR_LOG, "cannot lock %s: timed out after %d s (another writer holds it)",
+				    path, LOG_LOCK_SECONDS);
+			else
+				fail_set(f, ERR_LOG, "cannot lock %s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (still_at_path(fd, path))
+			return fd;
+		close(fd);
+	}
+	fail_set(f, ERR_LOG, "cannot lock %s: it was replaced %d times while we waited",
+	    path, LOG_REOPEN_MAX + 1);
+	return -1;
+}
+
+enum err log_append(const struct req *r, const char *path, const char *line,
+    size_t len, int sync, struct fail *f)
+{
+	enum err rc;
+	int fd, created;
+	char note[320];
+	off_t start = 0;
+
+	if ((fd = open_locked(path, &created, f)) < 0)
+		return ERR_LOG;
+	rc = write_locked(r, fd, path, line, len, &start, f);
+	if (rc == ERR_OK && sync) {
+		flock(fd, LOCK_UN);
+		rc = flush(fd, path, start, len, created, f);
+	}
+	/*
+	 * A synced line is on disk whatever close() says; answering 503 would
+	 * have sipgate count it lost while it is logged.  Without the sync,
+	 * close() is where a network file system reports a failed write.
+	 */
+	if (close(fd) < 0 && rc == ERR_OK) {
+		if (!sync)
+			return fail_set(f, ERR_LOG, "cannot close %s: %s", path, strerror(errno));
+		snprintf(note, sizeof note, "closing %s after a synced write failed: %s",
+		    path, strerror(errno));
+		diag(r, note);
+	}
+	return rc;
+}
+
+enum err log_check(const char *path, struct fail *f)
+{
+	int fd, created;
+
+	if ((fd = log_open(path, &created, f)) < 0)
+		return ERR_LOG;
+	close(fd);
+	return ERR_OK;
+}

@@ -1,0 +1,21 @@
+/* log: appends one complete line to the event log, or nothing at all.
+ * Each call opens the file and takes an exclusive flock, bounded in time;
+ * if the file was renamed meanwhile (rotation), it opens the new one.  One
+ * write(), a short write rolled back with ftruncate; with sync, after the
+ * lock is released (so concurrent writers share a flush), an fdatasync
+ * and, when it created the file, an fsync of the directory. */
+#ifndef LOG_H
+#define LOG_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+#include "push/req.h"
+
+enum err log_append(const struct req *r, const char *path, const char *line,
+    size_t len, int sync, struct fail *f);
+
+/* Whether the log could be appended to now, without writing to it. */
+enum err log_check(const char *path, struct fail *f);
+
+#endif

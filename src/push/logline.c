@@ -1,0 +1,289 @@
+#include <string.h>
+
+#include "push/logline.h"
+
+/* JSON as the log writes it (json.c): a byte it could not write as UTF-8
+ * is \u00XX, that byte. */
+struct cursor {
+	const char *p, *end;
+};
+
+static void space(struct cursor *c)
+{
+	while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\r' || *c->p == '\n'))
+		c->p++;
+}
+
+static int eat(struct cursor *c, char ch)
+{
+	space(c);
+	if (c->p < c->end && *c->p == ch) {
+		c->p++;
+		return 1;
+	}
+	return 0;
+}
+
+static int hex4(const char *p, unsigned *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < 4; i++) {
+		char ch = p[i];
+		unsigned d = ch >= '0' && ch <= '9' ? (unsigned)(ch - '0') :
+		    ch >= 'a' && ch <= 'f' ? (unsigned)(ch - 'a' + 10) :
+		    ch >= 'A' && ch <= 'F' ? (unsigned)(ch - 'A' + 10) : 16;
+
+		if (d == 16)
+			return -1;
+		*v = *v << 4 | d;
+	}
+	return 0;
+}
+
+static void put_utf8(struct buf *b, unsigned v)
+{
+	if (v < 0x100) {
+		buf_putc(b, (char)v);
+	} else if (v < 0x800) {
+		buf_putc(b, (char)(0xC0 | v >> 6));
+		buf_putc(b, (char)(0x80 | (v & 0x3F)));
+	} else if (v < 0x10000) {
+		buf_putc(b, (char)(0xE0 | v >> 12));
+		buf_putc(b, (char)(0x80 | (v >> 6 & 0x3F)));
+		buf_putc(b, (char)(0x80 | (v & 0x3F)));
+	} else {
+		buf_putc(b, (char)(0xF0 | v >> 18));
+		buf_putc(b, (char)(0x80 | (v >> 12 & 0x3F)));
+		buf_putc(b, (char)(0x80 | (v >> 6 & 0x3F)));
+		buf_putc(b, (char)(0x80 | (v & 0x3F)));
+	}
+}
+
+/* A string's bytes into out (NULL: skipped). */
+static int string(struct cursor *c, struct buf *out)
+{
+	static const char plain[] = "\"\\/bfnrt", real[] = "\"\\/\b\f\n\r\t";
+	const char *q;
+	unsigned v, lo;
+
+	if (!eat(c, '"'))
+		return -1;
+	while (c->p < c->end && *c->p != '"') {
+		if (*c->p != '\\') {
+			for (q = c->p; q < c->end && *q != '"' && *q != '\\'; q++)
+				;
+			if (out)
+				buf_put(out, c->p, (size_t)(q - c->p));
+			c->p = q;
+			continue;
+		}
+		if (c->end - c->p < 2)
+			return -1;
+		if (c->p[1] == 'u') {
+			if (c->end - c->p < 6 || hex4(c->p + 2, &v) < 0)
+				return -1;
+			c->p += 6;
+			if (v >= 0xD800 && v < 0xDC00 && c->end - c->p >= 6 && c->p[0] == '\\' &&
+			    c->p[1] == 'u' && hex4(c->p + 2, &lo) == 0 && lo >= 0xDC00 && lo < 0xE000) {
+				v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00);
+				c->p += 6;
+			}
+			if (out)
+				put_utf8(out, v);
+			continue;
+		}
+		if ((q = memchr(plain, c->p[1], sizeof plain - 1)) == NULL)
+			return -1;
+		if (out)
+			buf_putc(out, real[q - plain]);
+		c->p += 2;
+	}
+	if (c->p == c->end)
+		return -1;
+	c->p++;
+	return 0;
+}
+
+/* Any value, not kept; nesting is bounded. */
+static int skip(struct cursor *c, int depth)
+{
+	char close;
+
+	space(c);
+	if (c->p == c->end || depth > 16)
+		return -1;
+	if (*c->p == '"')
+		return string(c, NULL);
+	if (*c->p != '{' && *c->p != '[') {
+		/* A number, true, false or null: up to the next delimiter. */
+		const char *start = c->p;
+
+		while (c->p < c->end && !strchr(",}] \t\r\n", *c->p))
+			c->p++;
+		return c->p > start ? 0 : -1;
+	}
+	close = *c->p == '{' ? '}' : ']';
+	c->p++;
+	if (eat(c, close))
+		return 0;
+	do {
+		if (close == '}' && (string(c, NULL) < 0 || !eat(c, ':')))
+			return -1;
+		if (skip(c, depth + 1) < 0)
+			return -1;
+	} while (eat(c, ','));
+	return eat(c, close) ? 0 : -1;
+}
+
+static void put_encoded(struct buf *b, const char *p, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)p[i];
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || (ch && strchr("-._~", ch))) {
+			buf_putc(b, (char)ch);
+		} else {
+			buf_putc(b, '%');
+			buf_putc(b, hex[ch >> 4]);
+			buf_putc(b, hex[ch & 15]);
+		}
+	}
+}
+
+/* name=value, or name[]=value for an array's each. */
+static void put_pair(struct buf *body, const struct buf *name, const struct buf *value,
+    int bracketed)
+{
+	if (body->len > 0)
+		buf_putc(body, '&');
+	put_encoded(body, name->data ? name->data : "", name->len);
+	if (bracketed)
+		buf_puts(body, "%5B%5D");
+	buf_putc(body, '=');
+	put_encoded(body, value->data ? value->data : "", value->len);
+}
+
+/* Keeps the first value of callId, from and to as they are. */
+static void remember(struct logline *l, const struct buf *name, const struct buf *value)
+{
+	struct buf *keep = NULL;
+
+	if (name->len == 6 && memcmp(name->data, "callId", 6) == 0)
+		keep = &l->call_id;
+	else if (name->len == 4 && memcmp(name->data, "from", 4) == 0)
+		keep = &l->from;
+	else if (name->len == 2 && memcmp(name->data, "to", 2) == 0)
+		keep = &l->to;
+	if (keep && keep->len == 0)
+		buf_put(keep, value->data ? value->data : "", value->len);
+}
+
+/* One value of name: into the rebuilt body and, if wanted, kept. */
+static int take_value(struct cursor *c, struct logline *l, const struct buf *name,
+    struct buf *value, int bracketed)
+{
+	value->len = 0;
+	if (string(c, value) < 0)
+		return -1;
+	put_pair(&l->body, name, value, bracketed);
+	remember(l, name, value);
+	return 0;
+}
+
+static int params(struct cursor *c, struct logline *l)
+{
+	struct buf name = { 0 }, value = { 0 };
+	int rc = -1;
+
+	if (!eat(c, '{'))
+		return -1;
+	if (eat(c, '}'))
+		return 0;
+	do {
+		name.len = 0;
+		if (string(c, &name) < 0 || !eat(c, ':'))
+			goto out;
+		if (eat(c, '[')) {
+			if (!eat(c, ']')) {
+				do {
+					if (take_value(c, l, &name, &value, 1) < 0)
+						goto out;
+				} while (eat(c, ','));
+				if (!eat(c, ']'))
+					goto out;
+			}
+		} else if (take_value(c, l, &name, &value, 0) < 0)
+			goto out;
+	} while (eat(c, ','));
+	rc = eat(c, '}') ? 0 : -1;
+out:
+	buf_free(&name);
+	buf_free(&value);
+	return rc;
+}
+
+static void terminate(struct buf *b)
+{
+	buf_putc(b, '\0');
+	if (!b->oom)
+		b->len--;
+}
+
+int logline_parse(const char *line, size_t len, struct logline *l)
+{
+	struct cursor c = { line, line + len };
+	struct buf key = { 0 };
+	int rc = 0;
+
+	memset(l, 0, sizeof *l);
+	if (!eat(&c, '{'))
+		goto out;
+	do {
+		key.len = 0;
+		if (string(&c, &key) < 0 || !eat(&c, ':'))
+			goto out;
+		buf_putc(&key, '\0');
+		if (key.oom) {
+			rc = -1;
+			goto out;
+		}
+		if (strcmp(key.data, "received") == 0 ? string(&c, &l->received) < 0 :
+		    strcmp(key.data, "event") == 0 ? string(&c, &l->event) < 0 :
+		    strcmp(key.data, "params") == 0 ? params(&c, l) < 0 :
+		    skip(&c, 0) < 0)
+			goto out;
+	} while (eat(&c, ','));
+	if (!eat(&c, '}'))
+		goto out;
+	space(&c);
+	rc = c.p == c.end && l->received.len > 0 && l->event.len > 0;
+out:
+	buf_free(&key);
+	/* Kept NUL-terminated for the caller, even when empty. */
+	terminate(&l->received);
+	terminate(&l->event);
+	terminate(&l->body);
+	terminate(&l->call_id);
+	terminate(&l->from);
+	terminate(&l->to);
+	if (l->received.oom || l->event.oom || l->body.oom || l->call_id.oom ||
+	    l->from.oom || l->to.oom)
+		rc = -1;
+	return rc;
+}
+
+void logline_free(struct logline *l)
+{
+	buf_free(&l->received);
+	buf_free(&l->event);
+	buf_free(&l->body);
+	buf_free(&l->call_id);
+	buf_free(&l->from);
+	buf_free(&l->to);
+}

@@ -1,0 +1,25 @@
+/* logline: one line of the program's own event log read back, for replay:
+ * when it was received, which event, and its parameters encoded again as
+ * the form body sipgate sent (an array as name[]=value each).  Any other
+ * line (not JSON, not an event record, cut short) is told apart, not
+ * guessed at. */
+#ifndef LOGLINE_H
+#define LOGLINE_H
+
+#include <stddef.h>
+
+#include "base/buf.h"
+
+struct logline {
+	struct buf received;	/* as logged: 2026-03-04T07:30:00.000Z */
+	struct buf event;
+	struct buf body;	/* application/x-www-form-urlencoded */
+	struct buf call_id, from, to;	/* their first values, for a report */
+};
+
+/* 1: a record; 0: not one; -1: out of memory.  Fills l, which the caller
+ * frees with logline_free (also after 0 and -1). */
+int logline_parse(const char *line, size_t len, struct logline *l);
+void logline_free(struct logline *l);
+
+#endif

@@ -1,0 +1,46 @@
+/* req: everything one request is given (its variables, its body, the
+ * clock) and where its answer and its diagnostics go.  The CGI fills it
+ * from the environment and fds 0-2, the fuzzer from memory; nothing else
+ * reads the environment or stdio, so every transport runs the same story. */
+#ifndef REQ_H
+#define REQ_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <time.h>
+
+#include "base/err.h"
+
+struct decision;
+
+struct req {
+	/* A request variable (RFC 3875 names), or NULL when not set. */
+	const char *(*param)(void *ctx, const char *name);
+	/* Up to len body bytes, waiting at most until deadline
+	 * (CLOCK_MONOTONIC): > 0 bytes, 0 at the end, -1 with errno set
+	 * (ETIMEDOUT when the time ran out). */
+	ssize_t (*read)(void *ctx, void *p, size_t len,
+	    const struct timespec *deadline);
+	/* All of the response; -1 with errno set if it cannot be sent. */
+	int (*write)(void *ctx, const void *p, size_t len);
+	/* One or more complete lines for the server's error log. */
+	void (*diag)(void *ctx, const void *p, size_t len);
+	/* The wall-clock time the request is stamped with. */
+	void (*now)(void *ctx, struct timespec *realtime);
+	/* A dry run (--explain): the story up to the log, which is not
+	 * written; the decision and the record are handed to this instead.
+	 * NULL for a real request. */
+	void (*dry_run)(void *ctx, const struct decision *d, const char *record);
+	/* Where the outcome the request was answered with is left (ERR_OK, or
+	 * the failure its status comes from), or NULL. */
+	enum err *outcome;
+	void *ctx;
+};
+
+static inline const char *req_param(const struct req *r, const char *name)
+{
+	return r->param(r->ctx, name);
+}
+
+#endif

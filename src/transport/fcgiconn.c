@@ -1,0 +1,507 @@
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "transport/cgi.h"
+#include "transport/fcgi.h"
+#include "transport/fcgiconn.h"
+
+/* nginx sends about 1 KiB of params; Apache a little more. */
+#define PARAMS_MAX 65536
+#define PARAMS_COUNT 256
+/* Most requests fit in the first read; a longer record grows the room. */
+#define ROOM_MIN 4096
+
+enum phase {
+	WAIT,		/* between requests */
+	PARAMS,		/* a request's FCGI_PARAMS are arriving */
+	BODY,		/* its FCGI_STDIN is arriving */
+	CLOSING,	/* nothing more is read; closed once the output is sent */
+	DONE
+};
+
+struct fcgi_conn {
+	fcgi_handler handler;
+	fcgi_diag diag;
+	unsigned max_conns, max_reqs;
+	enum phase phase;
+	long long deadline;	/* of the phase (the input side) */
+	int partial;		/* WAIT holds part of a record */
+	int peer_closed, stopping;
+
+	unsigned char *in;	/* unparsed input is in[start..end) */
+	size_t cap, start, end;
+
+	struct buf out;		/* records to send; out.data[sent..len) is left */
+	size_t sent;
+	long long out_deadline;	/* when what is queued must have been taken */
+
+	/* The request in progress. */
+	unsigned id;
+	int keep, stdin_ended, stderr_used;
+	struct buf raw;		/* the FCGI_PARAMS stream as it arrives */
+	struct buf params;	/* then its pairs, as "name\0value\0" */
+	const char **names, **values;	/* into params, for lookups */
+	size_t nparams;
+	struct buf body;	/* FCGI_STDIN, up to the largest body taken */
+	size_t body_read;
+};
+
+struct fcgi_conn *fcgi_conn_new(long long now, fcgi_handler handler,
+    fcgi_diag diag, unsigned max_conns, unsigned max_reqs)
+{
+	struct fcgi_conn *c = calloc(1, sizeof *c);
+
+	if (c == NULL)
+		return NULL;
+	c->handler = handler;
+	c->diag = diag;
+	c->max_conns = max_conns;
+	c->max_reqs = max_reqs;
+	c->phase = WAIT;
+	c->deadline = now + FCGI_FIRST_BYTE_MS;
+	return c;
+}
+
+static void free_request(struct fcgi_conn *c)
+{
+	buf_free(&c->raw);
+	buf_free(&c->params);
+	buf_free(&c->body);
+	free(c->names);
+	c->names = c->values = NULL;
+	c->nparams = 0;
+	c->body_read = 0;
+}
+
+void fcgi_conn_free(struct fcgi_conn *c)
+{
+	if (c == NULL)
+		return;
+	free_request(c);
+	free(c->in);
+	buf_free(&c->out);
+	free(c);
+}
+
+static size_t pending(const struct fcgi_conn *c)
+{
+	return c->out.len - c->sent;
+}
+
+/* A protocol error: said once, and the connection is dropped unanswered. */
+static void fail(struct fcgi_conn *c, const char *what)
+{
+	char line[160];
+	int n = snprintf(line, sizeof line,
+	    "sipgate-webhook: FastCGI: %s; closing the connection\n", what);
+
+	c->diag(line, (size_t)n);
+	c->phase = DONE;
+}
+
+static void close_after_output(struct fcgi_conn *c)
+{
+	c->phase = pending(c) > 0 ? CLOSING : DONE;
+}
+
+/* --- the request as the handler sees it --- */
+
+static const char *req_param_get(void *ctx, const char *name)
+{
+	const struct fcgi_conn *c = ctx;
+	const char *found = NULL;
+	size_t i = c->nparams;
+
+	/* The last of repeated params counts, as in a CGI environment. */
+	while (i-- > 0)
+		if (strcmp(c->names[i], name) == 0) {
+			found = c->values[i];
+			break;
+		}
+	/* Settings the server does not send, or sends empty (an nginx
+	 * fastcgi_param whose variable is unset), come from the process
+	 * (systemd's Environment=); request variables only ever from the
+	 * request. */
+	if (strncmp(name, "SIPGATE_", 8) == 0 && (found == NULL || *found == '\0'))
+		return getenv(name);
+	return found;
+}
+
+/* The body is all here: its bytes, then its end, or ETIMEDOUT where it
+ * stopped coming. */
+static ssize_t req_read(void *ctx, void *p, size_t len,
+    const struct timespec *deadline)
+{
+	struct fcgi_conn *c = ctx;
+	size_t left = c->body.len - c->body_read;
+
+	(void)deadline;
+	if (left == 0) {
+		if (c->stdin_ended)
+			return 0;
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	if (len > left)
+		len = left;
+	memcpy(p, c->body.data + c->body_read, len);
+	c->body_read += len;
+	return (ssize_t)len;
+}
+
+static int req_write(void *ctx, const void *p, size_t len)
+{
+	struct fcgi_conn *c = ctx;
+
+	fcgi_put_stream(&c->out, FCGI_STDOUT, c->id, p, len);
+	return 0;
+}
+
+static void req_diag(void *ctx, const void *p, size_t len)
+{
+	struct fcgi_conn *c = ctx;
+
+	if (len == 0)
+		return;
+	fcgi_put_stream(&c->out, FCGI_STDERR, c->id, p, len);
+	c->stderr_used = 1;
+}
+
+static void req_now(void *ctx, struct timespec *ts)
+{
+	(void)ctx;
+	if (clock_gettime(CLOCK_REALTIME, ts) < 0)
+		ts->tv_sec = ts->tv_nsec = 0;
+}
+
+/* --- a request's life --- */
+
+/* The request is over (answered or aborted): back to waiting, or closing. */
+static void finish(struct fcgi_conn *c, long long now)
+{
+	free_request(c);
+	c->phase = WAIT;
+	c->deadline = now + FCGI_IDLE_MS;
+	if (!c->keep || c->stopping)
+		close_after_output(c);
+}
+
+/* Runs the handler over the request as it stands: complete, or stalled
+ * (its body stopped coming; the connection closes after the answer). */
+static void answer(struct fcgi_conn *c, long long now)
+{
+	struct req r = { .param = req_param_get, .read = req_read,
+	    .write = req_write, .diag = req_diag, .now = req_now, .ctx = c };
+	int status;
+
+	c->stderr_used = 0;
+	status = c->handler(&r);
+	fcgi_put_stream(&c->out, FCGI_STDOUT, c->id, NULL, 0);
+	if (c->stderr_used)
+		fcgi_put_stream(&c->out, FCGI_STDERR, c->id, NULL, 0);
+	fcgi_put_end_request(&c->out, c->id, (uint32_t)status, FCGI_REQUEST_COMPLETE);
+	if (!c->stdin_ended)
+		c->keep = 0;
+	finish(c, now);
+}
+
+/* Splits the params stream into "name\0value\0" pairs; -1 if it is
+ * malformed, holds a NUL or too many pairs. */
+static int split_params(struct fcgi_conn *c)
+{
+	struct fcgi_pairs it = { (const unsigned char *)c->raw.data, c->raw.len, 0 };
+	const unsigned char *name, *value;
+	size_t name_len, value_len, i;
+	const char *p;
+	int rc;
+
+	while ((rc = fcgi_pair_next(&it, &name, &name_len, &value, &value_len)) > 0) {
+		if (memchr(name, '\0', name_len) || memchr(value, '\0', value_len) ||
+		    name_len == 0 || c->nparams == PARAMS_COUNT)
+			return -1;
+		buf_put(&c->params, name, name_len);
+		buf_putc(&c->params, '\0');
+		buf_put(&c->params, value, value_len);
+		buf_putc(&c->params, '\0');
+		c->nparams++;
+	}
+	buf_free(&c->raw);
+	if (rc < 0 || c->params.oom)
+		return -1;
+	if (c->nparams == 0)
+		return 0;
+	/* Indexed once: a request looks up some 40 names. */
+	if ((c->names = malloc(2 * c->nparams * sizeof *c->names)) == NULL)
+		return -1;
+	c->values = c->names + c->nparams;
+	for (i = 0, p = c->params.data; i < c->nparams; i++) {
+		c->names[i] = p;
+		c->values[i] = p += strlen(p) + 1;
+		p += strlen(p) + 1;
+	}
+	return 0;
+}
+
+static void begin(struct fcgi_conn *c, const struct fcgi_header *h,
+    const unsigned char *content, long long now)
+{
+	unsigned role, flags;
+
+	if (fcgi_begin_parse(content, h->content_len, &role, &flags) < 0) {
+		fail(c, "a malformed FCGI_BEGIN_REQUEST");
+		return;
+	}
+	c->keep = (flags & FCGI_KEEP_CONN) != 0;
+	if (role != FCGI_RESPONDER) {
+		fcgi_put_end_request(&c->out, h->id, 0, FCGI_UNKNOWN_ROLE);
+		if (!c->keep)
+			close_after_output(c);
+		return;
+	}
+	c->id = h->id;
+	c->stdin_ended = 0;
+	c->phase = PARAMS;
+	c->deadline = now + FCGI_REQUEST_MS;
+}
+
+/* The server no longer wants the answer, only the end. */
+static void aborted(struct fcgi_conn *c, long long now)
+{
+	fcgi_put_end_request(&c->out, c->id, 0, FCGI_REQUEST_COMPLETE);
+	finish(c, now);
+}
+
+static void params_record(struct fcgi_conn *c, const struct fcgi_header *h,
+    const unsigned char *content)
+{
+	if (h->type == FCGI_PARAMS && h->content_len == 0) {
+		if (c->raw.oom || split_params(c) < 0)
+			fail(c, "malformed params");
+		else
+			c->phase = BODY;
+	} else if (h->type == FCGI_PARAMS) {
+		if (c->raw.len + h->content_len > PARAMS_MAX)
+			fail(c, "more than 64 KiB of params");
+		else
+			buf_put(&c->raw, content, h->content_len);
+	} else
+		fail(c, "a record before the params ended");
+}
+
+/* Body bytes past the largest body taken are dropped, not kept: the
+ * handler refuses such a request by its Content-Length alone. */
+static void body_record(struct fcgi_conn *c, const struct fcgi_header *h,
+    const unsigned char *content, long long now)
+{
+	size_t room = CGI_MAX_BODY - c->body.len;
+
+	if (h->type != FCGI_STDIN) {
+		fail(c, "an unexpected record during FCGI_STDIN");
+		return;
+	}
+	if (h->content_len == 0) {
+		c->stdin_ended = 1;
+		answer(c, now);
+		return;
+	}
+	buf_put(&c->body, content, h->content_len < room ? h->content_len : room);
+	if (c->body.oom)
+		fail(c, "out of memory for a body");
+}
+
+/* A record with request id 0. */
+static void management(struct fcgi_conn *c, const struct fcgi_header *h,
+    const unsigned char *content)
+{
+	if (h->type != FCGI_GET_VALUES)
+		fcgi_put_unknown_type(&c->out, h->type);
+	else if (fcgi_put_values(&c->out, content, h->content_len,
+	    c->max_conns, c->max_reqs) < 0)
+		fail(c, "a malformed FCGI_GET_VALUES");
+}
+
+static void record(struct fcgi_conn *c, const struct fcgi_header *h,
+    const unsigned char *content, long long now)
+{
+	if (h->id == 0) {
+		management(c, h, content);
+		if (c->phase == WAIT)
+			c->deadline = now + FCGI_IDLE_MS;
+	} else if (c->phase == WAIT) {
+		/* Records of a request that ended are stale: ignored. */
+		if (h->type == FCGI_BEGIN_REQUEST)
+			begin(c, h, content, now);
+		else
+			c->deadline = now + FCGI_IDLE_MS;
+	} else if (h->id != c->id) {
+		if (h->type == FCGI_BEGIN_REQUEST)
+			fcgi_put_end_request(&c->out, h->id, 0, FCGI_CANT_MPX_CONN);
+	} else if (h->type == FCGI_ABORT_REQUEST)
+		aborted(c, now);
+	else if (c->phase == PARAMS)
+		params_record(c, h, content);
+	else
+		body_record(c, h, content, now);
+}
+
+static int reading(const struct fcgi_conn *c)
+{
+	return c->phase == WAIT || c->phase == PARAMS || c->phase == BODY;
+}
+
+/* Every whole record in the input, while the output has room. */
+static void parse(struct fcgi_conn *c, long long now)
+{
+	struct fcgi_header h;
+	size_t total, before;
+
+	while (reading(c) && pending(c) <= FCGI_OUTPUT_MAX &&
+	    c->end - c->start >= FCGI_HEADER_LEN) {
+		if (fcgi_header_parse(c->in + c->start, &h) < 0) {
+			fail(c, "a record of another version");
+			break;
+		}
+		total = FCGI_HEADER_LEN + h.content_len + h.padding_len;
+		if (c->end - c->start < total)
+			break;
+		c->start += total;
+		c->partial = 0;
+		before = pending(c);
+		record(c, &h, c->in + c->start - total + FCGI_HEADER_LEN, now);
+		if (before == 0 && pending(c) > 0)
+			c->out_deadline = now + FCGI_ANSWER_MS;
+	}
+	if (c->start == c->end) {
+		/* The first room is kept for the next request; a larger one, or
+		 * any on a connection that is ending, is given back. */
+		c->start = c->end = 0;
+		if (c->cap > ROOM_MIN || !reading(c)) {
+			free(c->in);
+			c->in = NULL;
+			c->cap = 0;
+		}
+	} else if (c->phase == WAIT && !c->partial && pending(c) <= FCGI_OUTPUT_MAX) {
+		/* Part of a record, not records held back for the output. */
+		c->partial = 1;
+		if (c->deadline > now + FCGI_RECORD_MS)
+			c->deadline = now + FCGI_RECORD_MS;
+	}
+}
+
+unsigned char *fcgi_conn_room(struct fcgi_conn *c, size_t *len)
+{
+	size_t have = c->end - c->start, need = ROOM_MIN;
+	struct fcgi_header h;
+	unsigned char *p;
+
+	if (have >= FCGI_HEADER_LEN && fcgi_header_parse(c->in + c->start, &h) == 0 &&
+	    need < FCGI_HEADER_LEN + h.content_len + h.padding_len)
+		need = FCGI_HEADER_LEN + h.content_len + h.padding_len;
+	if (need <= have)
+		need = have + 1;
+	if (c->cap - c->start < need && c->start > 0) {
+		memmove(c->in, c->in + c->start, have);
+		c->start = 0;
+		c->end = have;
+	}
+	if (c->cap < need) {
+		if ((p = realloc(c->in, need)) == NULL)
+			return NULL;
+		c->in = p;
+		c->cap = need;
+	}
+	*len = c->cap - c->end;
+	return c->in + c->end;
+}
+
+void fcgi_conn_input(struct fcgi_conn *c, size_t n, long long now)
+{
+	if (!reading(c))
+		return;
+	if (n > 0) {
+		c->end += n;
+		parse(c, now);
+		return;
+	}
+	c->peer_closed = 1;
+	/* Gone in the middle of a request: nobody is left to answer. */
+	if (c->phase == WAIT && c->start == c->end)
+		close_after_output(c);
+	else
+		c->phase = DONE;
+}
+
+const void *fcgi_conn_output(const struct fcgi_conn *c, size_t *len)
+{
+	*len = pending(c);
+	return *len > 0 ? c->out.data + c->sent : NULL;
+}
+
+void fcgi_conn_sent(struct fcgi_conn *c, size_t n, long long now)
+{
+	c->sent += n;
+	if (pending(c) > 0)
+		return;
+	buf_free(&c->out);
+	c->sent = 0;
+	if (c->phase == CLOSING)
+		c->phase = DONE;
+	else if (reading(c))
+		parse(c, now);	/* what waited for the output to drain */
+}
+
+long long fcgi_conn_deadline(const struct fcgi_conn *c)
+{
+	long long d = c->phase == CLOSING ? LLONG_MAX : c->deadline;
+
+	if (pending(c) > 0 && c->out_deadline < d)
+		d = c->out_deadline;
+	return d;
+}
+
+void fcgi_conn_timeout(struct fcgi_conn *c, long long now)
+{
+	if (pending(c) > 0 && now >= c->out_deadline) {
+		fail(c, "the peer did not take the answer within 10 s");
+		return;
+	}
+	if (c->phase == CLOSING || c->phase == DONE || now < c->deadline)
+		return;
+	/* A body that stopped coming is answered as the CGI answers it. */
+	if (c->phase == BODY) {
+		answer(c, now);
+		if (pending(c) > 0)
+			c->out_deadline = now + FCGI_ANSWER_MS;
+	} else
+		c->phase = DONE;
+}
+
+void fcgi_conn_stop(struct fcgi_conn *c)
+{
+	c->stopping = 1;
+	if (c->phase == WAIT)
+		close_after_output(c);
+}
+
+int fcgi_conn_wants(const struct fcgi_conn *c)
+{
+	int w = 0;
+
+	if (c->phase == DONE || c->out.oom)
+		return FCGI_DONE;
+	if (pending(c) > 0)
+		w |= FCGI_WANT_WRITE;
+	if (reading(c) && !c->peer_closed && pending(c) <= FCGI_OUTPUT_MAX)
+		w |= FCGI_WANT_READ;
+	return w;
+}
+
+int fcgi_conn_idle(const struct fcgi_conn *c)
+{
+	return c->phase == WAIT && c->start == c->end && pending(c) == 0;
+}

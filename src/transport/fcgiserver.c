@@ -1,0 +1,476 @@
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "transport/fcgiserver.h"
+#include "os/fdio.h"
+#include "os/mono.h"
+
+/* Connections one worker keeps open (nginx and Apache keep idle ones);
+ * at the limit the one idle longest is closed for a new one. */
+#define WORKER_CONNS 1024
+/* A worker that dies sooner than this after its start is replaced only
+ * after this pause, so that a worker failing at once does not spin. */
+#define RESTART_PAUSE_MS 1000
+#define MAX_WORKERS 1024
+/* How long SIGTERM waits for workers to finish before killing them. */
+#define STOP_SECONDS 30
+
+static volatile sig_atomic_t stopping;
+static unsigned workers;	/* how many, for FCGI_GET_VALUES */
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	int n;
+
+	n = snprintf(line, sizeof line, "sipgate-webhook[%ld]: ", (long)getpid());
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	strcat(line, "\n");
+	fdio_stderr(line, strlen(line));
+}
+
+static int is_listening(int fd)
+{
+	int v = 0;
+	socklen_t len = sizeof v;
+
+	return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) == 0 && v;
+}
+
+int fcgiserver_listener(void)
+{
+	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+	char self[24];
+
+	if (is_listening(STDIN_FILENO))
+		return STDIN_FILENO;
+	if (fds == NULL || pid == NULL)
+		return -1;
+	snprintf(self, sizeof self, "%ld", (long)getpid());
+	if (strcmp(pid, self) != 0)
+		return -1;
+	if (strcmp(fds, "1") != 0 || !is_listening(3)) {
+		say("LISTEN_FDS=%.20s: expected one listening socket", fds);
+		return -2;
+	}
+	/* Not for anything this process starts. */
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDNAMES");
+	fcntl(3, F_SETFD, FD_CLOEXEC);
+	return 3;
+}
+
+/* SIPGATE_WORKERS, or the number of CPUs; 0 if the setting is unusable. */
+static unsigned worker_count(void)
+{
+	const char *v = getenv("SIPGATE_WORKERS");
+	long n;
+	char *end;
+
+	if (v == NULL || *v == '\0') {
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+		return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (unsigned)n;
+	}
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || end == v || n < 1 || n > MAX_WORKERS)
+		return 0;
+	return (unsigned)n;
+}
+
+/* --- a worker: one poll loop over its connections --- */
+
+struct conn {
+	int fd;
+	long long last;		/* its last input or output */
+	struct fcgi_conn *fc;
+};
+
+static struct conn conns[WORKER_CONNS];
+static size_t nconns;
+static struct pollfd pfd[WORKER_CONNS + 1];
+
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* The last one takes its place: callers walk the array downwards. */
+static void drop(size_t i)
+{
+	close(conns[i].fd);
+	fcgi_conn_free(conns[i].fc);
+	conns[i] = conns[--nconns];
+}
+
+/* Sends what is queued until the socket is full; -1 if the peer is gone. */
+static int send_queued(struct conn *c, long long now)
+{
+	const char *p;
+	size_t len;
+	ssize_t n;
+
+	while ((p = fcgi_conn_output(c->fc, &len)), len > 0) {
+		n = write(c->fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+		c->last = now;
+		fcgi_conn_sent(c->fc, (size_t)n, now);
+	}
+	return 0;
+}
+
+/* One read of what the peer sent, parsed (a request may be served). */
+static int receive(struct conn *c, long long now)
+{
+	unsigned char *p;
+	size_t room;
+	ssize_t n;
+
+	if ((p = fcgi_conn_room(c->fc, &room)) == NULL)
+		return -1;
+	do
+		n = read(c->fd, p, room);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+	c->last = now;
+	fcgi_conn_input(c->fc, (size_t)n, now);
+	return 0;
+}
+
+/* Does what the socket's readiness allows; 0 when the connection is over. */
+static int serve(struct conn *c, short revents, long long now)
+{
+	int wants = fcgi_conn_wants(c->fc);
+
+	if ((wants & FCGI_WANT_WRITE) && (revents & (POLLOUT | POLLERR | POLLHUP)) &&
+	    send_queued(c, now) < 0)
+		return 0;
+	wants = fcgi_conn_wants(c->fc);
+	if ((wants & FCGI_WANT_READ) && (revents & (POLLIN | POLLERR | POLLHUP)) &&
+	    receive(c, now) < 0)
+		return 0;
+	/* An answer is usually taken at once: no poll round for it. */
+	if ((fcgi_conn_wants(c->fc) & FCGI_WANT_WRITE) && send_queued(c, now) < 0)
+		return 0;
+	return !(fcgi_conn_wants(c->fc) & FCGI_DONE);
+}
+
+/* Acts on every deadline that has passed; the nearest one left. */
+static long long expire(long long now)
+{
+	long long next = now + 1000, d;
+	size_t i = nconns;
+
+	while (i-- > 0) {
+		if ((d = fcgi_conn_deadline(conns[i].fc)) <= now) {
+			fcgi_conn_timeout(conns[i].fc, now);
+			if (!serve(&conns[i], 0, now)) {
+				drop(i);
+				continue;
+			}
+			d = fcgi_conn_deadline(conns[i].fc);
+		}
+		if (d < next)
+			next = d;
+	}
+	return next;
+}
+
+/* At the limit, the connection idle longest makes room; -1 if none is. */
+static int make_room(void)
+{
+	size_t i, oldest = nconns;
+
+	for (i = 0; i < nconns; i++)
+		if (fcgi_conn_idle(conns[i].fc) &&
+		    (oldest == nconns || conns[i].last < conns[oldest].last))
+			oldest = i;
+	if (oldest == nconns)
+		return -1;
+	drop(oldest);
+	return 0;
+}
+
+/* Accepts what waits; -1 when out of descriptors (the listener stays
+ * readable then, so the caller stops polling it for a while). */
+static int accept_new(int listener, fcgi_handler handler, long long now)
+{
+	struct conn *c;
+	int fd;
+
+	for (;;) {
+		if (nconns == WORKER_CONNS && make_room() < 0)
+			return 0;
+		fd = accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
+			    errno == ECONNABORTED)
+				return 0;
+			say("accept: %s", strerror(errno));
+			return -1;
+		}
+		c = &conns[nconns];
+		c->fd = fd;
+		c->last = now;
+		if ((c->fc = fcgi_conn_new(now, handler, fdio_stderr,
+		    workers * WORKER_CONNS, workers)) == NULL) {
+			close(fd);
+			return -1;
+		}
+		nconns++;
+	}
+}
+
+static short poll_events(const struct fcgi_conn *fc)
+{
+	int wants = fcgi_conn_wants(fc);
+
+	return (short)((wants & FCGI_WANT_READ ? POLLIN : 0) |
+	    (wants & FCGI_WANT_WRITE ? POLLOUT : 0));
+}
+
+/* One wait for readiness (at most until the nearest deadline) and what
+ * it allows: reading, writing, accepting. */
+static void round_trip(int listener, fcgi_handler handler, long long *accept_after,
+    int accepting, long long wait_until)
+{
+	sigset_t none;
+	struct timespec ts;
+	size_t i, first = 0;
+	long long now = mono_now_ms(), ms = wait_until - now;
+	int idle = nconns < WORKER_CONNS;
+
+	for (i = 0; i < nconns && !idle; i++)
+		idle = fcgi_conn_idle(conns[i].fc);
+	if (accepting && idle && now >= *accept_after) {
+		pfd[0] = (struct pollfd){ .fd = listener, .events = POLLIN };
+		first = 1;
+	}
+	for (i = 0; i < nconns; i++)
+		pfd[first + i] = (struct pollfd){ .fd = conns[i].fd,
+		    .events = poll_events(conns[i].fc) };
+	ms = ms < 0 ? 0 : ms > 1000 ? 1000 : ms;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = ms % 1000 * 1000000;
+	/* SIGTERM is blocked but inside ppoll: a request is never cut. */
+	sigemptyset(&none);
+	if (ppoll(pfd, first + nconns, &ts, &none) < 0) {
+		if (errno != EINTR)
+			say("poll: %s", strerror(errno));
+		return;
+	}
+	now = mono_now_ms();
+	i = nconns;
+	while (i-- > 0)
+		if (pfd[first + i].revents && !serve(&conns[i], pfd[first + i].revents, now))
+			drop(i);
+	if (first && (pfd[0].revents & POLLIN) && accept_new(listener, handler, now) < 0)
+		*accept_after = now + 1000;
+}
+
+/* Enough descriptors for every connection, where the hard limit allows. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+	rlim_t want = WORKER_CONNS + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static int worker(int listener, fcgi_handler handler)
+{
+	struct sigaction sa = { 0 };
+	long long accept_after = 0;
+	size_t i;
+
+	sa.sa_handler = on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGCHLD, SIG_DFL);
+	raise_fd_limit();
+	if (fcntl(listener, F_SETFL, fcntl(listener, F_GETFL) | O_NONBLOCK) < 0)
+		say("cannot make the listening socket non-blocking: %s", strerror(errno));
+	while (!stopping)
+		round_trip(listener, handler, &accept_after, 1, expire(mono_now_ms()));
+	/* Requests the server already sent are read; each connection ends
+	 * once what it began is answered (its deadlines bound that). */
+	round_trip(listener, handler, &accept_after, 0, mono_now_ms());
+	i = nconns;
+	while (i-- > 0) {
+		fcgi_conn_stop(conns[i].fc);
+		if (!serve(&conns[i], 0, mono_now_ms()))
+			drop(i);
+	}
+	while (nconns > 0)
+		round_trip(listener, handler, &accept_after, 0, expire(mono_now_ms()));
+	return 0;
+}
+
+/* --- the master --- */
+
+struct slot {
+	pid_t pid;
+	long long started_ms;
+	int waiting;		/* dead; to be restarted after a pause */
+};
+
+static pid_t start_worker(int listener, fcgi_handler handler, pid_t master,
+    struct slot *s)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		say("cannot start a worker: %s", strerror(errno));
+		s->pid = 0;
+		s->waiting = 1;
+		s->started_ms = mono_now_ms();
+		return -1;
+	}
+	if (pid == 0) {
+		/* A worker does not outlive its master. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != master)
+			_exit(0);
+		_exit(worker(listener, handler));
+	}
+	s->pid = pid;
+	s->waiting = 0;
+	s->started_ms = mono_now_ms();
+	return pid;
+}
+
+static void report_death(pid_t pid, int status)
+{
+	if (WIFSIGNALED(status))
+		say("worker %ld was killed by signal %d; starting another",
+		    (long)pid, WTERMSIG(status));
+	else
+		say("worker %ld exited with status %d; starting another",
+		    (long)pid, WEXITSTATUS(status));
+}
+
+/* Reaps dead workers; marks their slots for a restart. */
+static void reap(struct slot *slots, unsigned n, int quiet)
+{
+	pid_t pid;
+	unsigned i;
+	int status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i < n && slots[i].pid != pid; i++)
+			;
+		if (i == n)
+			continue;
+		if (!quiet)
+			report_death(pid, status);
+		slots[i].pid = 0;
+		slots[i].waiting = 1;
+	}
+}
+
+static int alive(const struct slot *slots, unsigned n)
+{
+	unsigned i, count = 0;
+
+	for (i = 0; i < n; i++)
+		count += slots[i].pid > 0;
+	return (int)count;
+}
+
+static int stop_all(struct slot *slots, unsigned n, const sigset_t *set)
+{
+	struct timespec wait = { 1, 0 };
+	unsigned i, seconds;
+
+	for (i = 0; i < n; i++)
+		if (slots[i].pid > 0)
+			kill(slots[i].pid, SIGTERM);
+	for (seconds = 0; alive(slots, n) > 0 && seconds < STOP_SECONDS; seconds++) {
+		sigtimedwait(set, NULL, &wait);
+		reap(slots, n, 1);
+	}
+	for (i = 0; i < n; i++)
+		if (slots[i].pid > 0) {
+			say("worker %ld did not stop; killing it", (long)slots[i].pid);
+			kill(slots[i].pid, SIGKILL);
+		}
+	while (alive(slots, n) > 0 && waitpid(-1, NULL, 0) > 0)
+		reap(slots, n, 1);
+	return 0;
+}
+
+int fcgiserver_run(int listener, fcgi_handler handler)
+{
+	static struct slot slots[MAX_WORKERS];
+	unsigned n = workers = worker_count(), i;
+	pid_t master = getpid();
+	struct timespec wait;
+	sigset_t set;
+	long pause, left;
+	int sig;
+
+	if (n == 0) {
+		say("SIPGATE_WORKERS must be a number from 1 to %d", MAX_WORKERS);
+		return 1;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	for (i = 0; i < n; i++)
+		start_worker(listener, handler, master, &slots[i]);
+	for (;;) {
+		/* The nearest pending restart decides how long to wait. */
+		pause = -1;
+		for (i = 0; i < n; i++) {
+			if (!slots[i].waiting)
+				continue;
+			left = RESTART_PAUSE_MS - (long)(mono_now_ms() - slots[i].started_ms);
+			if (left <= 0)
+				start_worker(listener, handler, master, &slots[i]);
+			else if (pause < 0 || left < pause)
+				pause = left;
+		}
+		if (pause < 0)
+			sig = sigwaitinfo(&set, NULL);
+		else {
+			wait.tv_sec = pause / 1000;
+			wait.tv_nsec = pause % 1000 * 1000000;
+			sig = sigtimedwait(&set, NULL, &wait);
+		}
+		if (sig == SIGTERM || sig == SIGINT)
+			return stop_all(slots, n, &set);
+		if (sig == SIGCHLD)
+			reap(slots, n, 0);
+	}
+}

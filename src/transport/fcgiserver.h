@@ -1,0 +1,19 @@
+/* fcgiserver: FastCGI mode.  Finds the listening socket the process was
+ * started with (fd 0, as spawn-fcgi and systemd's StandardInput=socket
+ * give it, or systemd's LISTEN_FDS=1 on fd 3), starts SIPGATE_WORKERS
+ * workers that accept on it and serve each connection with fcgiconn, and
+ * supervises them: a worker that dies is replaced; SIGTERM lets each one
+ * finish the request it is in, then ends them all. */
+#ifndef FCGISERVER_H
+#define FCGISERVER_H
+
+#include "transport/fcgiconn.h"
+
+/* The listening socket's fd; -1 if there is none (a CGI); -2 after saying
+ * on stderr why the one given cannot be used. */
+int fcgiserver_listener(void);
+
+/* Serves until SIGTERM or SIGINT; the process's exit status. */
+int fcgiserver_run(int listener, fcgi_handler handler);
+
+#endif
