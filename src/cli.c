@@ -104,13 +104,13 @@ static int check_announcement(const char *url, const struct audio_dir *a, int li
 	return check_audio(path);
 }
 
-static int check_action_audio(const struct action *act, const struct audio_dir *a, int line,
+static int check_action_audio(const struct rules_action *act, const struct audio_dir *a, int line,
     const char *rules_path)
 {
 	int rc = 0;
 
 	for (; act; act = act->then)
-		if (act->kind == ACT_PLAY)
+		if (act->kind == RULES_ACT_PLAY)
 			rc |= check_announcement(act->url, a, line, rules_path);
 	return rc;
 }
@@ -144,7 +144,7 @@ static void warn_unreadable(const char *path, const struct perm_user *u, const c
 
 static void check_readers(const struct rules *r, const struct perm_user *u)
 {
-	const struct list_part *part;
+	const struct rules_list_part *part;
 	size_t i;
 
 	warn_unreadable(r->path, u, "this rules file");

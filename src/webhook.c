@@ -162,7 +162,7 @@ static enum err reply_urls(const struct conf *c, struct request *rq,
     struct fail *f)
 {
 	const struct decision *d = &rq->decision;
-	int gather = rq->decided && d->action && d->action->kind == ACT_GATHER;
+	int gather = rq->decided && d->action && d->action->kind == RULES_ACT_GATHER;
 	const char *base;
 	enum err rc;
 

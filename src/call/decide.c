@@ -9,7 +9,7 @@
 #include "call/decide.h"
 #include "base/json.h"
 
-static const struct action builtin_hangup = { .kind = ACT_HANGUP, .menu = -1 };
+static const struct rules_action builtin_hangup = { .kind = RULES_ACT_HANGUP, .menu = -1 };
 
 struct eval {
 	const struct decide_input *in;
@@ -38,39 +38,14 @@ static void local_time(struct eval *e)
 	}
 }
 
-struct list_match {
-	const struct number *value;
-};
-
-static int entry_matches(const struct number *entry, void *ctx)
+/* A list file that cannot be read fails the evaluation (its reason kept). */
+static int in_list(struct eval *e, int set, const struct number *v)
 {
-	return number_match(entry, ((struct list_match *)ctx)->value);
-}
+	int hit = rules_in_list(e->r, &e->r->sets[set], v, e->d->error, sizeof e->d->error);
 
-static int in_list(struct eval *e, const struct rules_set *s, const struct number *v)
-{
-	struct list_match ctx = { v };
-	const struct list_part *part;
-	size_t i;
-	int hit;
-
-	for (part = s->parts; part; part = part->next) {
-		if (part->path == NULL) {
-			for (i = 0; i < part->nentries; i++)
-				if (number_match(&part->entries[i], v))
-					return 1;
-			continue;
-		}
-		hit = rules_list_file(e->r, part, entry_matches, &ctx, e->d->error,
-		    sizeof e->d->error);
-		if (hit < 0) {
-			e->failed = 1;
-			return 0;
-		}
-		if (hit)
-			return 1;
-	}
-	return 0;
+	if (hit < 0)
+		e->failed = 1;
+	return hit > 0;
 }
 
 static int number_cond(struct eval *e, const struct rules_cond *c, const char *name)
@@ -84,7 +59,7 @@ static int number_cond(struct eval *e, const struct rules_cond *c, const char *n
 		const struct rules_item *it = &c->items[i];
 
 		if (it->kind == RULES_ITEM_ANY ? p != NULL && p->value_len > 0 :
-		    it->kind == RULES_ITEM_SET ? in_list(e, &e->r->sets[it->set], &v) :
+		    it->kind == RULES_ITEM_SET ? in_list(e, it->set, &v) :
 		    number_match(&it->number, &v))
 			return 1;
 	}
@@ -163,19 +138,12 @@ static int flag_set(struct eval *e, const char *name)
  * condition names only hours sets, a date condition only dates sets). */
 static int calendar_cond(struct eval *e, const struct rules_cond *c)
 {
-	size_t i, j;
+	size_t i;
 
 	local_time(e);
-	for (i = 0; i < c->nitems; i++) {
-		const struct rules_set *s = &e->r->sets[c->items[i].set];
-
-		for (j = 0; j < s->nwindows; j++)
-			if (when_in_window(&s->windows[j], &e->d->local))
-				return 1;
-		for (j = 0; j < s->ndates; j++)
-			if (when_on_date(&s->dates[j], &e->d->local))
-				return 1;
-	}
+	for (i = 0; i < c->nitems; i++)
+		if (rules_in_calendar(&e->r->sets[c->items[i].set], &e->d->local))
+			return 1;
 	return 0;
 }
 
@@ -192,40 +160,40 @@ static int holds(struct eval *e, const struct rules_cond *c, const char *key)
 	int v = 0;
 
 	switch (c->kind) {
-	case COND_ALWAYS:
-	case COND_DIRECTION:
-	case COND_MENU:
+	case RULES_COND_ALWAYS:
+	case RULES_COND_DIRECTION:
+	case RULES_COND_MENU:
 		return 1;
-	case COND_FROM:
+	case RULES_COND_FROM:
 		v = number_cond(e, c, "from");
 		break;
-	case COND_TO:
+	case RULES_COND_TO:
 		v = number_cond(e, c, "to");
 		break;
-	case COND_DIVERSION:
+	case RULES_COND_DIVERSION:
 		v = number_cond(e, c, "diversion");
 		break;
-	case COND_USER:
+	case RULES_COND_USER:
 		v = user_cond(e, c, "user");
 		break;
-	case COND_USERID:
+	case RULES_COND_USERID:
 		v = user_cond(e, c, "userId");
 		break;
-	case COND_FULLUSERID:
+	case RULES_COND_FULLUSERID:
 		v = user_cond(e, c, "fullUserId");
 		break;
-	case COND_TIME:
-	case COND_DATE:
+	case RULES_COND_TIME:
+	case RULES_COND_DATE:
 		v = calendar_cond(e, c);
 		break;
-	case COND_PERCENT:
+	case RULES_COND_PERCENT:
 		v = percent_cond(e, c);
 		break;
-	case COND_FLAG:
+	case RULES_COND_FLAG:
 		if ((v = flag_set(e, c->name)) < 0)
 			return -1;
 		break;
-	case COND_KEY:
+	case RULES_COND_KEY:
 		v = key_cond(c, key);
 		break;
 	}
@@ -245,12 +213,12 @@ static int matches(struct eval *e, const struct rules_rule *rule, const char *ke
 	return 1;
 }
 
-static void choose(struct decision *d, const struct rules_rule *rule, const struct action *a)
+static void choose(struct decision *d, const struct rules_rule *rule, const struct rules_action *a)
 {
 	d->rule = rule;
 	d->line = rule ? rule->line : 0;
-	d->action = a->kind == ACT_PASS ? NULL : a;
-	d->name = rules_action_name(a);
+	d->action = a->kind == RULES_ACT_PASS ? NULL : a;
+	d->name = rules_action_name(a->kind);
 }
 
 /* callerid and withhold dial the number called: it must be all digits. */
@@ -286,7 +254,7 @@ static void gather(struct eval *e, const struct rules_rule *rule, int menu, cons
 	const struct rules_menu *m = &e->r->menus[menu];
 	struct decision *d = e->d;
 	int n = st && strcmp(st->menu, m->name) == 0 ? st->n + 1 : 0;
-	static const struct action gather_action = { .kind = ACT_GATHER };
+	static const struct rules_action gather_action = { .kind = RULES_ACT_GATHER };
 
 	d->gather_menu = menu;
 	if (n >= m->tries) {
@@ -300,12 +268,12 @@ static void gather(struct eval *e, const struct rules_rule *rule, int menu, cons
 
 static void act(struct eval *e, const struct rules_rule *rule, const struct state *st)
 {
-	if (rule->action.kind == ACT_GATHER) {
+	if (rule->action.kind == RULES_ACT_GATHER) {
 		gather(e, rule, rule->action.menu, st);
 		return;
 	}
 	choose(e->d, rule, &rule->action);
-	if (rule->action.kind == ACT_CALLERID || rule->action.kind == ACT_WITHHOLD)
+	if (rule->action.kind == RULES_ACT_CALLERID || rule->action.kind == RULES_ACT_WITHHOLD)
 		outgoing(e->d, e->in->form);
 }
 
@@ -339,7 +307,7 @@ static void new_call(struct eval *e)
 		if ((v = matches(e, rule, NULL)) == 0)
 			continue;
 		if (v < 0) {	/* a flag that cannot be told: this rule passes */
-			choose(e->d, rule, &(const struct action){ .kind = ACT_PASS });
+			choose(e->d, rule, &(const struct rules_action){ .kind = RULES_ACT_PASS });
 			return;
 		}
 		act(e, rule, NULL);
@@ -372,7 +340,7 @@ static void dtmf_in_menu(struct eval *e, const struct state *st, const char *key
 		if (rule->menu != menu || (v = matches(e, rule, key)) == 0)
 			continue;
 		if (v < 0) {
-			choose(d, rule, &(const struct action){ .kind = ACT_PASS });
+			choose(d, rule, &(const struct rules_action){ .kind = RULES_ACT_PASS });
 			return;
 		}
 		act(e, rule, st);

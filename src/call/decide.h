@@ -26,14 +26,14 @@ struct decide_input {
 
 struct decision {
 	const struct rules *rules;	/* kept for the actions below */
-	const struct action *action;	/* NULL: no verbs */
+	const struct rules_action *action;	/* NULL: no verbs */
 	int line;			/* 0: a built-in decision (null) */
 	const char *name;		/* the action's verb for the record */
 	int is_else;
 	int in_menu;			/* a dtmf in a menu: menu and try */
-	char menu[33];
+	char menu[RULES_NAME_MAX + 1];
 	int try_n;
-	int gather_menu, gather_n;	/* the Gather to send, for ACT_GATHER */
+	int gather_menu, gather_n;	/* the Gather to send, for RULES_ACT_GATHER */
 	char to[21];			/* callerid/withhold: the number called */
 	struct buf call_id;		/* what a Gather's state is bound to */
 	const char *why;		/* a built-in decision, in words */

@@ -59,34 +59,34 @@ static void put_dial(struct buf *out, const char *callerid, int anonymous,
 	buf_puts(out, "</Dial>");
 }
 
-static void put_action(struct buf *out, const struct action *a,
+static void put_action(struct buf *out, const struct rules_action *a,
     const struct decision *d, const char *gather_url)
 {
 	const struct rules_menu *m;
 	const char *to = d->to;
 
 	switch (a->kind) {
-	case ACT_PASS:
+	case RULES_ACT_PASS:
 		break;
-	case ACT_REJECT:
+	case RULES_ACT_REJECT:
 		buf_printf(out, "<Reject reason=\"%s\"/>", a->busy ? "busy" : "rejected");
 		break;
-	case ACT_HANGUP:
+	case RULES_ACT_HANGUP:
 		buf_puts(out, "<Hangup/>");
 		break;
-	case ACT_VOICEMAIL:
+	case RULES_ACT_VOICEMAIL:
 		buf_puts(out, "<Dial><Voicemail/></Dial>");
 		break;
-	case ACT_DIAL:
+	case RULES_ACT_DIAL:
 		put_dial(out, a->callerid, a->anonymous, a->numbers, a->nnumbers);
 		break;
-	case ACT_CALLERID:
+	case RULES_ACT_CALLERID:
 		put_dial(out, a->callerid, 0, &to, 1);
 		break;
-	case ACT_WITHHOLD:
+	case RULES_ACT_WITHHOLD:
 		put_dial(out, NULL, 1, &to, 1);
 		break;
-	case ACT_GATHER:
+	case RULES_ACT_GATHER:
 		m = &d->rules->menus[d->gather_menu];
 		buf_puts(out, "<Gather");
 		put_xml_attr(out, "onData", gather_url ? gather_url : "");
@@ -99,7 +99,7 @@ static void put_action(struct buf *out, const struct action *a,
 		put_xml_text(out, m->play);
 		buf_puts(out, "</Url></Play></Gather>");
 		break;
-	case ACT_PLAY:
+	case RULES_ACT_PLAY:
 		buf_puts(out, "<Play><Url>");
 		put_xml_text(out, a->url);
 		buf_puts(out, "</Url></Play>");

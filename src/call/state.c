@@ -6,7 +6,7 @@
 #include "call/state.h"
 
 static void mac_hex(const char *key, size_t key_len, const char *call_id,
-    size_t call_id_len, const char *menu, int n, char hex[33])
+    size_t call_id_len, const char *menu, int n, char hex[STATE_MAC_HEX + 1])
 {
 	static const char digits[] = "0123456789abcdef";
 	unsigned char mac[SHA256_LEN];
@@ -18,11 +18,11 @@ static void mac_hex(const char *key, size_t key_len, const char *call_id,
 	buf_printf(&msg, "|%s|%d", menu, n);
 	hmac_sha256(key, key_len, msg.oom ? "" : msg.data, msg.oom ? 0 : msg.len, mac);
 	buf_free(&msg);
-	for (i = 0; i < 16; i++) {
+	for (i = 0; i < STATE_MAC_BYTES; i++) {
 		hex[2 * i] = digits[mac[i] >> 4];
 		hex[2 * i + 1] = digits[mac[i] & 15];
 	}
-	hex[32] = '\0';
+	hex[STATE_MAC_HEX] = '\0';
 }
 
 static int is(const struct form_param *p, const char *name)
@@ -37,7 +37,7 @@ enum state_result state_parse(const char *query, const char *key, size_t key_len
 	enum state_result rc = STATE_BAD;
 	struct fail f;
 	struct form form;
-	char want[33];
+	char want[STATE_MAC_HEX + 1];
 	size_t i;
 	int dup = 0;
 
@@ -68,10 +68,10 @@ enum state_result state_parse(const char *query, const char *key, size_t key_len
 	st->menu[m->value_len] = '\0';
 	st->n = n->value[0] - '0';
 	if (key != NULL) {
-		if (c == NULL || c->value_len != 32)
+		if (c == NULL || c->value_len != STATE_MAC_HEX)
 			goto out;
 		mac_hex(key, key_len, call_id, call_id_len, st->menu, st->n, want);
-		if (!hmac_equal(want, c->value, 32))
+		if (!hmac_equal(want, c->value, STATE_MAC_HEX))
 			goto out;
 	}
 	rc = STATE_OK;
@@ -83,7 +83,7 @@ out:
 void state_url(struct buf *out, const char *base, const char *menu, int n,
     const char *key, size_t key_len, const char *call_id, size_t call_id_len)
 {
-	char hex[33];
+	char hex[STATE_MAC_HEX + 1];
 
 	buf_puts(out, base);
 	buf_putc(out, strchr(base, '?') ? '&' : '?');

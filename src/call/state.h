@@ -8,8 +8,12 @@
 #include <stddef.h>
 
 #include "base/buf.h"
+#include "rules/rules.h"
 
 #define STATE_MIN_KEY 16
+/* The MAC as it stands in the URL: 16 bytes in hex. */
+#define STATE_MAC_BYTES 16
+#define STATE_MAC_HEX (2 * STATE_MAC_BYTES)
 
 enum state_result {
 	STATE_NONE,	/* no m: not a Gather of ours */
@@ -18,7 +22,7 @@ enum state_result {
 };
 
 struct state {
-	char menu[33];
+	char menu[RULES_NAME_MAX + 1];
 	int n;
 };
 

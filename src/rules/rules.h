@@ -1,14 +1,17 @@
-/* rules: the call rules file (SIPGATE_RULES) read into memory.  One
- * statement per line, first match wins; any error makes the whole file
+/* rules: the call rules engine's one public header.  A file
+ * (SIPGATE_RULES) read into memory (parse.c), kept per process (cache.c),
+ * and what a request asks of it (lookup.c), which never enters the parser.
+ * One statement per line, first match wins; any error makes the whole file
  * invalid and is named "file:line: message".  Dates files are read with
- * the rules; list files only when a rule that uses them is evaluated
- * (decide.c), except by a full check, which reads them all. */
+ * the rules; list files only when a rule that uses them is evaluated,
+ * except by a full check, which reads them all. */
 #ifndef RULES_H
 #define RULES_H
 
-#include "os/file.h"
 #include <stddef.h>
+#include <time.h>
 
+#include "os/file.h"
 #include "base/buf.h"
 #include "push/number.h"
 #include "rules/when.h"
@@ -35,14 +38,14 @@ struct rules_item {
 	const char *text;	/* RULES_ITEM_TEXT: a user name or a DTMF key */
 };
 
-enum cond_kind {
-	COND_ALWAYS, COND_DIRECTION, COND_FROM, COND_TO, COND_DIVERSION,
-	COND_USER, COND_USERID, COND_FULLUSERID, COND_TIME, COND_DATE,
-	COND_PERCENT, COND_FLAG, COND_MENU, COND_KEY
+enum rules_cond_kind {
+	RULES_COND_ALWAYS, RULES_COND_DIRECTION, RULES_COND_FROM, RULES_COND_TO, RULES_COND_DIVERSION,
+	RULES_COND_USER, RULES_COND_USERID, RULES_COND_FULLUSERID, RULES_COND_TIME, RULES_COND_DATE,
+	RULES_COND_PERCENT, RULES_COND_FLAG, RULES_COND_MENU, RULES_COND_KEY
 };
 
 struct rules_cond {
-	enum cond_kind kind;
+	enum rules_cond_kind kind;
 	int negate;
 	int value;		/* direction, percent, menu index */
 	const char *name;	/* flag */
@@ -50,13 +53,13 @@ struct rules_cond {
 	size_t nitems;
 };
 
-enum action_kind {
-	ACT_PASS, ACT_REJECT, ACT_HANGUP, ACT_VOICEMAIL, ACT_DIAL,
-	ACT_CALLERID, ACT_WITHHOLD, ACT_GATHER, ACT_PLAY
+enum rules_action_kind {
+	RULES_ACT_PASS, RULES_ACT_REJECT, RULES_ACT_HANGUP, RULES_ACT_VOICEMAIL, RULES_ACT_DIAL,
+	RULES_ACT_CALLERID, RULES_ACT_WITHHOLD, RULES_ACT_GATHER, RULES_ACT_PLAY
 };
 
-struct action {
-	enum action_kind kind;
+struct rules_action {
+	enum rules_action_kind kind;
 	int busy;				/* reject busy */
 	const char *numbers[RULES_DIAL_MAX];	/* dial, normalised */
 	size_t nnumbers;
@@ -64,16 +67,16 @@ struct action {
 	const char *callerid;			/* dial ... callerid C, callerid C */
 	int menu;				/* gather */
 	const char *url;			/* play */
-	const struct action *then;		/* play URL then ACTION */
+	const struct rules_action *then;		/* play URL then ACTION */
 };
 
 /* A list file, or entries written inline. */
-struct list_part {
+struct rules_list_part {
 	const char *path;	/* NULL: the entries below */
 	int line;		/* where the part was defined */
 	struct number *entries;
 	size_t nentries;
-	struct list_part *next;
+	struct rules_list_part *next;
 };
 
 enum rules_set_kind { RULES_SET_LIST, RULES_SET_HOURS, RULES_SET_DATES };
@@ -82,7 +85,7 @@ struct rules_set {
 	char name[RULES_NAME_MAX + 1];
 	enum rules_set_kind kind;
 	int line;
-	struct list_part *parts, **tail;	/* RULES_SET_LIST */
+	struct rules_list_part *parts, **tail;	/* RULES_SET_LIST */
 	struct when_window *windows;		/* RULES_SET_HOURS */
 	size_t nwindows, cap;
 	struct when_date *dates;		/* RULES_SET_DATES */
@@ -94,7 +97,7 @@ struct rules_menu {
 	int line;
 	const char *play;
 	int digits, timeout, tries;
-	struct action otherwise;	/* else */
+	struct rules_action otherwise;	/* else */
 };
 
 struct rules_rule {
@@ -106,7 +109,7 @@ struct rules_rule {
 #define RULES_MENU_PENDING (-2)	/* a menu not (yet) defined: the file has an error */
 	struct rules_cond *conds;
 	size_t nconds;
-	struct action action;
+	struct rules_action action;
 };
 
 struct arena;
@@ -134,6 +137,8 @@ struct rules {
 	struct arena *arena;
 };
 
+/* ---- parse.c ---- */
+
 enum rules_mode { RULES_RUN, RULES_CHECK };
 
 /* Reads path.  RULES_RUN stops at the first error; RULES_CHECK reads every
@@ -147,12 +152,16 @@ struct rules *rules_read(const char *path, enum rules_mode mode,
     struct buf *errors, struct buf *warnings, struct stat *st);
 void rules_free(struct rules *r);
 
+/* ---- cache.c ---- */
+
 /* The rules a request decides by (RULES_RUN), read once per process and
  * again only when the file or a dates file it names changes (a new inode,
  * size or time stamp), so a FastCGI worker parses an unchanged file once;
  * two files are kept at once (--diff compares two).  Valid while at most
  * one other file is asked for; the caller does not free them. */
 const struct rules *rules_cache_get(const char *path, struct buf *errors);
+
+/* ---- lookup.c: what a request asks of loaded rules ---- */
 
 /* Whether s[0..n) is a name for a list, hours, dates, menu or flag:
  * 1 to 32 of a-z, 0-9, _ and -. */
@@ -161,13 +170,22 @@ int rules_name_ok(const char *s, size_t n);
 /* The index of the menu called name, or -1. */
 int rules_find_menu(const struct rules *r, const char *name);
 
-/* The verb naming an action in the record: "dial", "gather", ... */
-const char *rules_action_name(const struct action *a);
+/* The verb naming an action in the record and the file: "dial", ... */
+const char *rules_action_name(enum rules_action_kind kind);
+
+/* Whether v is in the list s (its entries written inline, then its files
+ * in turn): 1, 0, or -1 with "file:line: message" in why. */
+int rules_in_list(const struct rules *r, const struct rules_set *s, const struct number *v,
+    char *why, size_t why_len);
 
 /* Reads a list file, calling match on each entry until it returns 1.
  * Returns 1 (a hit), 0 (none), or -1 with "file:line: message" in why. */
-int rules_list_file(const struct rules *r, const struct list_part *part,
+int rules_list_file(const struct rules *r, const struct rules_list_part *part,
     int (*match)(const struct number *entry, void *ctx), void *ctx,
     char *why, size_t why_len);
+
+/* Whether local time falls in one of the hours set's windows or on one of
+ * the dates set's days. */
+int rules_in_calendar(const struct rules_set *s, const struct tm *local);
 
 #endif

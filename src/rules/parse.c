@@ -10,9 +10,7 @@
 
 #include "base/arena.h"
 #include "os/file.h"
-#include "rules/rules_base.h"
-#include "rules/rules_lint.h"
-#include "rules/rules_sets.h"
+#include "rules/extern.h"
 
 /* ---- actions ---- */
 
@@ -32,7 +30,7 @@ static const char *normalised(struct parser *p, const char *tok, const char *wha
 /* Warnings, not errors, so that files that worked go on working: a
  * target too short to be a phone number, and targets that look like one
  * number written with spaces ("0049 211 1111111" is three targets). */
-static void dial_warnings(struct parser *p, char **tok, const struct action *a)
+static void dial_warnings(struct parser *p, char **tok, const struct rules_action *a)
 {
 	size_t i;
 
@@ -50,11 +48,11 @@ static void dial_warnings(struct parser *p, char **tok, const struct action *a)
 }
 
 /* Parses tok[0..n) as one action; in_then: after "play URL then". */
-static int parse_action(struct parser *p, char **tok, size_t n, struct action *a,
+static int parse_action(struct parser *p, char **tok, size_t n, struct rules_action *a,
     int in_then);
 
 /* pass, hangup, voicemail, withhold: the verb alone. */
-static int bare_action(struct parser *p, char **tok, size_t n, struct action *a)
+static int bare_action(struct parser *p, char **tok, size_t n, struct rules_action *a)
 {
 	(void)a;
 	if (n == 1)
@@ -66,7 +64,7 @@ static int bare_action(struct parser *p, char **tok, size_t n, struct action *a)
 	return -1;
 }
 
-static int reject_action(struct parser *p, char **tok, size_t n, struct action *a)
+static int reject_action(struct parser *p, char **tok, size_t n, struct rules_action *a)
 {
 	if (n == 1 || (n == 2 && strcmp(tok[1], "rejected") == 0))
 		return 0;
@@ -79,7 +77,7 @@ static int reject_action(struct parser *p, char **tok, size_t n, struct action *
 }
 
 /* dial N1 [.. N5] [anonymous] [callerid C]: the numbers first. */
-static int dial_action(struct parser *p, char **tok, size_t n, struct action *a)
+static int dial_action(struct parser *p, char **tok, size_t n, struct rules_action *a)
 {
 	size_t i;
 
@@ -106,7 +104,7 @@ static int dial_action(struct parser *p, char **tok, size_t n, struct action *a)
 	return 0;
 }
 
-static int callerid_action(struct parser *p, char **tok, size_t n, struct action *a)
+static int callerid_action(struct parser *p, char **tok, size_t n, struct rules_action *a)
 {
 	if (n != 2) {
 		rules_problem(p, p->line, "callerid takes one number");
@@ -115,7 +113,7 @@ static int callerid_action(struct parser *p, char **tok, size_t n, struct action
 	return (a->callerid = normalised(p, tok[1], "callerid")) ? 0 : -1;
 }
 
-static int gather_action(struct parser *p, char **tok, size_t n, struct action *a)
+static int gather_action(struct parser *p, char **tok, size_t n, struct rules_action *a)
 {
 	if (n != 2) {
 		rules_problem(p, p->line, "gather takes one menu name");
@@ -126,9 +124,9 @@ static int gather_action(struct parser *p, char **tok, size_t n, struct action *
 }
 
 /* play URL [then ACTION] */
-static int play_action(struct parser *p, char **tok, size_t n, struct action *a)
+static int play_action(struct parser *p, char **tok, size_t n, struct rules_action *a)
 {
-	struct action *then;
+	struct rules_action *then;
 
 	if (n < 2 || !rules_valid_url(tok[1])) {
 		rules_problem(p, p->line, "play needs an http:// or https:// URL of printable ASCII without \" < > \\, at most 1024 bytes");
@@ -153,24 +151,24 @@ static int play_action(struct parser *p, char **tok, size_t n, struct action *a)
 	return 0;
 }
 
-/* The verbs, by enum action_kind; after_then: may follow "play URL then". */
+/* The verbs, by enum rules_action_kind (their words are rules_action_name's);
+ * after_then: may follow "play URL then". */
 static const struct action_verb {
-	const char *word;
 	int after_then;
-	int (*parse)(struct parser *p, char **tok, size_t n, struct action *a);
+	int (*parse)(struct parser *p, char **tok, size_t n, struct rules_action *a);
 } action_verbs[] = {
-	[ACT_PASS]      = { "pass", 0, bare_action },
-	[ACT_REJECT]    = { "reject", 1, reject_action },
-	[ACT_HANGUP]    = { "hangup", 1, bare_action },
-	[ACT_VOICEMAIL] = { "voicemail", 1, bare_action },
-	[ACT_DIAL]      = { "dial", 1, dial_action },
-	[ACT_CALLERID]  = { "callerid", 0, callerid_action },
-	[ACT_WITHHOLD]  = { "withhold", 0, bare_action },
-	[ACT_GATHER]    = { "gather", 0, gather_action },
-	[ACT_PLAY]      = { "play", 0, play_action },
+	[RULES_ACT_PASS] = { 0, bare_action },
+	[RULES_ACT_REJECT] = { 1, reject_action },
+	[RULES_ACT_HANGUP] = { 1, bare_action },
+	[RULES_ACT_VOICEMAIL] = { 1, bare_action },
+	[RULES_ACT_DIAL] = { 1, dial_action },
+	[RULES_ACT_CALLERID] = { 0, callerid_action },
+	[RULES_ACT_WITHHOLD] = { 0, bare_action },
+	[RULES_ACT_GATHER] = { 0, gather_action },
+	[RULES_ACT_PLAY] = { 0, play_action },
 };
 
-static int parse_action(struct parser *p, char **tok, size_t n, struct action *a,
+static int parse_action(struct parser *p, char **tok, size_t n, struct rules_action *a,
     int in_then)
 {
 	size_t k;
@@ -182,7 +180,7 @@ static int parse_action(struct parser *p, char **tok, size_t n, struct action *a
 		return -1;
 	}
 	for (k = 0; k < sizeof action_verbs / sizeof *action_verbs; k++)
-		if (strcmp(tok[0], action_verbs[k].word) == 0)
+		if (strcmp(tok[0], rules_action_name((enum rules_action_kind)k)) == 0)
 			break;
 	if (k == sizeof action_verbs / sizeof *action_verbs) {
 		rules_problem(p, p->line, "unknown action \"%.40s\"", tok[0]);
@@ -192,13 +190,8 @@ static int parse_action(struct parser *p, char **tok, size_t n, struct action *a
 		rules_problem(p, p->line, "play ... then %s: after then comes hangup, reject, voicemail or dial", tok[0]);
 		return -1;
 	}
-	a->kind = (enum action_kind)k;
+	a->kind = (enum rules_action_kind)k;
 	return action_verbs[k].parse(p, tok, n, a);
-}
-
-const char *rules_action_name(const struct action *a)
-{
-	return action_verbs[a->kind].word;
 }
 
 /* ---- menu ---- */
@@ -245,7 +238,7 @@ static struct rules_menu *new_menu(struct parser *p, char **tok, size_t n)
 	m->digits = 1;
 	m->timeout = 5000;
 	m->tries = 3;
-	m->otherwise.kind = ACT_HANGUP;
+	m->otherwise.kind = RULES_ACT_HANGUP;
 	m->otherwise.menu = RULES_NO_MENU;
 	return m;
 }
@@ -260,9 +253,9 @@ static int menu_else(struct parser *p, struct rules_menu *m, char **tok, size_t 
 	if (parse_action(p, tok, n, &m->otherwise, 0) < 0)
 		return -1;
 	/* They place an outgoing call; an else answers a keypad push. */
-	if (m->otherwise.kind == ACT_CALLERID || m->otherwise.kind == ACT_WITHHOLD) {
+	if (m->otherwise.kind == RULES_ACT_CALLERID || m->otherwise.kind == RULES_ACT_WITHHOLD) {
 		rules_problem(p, p->line, "else cannot be %s (it is for outgoing newCall rules)",
-		    rules_action_name(&m->otherwise));
+		    rules_action_name(m->otherwise.kind));
 		return -1;
 	}
 	return 0;
@@ -427,14 +420,14 @@ static int key_items(struct parser *p, struct rules_cond *c)
 }
 
 static const char *const cond_words[] = {
-	[COND_ALWAYS] = "always", [COND_DIRECTION] = "direction", [COND_FROM] = "from",
-	[COND_TO] = "to", [COND_DIVERSION] = "diversion", [COND_USER] = "user",
-	[COND_USERID] = "userid", [COND_FULLUSERID] = "fulluserid", [COND_TIME] = "time",
-	[COND_DATE] = "date", [COND_PERCENT] = "percent", [COND_FLAG] = "flag",
-	[COND_MENU] = "menu", [COND_KEY] = "key",
+	[RULES_COND_ALWAYS] = "always", [RULES_COND_DIRECTION] = "direction", [RULES_COND_FROM] = "from",
+	[RULES_COND_TO] = "to", [RULES_COND_DIVERSION] = "diversion", [RULES_COND_USER] = "user",
+	[RULES_COND_USERID] = "userid", [RULES_COND_FULLUSERID] = "fulluserid", [RULES_COND_TIME] = "time",
+	[RULES_COND_DATE] = "date", [RULES_COND_PERCENT] = "percent", [RULES_COND_FLAG] = "flag",
+	[RULES_COND_MENU] = "menu", [RULES_COND_KEY] = "key",
 };
 
-static int cond_kind(const char *w)
+static int cond_keyword(const char *w)
 {
 	size_t i;
 
@@ -451,7 +444,7 @@ static int single_value(struct parser *p, struct rules_cond *c, const char *w)
 	long v;
 
 	switch (c->kind) {
-	case COND_DIRECTION:
+	case RULES_COND_DIRECTION:
 		if (strcmp(w, "in") == 0)
 			c->value = RULES_DIR_IN;
 		else if (strcmp(w, "out") == 0)
@@ -463,14 +456,14 @@ static int single_value(struct parser *p, struct rules_cond *c, const char *w)
 			return -1;
 		}
 		return 0;
-	case COND_PERCENT:
+	case RULES_COND_PERCENT:
 		if ((v = rules_small_number(w, 1, 99)) < 0) {
 			rules_problem(p, p->line, "percent takes 1 to 99");
 			return -1;
 		}
 		c->value = (int)v;
 		return 0;
-	case COND_FLAG:
+	case RULES_COND_FLAG:
 		if (p->r->flagdir == NULL) {
 			rules_problem(p, p->line, "flag needs a flagdir line before the first when");
 			return -1;
@@ -491,24 +484,24 @@ static int single_value(struct parser *p, struct rules_cond *c, const char *w)
 static int item_values(struct parser *p, struct rules_cond *c, const char *keyword,
     const char *w)
 {
-	if ((c->kind == COND_TIME || c->kind == COND_DATE) && p->r->zone == NULL) {
+	if ((c->kind == RULES_COND_TIME || c->kind == RULES_COND_DATE) && p->r->zone == NULL) {
 		/* A timezone line that was refused has said so already. */
-		if (!p->seen[STMT_TIMEZONE])
+		if (!p->seen[RULES_STMT_TIMEZONE])
 			rules_problem(p, p->line, "%s needs a timezone line before the first when", keyword);
 		return -1;
 	}
 	if (split_items(p, c, w) < 0)
 		return -1;
 	switch (c->kind) {
-	case COND_FROM:
-	case COND_TO:
-	case COND_DIVERSION:
+	case RULES_COND_FROM:
+	case RULES_COND_TO:
+	case RULES_COND_DIVERSION:
 		return number_items(p, c, keyword);
-	case COND_TIME:
+	case RULES_COND_TIME:
 		return set_items(p, c, RULES_SET_HOURS, keyword);
-	case COND_DATE:
+	case RULES_COND_DATE:
 		return set_items(p, c, RULES_SET_DATES, keyword);
-	case COND_KEY:
+	case RULES_COND_KEY:
 		return key_items(p, c);
 	default:
 		return 0;
@@ -531,18 +524,18 @@ static int parse_cond(struct parser *p, char **tok, size_t n, size_t *i, struct 
 		}
 		w = tok[*i];
 	}
-	if ((kind = cond_kind(w)) < 0) {
+	if ((kind = cond_keyword(w)) < 0) {
 		rules_problem(p, p->line, "unknown condition \"%.40s\"", w);
 		return -1;
 	}
-	c->kind = (enum cond_kind)kind;
+	c->kind = (enum rules_cond_kind)kind;
 	c->negate = negate;
-	if (negate && (kind == COND_DIRECTION || kind == COND_MENU || kind == COND_ALWAYS)) {
+	if (negate && (kind == RULES_COND_DIRECTION || kind == RULES_COND_MENU || kind == RULES_COND_ALWAYS)) {
 		rules_problem(p, p->line, "not cannot go before %s", w);
 		return -1;
 	}
 	(*i)++;
-	if (kind == COND_ALWAYS)
+	if (kind == RULES_COND_ALWAYS)
 		return 0;
 	if (*i >= n || strcmp(tok[*i], "do") == 0) {
 		rules_problem(p, p->line, "%s needs a value", w);
@@ -550,7 +543,7 @@ static int parse_cond(struct parser *p, char **tok, size_t n, size_t *i, struct 
 	}
 	keyword = w;
 	w = tok[(*i)++];
-	if (kind == COND_DIRECTION || kind == COND_PERCENT || kind == COND_FLAG || kind == COND_MENU)
+	if (kind == RULES_COND_DIRECTION || kind == RULES_COND_PERCENT || kind == RULES_COND_FLAG || kind == RULES_COND_MENU)
 		return single_value(p, c, w);
 	return item_values(p, c, keyword, w);
 }
@@ -589,7 +582,7 @@ static int read_conds(struct parser *p, char **tok, size_t n, size_t *i,
 			return -1;
 		rule->nconds++;
 		switch (c->kind) {
-		case COND_MENU:
+		case RULES_COND_MENU:
 			if (rule->menu != RULES_NO_MENU || c->value < -1) {
 				rules_problem(p, p->line, "a rule answers one menu");
 				return -1;
@@ -597,19 +590,19 @@ static int read_conds(struct parser *p, char **tok, size_t n, size_t *i,
 			/* rules_use_menu's -1: not defined yet, a pending error. */
 			rule->menu = c->value == -1 ? RULES_MENU_PENDING : c->value;
 			break;
-		case COND_KEY:
+		case RULES_COND_KEY:
 			x->has_key = 1;
 			break;
-		case COND_DIRECTION:
+		case RULES_COND_DIRECTION:
 			x->has_dir = 1;
 			rule->direction = c->value;
 			/* fall through */
-		case COND_FROM:
-		case COND_TO:
-		case COND_DIVERSION:
-		case COND_USER:
-		case COND_USERID:
-		case COND_FULLUSERID:
+		case RULES_COND_FROM:
+		case RULES_COND_TO:
+		case RULES_COND_DIVERSION:
+		case RULES_COND_USER:
+		case RULES_COND_USERID:
+		case RULES_COND_FULLUSERID:
 			if (x->call_only == NULL)
 				x->call_only = cond_words[c->kind];
 			break;
@@ -642,15 +635,15 @@ static int conds_fit(struct parser *p, const struct rules_rule *rule, const stru
 /* callerid and withhold place an outgoing call: only there. */
 static int action_fits(struct parser *p, const struct rules_rule *rule, const struct rule_facts *x)
 {
-	if (rule->action.kind != ACT_CALLERID && rule->action.kind != ACT_WITHHOLD)
+	if (rule->action.kind != RULES_ACT_CALLERID && rule->action.kind != RULES_ACT_WITHHOLD)
 		return 1;
 	if (!(x->has_dir && rule->direction == RULES_DIR_OUT)) {
 		rules_problem(p, p->line, "%s needs direction out (it sets how an outgoing call is placed)",
-		    rules_action_name(&rule->action));
+		    rules_action_name(rule->action.kind));
 		return 0;
 	}
 	if (rule->menu != RULES_NO_MENU) {
-		rules_problem(p, p->line, "%s is for newCall rules", rules_action_name(&rule->action));
+		rules_problem(p, p->line, "%s is for newCall rules", rules_action_name(rule->action.kind));
 		return 0;
 	}
 	return 1;
@@ -724,7 +717,7 @@ static void end_statement(struct parser *p, char **tok, size_t n)
 		rules_problem(p, p->line, "end takes nothing after it");
 		return;
 	}
-	p->seen[STMT_END] = p->line;
+	p->seen[RULES_STMT_END] = p->line;
 }
 
 /* FIRST: only as the file's first statement.  ONCE: at most once, and
@@ -735,20 +728,20 @@ static const struct statement_kind {
 	const char *word;
 	int flags;
 	void (*parse)(struct parser *p, char **tok, size_t n);
-} statement_kinds[STMT_COUNT] = {
-	[STMT_VERSION]  = { "version", FIRST, version_statement },
-	[STMT_TIMEZONE] = { "timezone", ONCE, timezone_statement },
-	[STMT_COUNTRY]  = { "country", ONCE, country_statement },
-	[STMT_FLAGDIR]  = { "flagdir", ONCE, flagdir_statement },
-	[STMT_LIST]     = { "list", 0, rules_list_statement },
-	[STMT_HOURS]    = { "hours", 0, rules_hours_statement },
-	[STMT_DATES]    = { "dates", 0, rules_dates_statement },
-	[STMT_MENU]     = { "menu", 0, menu_statement },
-	[STMT_WHEN]     = { "when", 0, when_statement },
-	[STMT_END]      = { "end", 0, end_statement },
+} statement_kinds[RULES_STMT_COUNT] = {
+	[RULES_STMT_VERSION]  = { "version", FIRST, version_statement },
+	[RULES_STMT_TIMEZONE] = { "timezone", ONCE, timezone_statement },
+	[RULES_STMT_COUNTRY]  = { "country", ONCE, country_statement },
+	[RULES_STMT_FLAGDIR]  = { "flagdir", ONCE, flagdir_statement },
+	[RULES_STMT_LIST]     = { "list", 0, rules_list_statement },
+	[RULES_STMT_HOURS]    = { "hours", 0, rules_hours_statement },
+	[RULES_STMT_DATES]    = { "dates", 0, rules_dates_statement },
+	[RULES_STMT_MENU]     = { "menu", 0, menu_statement },
+	[RULES_STMT_WHEN]     = { "when", 0, when_statement },
+	[RULES_STMT_END]      = { "end", 0, end_statement },
 };
 
-/* The statement word w names, or STMT_COUNT; fold: compared in lower case. */
+/* The statement word w names, or RULES_STMT_COUNT; fold: compared in lower case. */
 static enum rules_statement statement_id(const char *w, int fold)
 {
 	char lower[64];
@@ -757,10 +750,10 @@ static enum rules_statement statement_id(const char *w, int fold)
 	for (i = 0; i + 1 < sizeof lower && w[i]; i++)
 		lower[i] = fold && w[i] >= 'A' && w[i] <= 'Z' ? (char)(w[i] - 'A' + 'a') : w[i];
 	lower[i] = '\0';
-	for (i = 0; i < STMT_COUNT; i++)
+	for (i = 0; i < RULES_STMT_COUNT; i++)
 		if (strcmp(lower, statement_kinds[i].word) == 0)
 			return (enum rules_statement)i;
-	return STMT_COUNT;
+	return RULES_STMT_COUNT;
 }
 
 /* Where the statement may stand: first, once, before the first when. */
@@ -778,7 +771,7 @@ static int in_place(struct parser *p, enum rules_statement id)
 		rules_problem(p, p->line, "%s may appear once (first on line %d)", k->word, p->seen[id]);
 		return 0;
 	}
-	if (p->seen[STMT_WHEN]) {
+	if (p->seen[RULES_STMT_WHEN]) {
 		rules_problem(p, p->line, "%s must come before the first when", k->word);
 		return 0;
 	}
@@ -789,19 +782,19 @@ static void statement(struct parser *p, char **tok, size_t n)
 {
 	enum rules_statement id = statement_id(tok[0], 0);
 
-	if (p->seen[STMT_END]) {
-		rules_problem(p, p->line, "nothing may follow \"end\" (line %d)", p->seen[STMT_END]);
+	if (p->seen[RULES_STMT_END]) {
+		rules_problem(p, p->line, "nothing may follow \"end\" (line %d)", p->seen[RULES_STMT_END]);
 		return;
 	}
 	p->statements++;
-	if (id == STMT_COUNT) {
+	if (id == RULES_STMT_COUNT) {
 		rules_problem(p, p->line, "unknown statement \"%.40s\"%s", tok[0],
-		    statement_id(tok[0], 1) < STMT_COUNT ? " (keywords are lower case)" : "");
+		    statement_id(tok[0], 1) < RULES_STMT_COUNT ? " (keywords are lower case)" : "");
 		return;
 	}
 	if (!in_place(p, id))
 		return;
-	if ((statement_kinds[id].flags & ONCE) || id == STMT_WHEN)
+	if ((statement_kinds[id].flags & ONCE) || id == RULES_STMT_WHEN)
 		p->seen[id] = p->line;
 	statement_kinds[id].parse(p, tok, n);
 }
@@ -894,7 +887,7 @@ struct rules *rules_read(const char *path, enum rules_mode mode,
 	parse_file(&p, data, len);
 	free(data);
 	rules_report_pending(&p);
-	if (!p.stop && !p.seen[STMT_END])
+	if (!p.stop && !p.seen[RULES_STMT_END])
 		rules_problem(&p, INT_MAX, "no \"end\" line (file truncated?)");
 	if (arena_failed(r->arena))
 		rules_problem(&p, INT_MAX, "out of memory");

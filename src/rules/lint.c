@@ -1,8 +1,7 @@
 #include <string.h>
 
 #include "base/arena.h"
-#include "rules/rules_base.h"
-#include "rules/rules_lint.h"
+#include "rules/extern.h"
 
 /* Whether number is dialled here for the first time in the file (a set
  * of the numbers seen, open addressing in the arena). */
@@ -50,7 +49,7 @@ static void dial_loop(struct parser *p, const struct rules_rule *a, const char *
 		for (m = 0; m < r->rules[j].nconds; m++) {
 			const struct rules_cond *c = &r->rules[j].conds[m];
 
-			if (c->kind != COND_TO || c->negate)
+			if (c->kind != RULES_COND_TO || c->negate)
 				continue;
 			for (t = 0; t < c->nitems; t++)
 				if (c->items[t].kind == RULES_ITEM_NUMBER &&
@@ -70,7 +69,7 @@ static void empty_lists(struct parser *p)
 
 	for (i = 0; i < r->nsets; i++) {
 		const struct rules_set *s = &r->sets[i];
-		const struct list_part *part;
+		const struct rules_list_part *part;
 		size_t entries = 0;
 		int files = 0;
 
@@ -99,8 +98,8 @@ static int takes_all(const struct rules_rule *a)
 	for (k = 0; k < a->nconds; k++) {
 		const struct rules_cond *c = &a->conds[k];
 
-		if (c->kind != COND_ALWAYS && c->kind != COND_DIRECTION && c->kind != COND_MENU &&
-		    !(c->kind == COND_KEY && !c->negate))
+		if (c->kind != RULES_COND_ALWAYS && c->kind != RULES_COND_DIRECTION && c->kind != RULES_COND_MENU &&
+		    !(c->kind == RULES_COND_KEY && !c->negate))
 			return 0;
 	}
 	return 1;
@@ -130,12 +129,12 @@ static int shadows(const struct rules_rule *a, const struct rules_rule *b)
 	if (b->menu != a->menu || !(a->direction == RULES_DIR_ANY || a->direction == b->direction))
 		return 0;
 	for (k = 0; k < a->nconds; k++) {
-		if (a->conds[k].kind != COND_KEY)
+		if (a->conds[k].kind != RULES_COND_KEY)
 			continue;
 		if (!has_key(&a->conds[k], "any"))
 			return 0;
 		for (m = 0; m < b->nconds; m++)
-			if (b->conds[m].kind == COND_KEY && has_key(&b->conds[m], "none"))
+			if (b->conds[m].kind == RULES_COND_KEY && has_key(&b->conds[m], "none"))
 				return 0;
 	}
 	return 1;

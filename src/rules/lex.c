@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "base/arena.h"
-#include "rules/rules_base.h"
+#include "rules/extern.h"
 #include "base/scan.h"
 
 const char *const rules_set_what[] = { "list", "hours", "dates" };
@@ -58,25 +58,6 @@ void rules_warn(struct parser *p, int line, const char *fmt, ...)
 		buf_printf(p->warnings, "%s: warning: %s\n", p->path, msg);
 }
 
-/* The next line of data[*pos..len) without its LF (and a CR before it). */
-int rules_next_line(const char *data, size_t len, size_t *pos, const char **line,
-    size_t *line_len)
-{
-	const char *start = data + *pos, *nl;
-	size_t n;
-
-	if (*pos >= len)
-		return 0;
-	nl = memchr(start, '\n', len - *pos);
-	n = nl ? (size_t)(nl - start) : len - *pos;
-	*pos += n + (nl != NULL);
-	if (n > 0 && start[n - 1] == '\r')
-		n--;
-	*line = start;
-	*line_len = n;
-	return 1;
-}
-
 const char *rules_resolve(struct parser *p, const char *path)
 {
 	size_t dl, pl;
@@ -95,11 +76,6 @@ const char *rules_resolve(struct parser *p, const char *path)
 }
 
 /* ---- lexing ---- */
-
-int rules_is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
 
 /* Splits line (NUL-terminated in place) into tokens; NULL or why not. */
 const char *rules_tokenize(char *s, char **tok, size_t *ntok)
@@ -141,19 +117,6 @@ const char *rules_tokenize(char *s, char **tok, size_t *ntok)
 int rules_valid_name(const char *s)
 {
 	return rules_name_ok(s, strlen(s));
-}
-
-int rules_name_ok(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || n > RULES_NAME_MAX)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-		    s[i] == '_' || s[i] == '-'))
-			return 0;
-	return 1;
 }
 
 /* A decimal number lo..hi without sign; -1 if not. */

@@ -4,8 +4,7 @@
 #include <unistd.h>
 
 #include "base/arena.h"
-#include "rules/rules_base.h"
-#include "rules/rules_sets.h"
+#include "rules/extern.h"
 
 /* ---- sets and menus ---- */
 
@@ -50,16 +49,6 @@ static void index_set(struct parser *p, int n)
 			index_put(x, p->r->sets, i);
 	}
 	index_put(x, p->r->sets, n);
-}
-
-int rules_find_menu(const struct rules *r, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < r->nmenus; i++)
-		if (strcmp(r->menus[i].name, name) == 0)
-			return (int)i;
-	return -1;
 }
 
 static void add_pending(struct parser *p, const char *name, const char *what)
@@ -165,50 +154,6 @@ static int count_entry(const struct number *e, void *ctx)
 	return 0;
 }
 
-int rules_list_file(const struct rules *r, const struct list_part *part,
-    int (*match)(const struct number *entry, void *ctx), void *ctx,
-    char *why, size_t why_len)
-{
-	const char *line;
-	size_t len, pos = 0, n;
-	struct stat st;
-	char reason[160], msg[200];
-	char *data;
-	int lineno = 0, hit = 0;
-
-	if ((data = file_read(part->path, RULES_LIST_FILE_MAX, &len, &st, reason, sizeof reason)) == NULL) {
-		snprintf(why, why_len, "%s: %s", part->path, reason);
-		return -1;
-	}
-	if (memchr(data, '\0', len)) {
-		snprintf(why, why_len, "%s: contains a NUL byte", part->path);
-		free(data);
-		return -1;
-	}
-	while (!hit && rules_next_line(data, len, &pos, &line, &n)) {
-		const char *hash = memchr(line, '#', n);
-		struct number e;
-
-		lineno++;
-		if (hash)
-			n = (size_t)(hash - line);
-		while (n > 0 && rules_is_blank(*line))
-			line++, n--;
-		while (n > 0 && rules_is_blank(line[n - 1]))
-			n--;
-		if (n == 0)
-			continue;
-		if (number_rule(line, n, r->country, &e, msg, sizeof msg) != NULL) {
-			snprintf(why, why_len, "%s:%d: %s", part->path, lineno, msg);
-			free(data);
-			return -1;
-		}
-		hit = match(&e, ctx);
-	}
-	free(data);
-	return hit;
-}
-
 /* A list file that cannot be read is the rules line's problem, named with
  * the list and the file's absolute path; an error on one of its lines is
  * the file's, named as the rules name it. */
@@ -235,7 +180,7 @@ static void list_file_problem(struct parser *p, const char *name, const char *sh
 void rules_list_statement(struct parser *p, char **tok, size_t n)
 {
 	struct arena *a = p->r->arena;
-	struct list_part *part;
+	struct rules_list_part *part;
 	struct rules_set *s;
 	char why[MSG_MAX];
 	size_t i;

@@ -1,9 +1,12 @@
-/* rules_base: what every part of the rules reader shares, and nothing
- * outside it uses: the parser's state, its messages (each error and
- * warning with the line it belongs to), and the lexing of lines, tokens,
- * names, numbers and URLs. */
-#ifndef RULES_BASE_H
-#define RULES_BASE_H
+/* The rules engine's private header, behind rules/rules.h: what the
+ * parser's files share and nothing outside rules/ includes.  lex.c: the
+ * parser's state, its messages (each error and warning with the line it
+ * belongs to), and the lexing of tokens, names, numbers and URLs; sets.c:
+ * the names a file defines and uses (lists, hours, dates, menus, and
+ * references made before a definition); lint.c: --check's warnings;
+ * lookup.c: the reading of a file's lines, which lists share. */
+#ifndef RULES_EXTERN_H
+#define RULES_EXTERN_H
 
 #include <limits.h>
 #include <stddef.h>
@@ -36,8 +39,8 @@ struct set_index {
 
 /* The statements of a rules file, as rules_parse.c's table has them. */
 enum rules_statement {
-	STMT_VERSION, STMT_TIMEZONE, STMT_COUNTRY, STMT_FLAGDIR, STMT_LIST,
-	STMT_HOURS, STMT_DATES, STMT_MENU, STMT_WHEN, STMT_END, STMT_COUNT
+	RULES_STMT_VERSION, RULES_STMT_TIMEZONE, RULES_STMT_COUNTRY, RULES_STMT_FLAGDIR, RULES_STMT_LIST,
+	RULES_STMT_HOURS, RULES_STMT_DATES, RULES_STMT_MENU, RULES_STMT_WHEN, RULES_STMT_END, RULES_STMT_COUNT
 };
 
 struct parser {
@@ -53,7 +56,7 @@ struct parser {
 	size_t npending, cap_pending;
 	size_t cap_sets, cap_menus, cap_rules;
 	int statements;		/* read so far */
-	int seen[STMT_COUNT];	/* the line a statement was (last) given on: for
+	int seen[RULES_STMT_COUNT];	/* the line a statement was (last) given on: for
 				 * timezone, country and flagdir even if refused,
 				 * for end only once it was valid */
 	const char *text;	/* the statement being read, as written */
@@ -79,14 +82,9 @@ void rules_foreign_problem(struct parser *p, const char *text);
 void rules_warn(struct parser *p, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* The next line of data[*pos..len) without its LF (and a CR before it);
- * 0 at the end. */
-int rules_next_line(const char *data, size_t len, size_t *pos, const char **line,
-    size_t *line_len);
 /* A path relative to the rules file's folder made absolute. */
 const char *rules_resolve(struct parser *p, const char *path);
 
-int rules_is_blank(char c);
 /* Splits s in place into at most RULES_TOKENS_MAX tokens ("quoted" ones
  * may hold blanks); NULL, or what was wrong. */
 const char *rules_tokenize(char *s, char **tok, size_t *ntok);
@@ -96,5 +94,35 @@ long rules_small_number(const char *s, long lo, long hi);
 int rules_valid_url(const char *u);
 /* FNV-1a of a set's name, for the parser's index of names. */
 size_t rules_name_hash(const char *s);
+
+/* ---- sets.c ---- */
+
+/* A set (list, hours, dates) named by a condition: its index, or -1 after
+ * a problem; unknown yet, it is pending. */
+int rules_use_set(struct parser *p, const char *ref, enum rules_set_kind kind);
+/* A menu named by gather, menu or else: its index, or -1 after a problem. */
+int rules_use_menu(struct parser *p, const char *name);
+/* name was defined as what: references to it are no longer pending. */
+void rules_resolve_pending(struct parser *p, const char *name, const char *what);
+/* Each reference still pending at the end of the file is an error. */
+void rules_report_pending(struct parser *p);
+void rules_list_statement(struct parser *p, char **tok, size_t n);
+void rules_hours_statement(struct parser *p, char **tok, size_t n);
+void rules_dates_statement(struct parser *p, char **tok, size_t n);
+
+/* ---- lint.c ---- */
+
+/* What --check says about a file that is valid: rules an earlier one
+ * always takes first, dial targets that are also to conditions, empty
+ * lists.  Only warnings; a request never runs it. */
+void rules_lint(struct parser *p);
+
+/* ---- lookup.c ---- */
+
+/* The next line of data[*pos..len) without its LF (and a CR before it);
+ * 0 at the end. */
+int rules_next_line(const char *data, size_t len, size_t *pos, const char **line,
+    size_t *line_len);
+int rules_is_blank(char c);
 
 #endif
