@@ -6,57 +6,25 @@
 #include <unistd.h>
 
 #include "base/buf.h"
-#include "cli.h"
+#include "base/date.h"
+#include "base/scan.h"
+#include "call/conf.h"
 #include "call/decide.h"
+#include "cli.h"
 #include "diff.h"
-#include "replay.h"
+#include "os/clock.h"
 #include "os/file.h"
 #include "os/perm.h"
 #include "push/wav.h"
+#include "replay.h"
 #include "rules/rules.h"
 #include "webhook.h"
-#include "rules/when.h"
 
 #ifndef VERSION
 #define VERSION "unknown"
 #endif
 
-static const char usage[] =
-    "usage: sipgate-webhook                          (a CGI program: run by a web server)\n"
-    "       sipgate-webhook --check [--user NAME] [--audio-dir URL_PREFIX=DIR] RULES\n"
-    "       sipgate-webhook --check-audio FILE...\n"
-    "       sipgate-webhook --diff OLD_RULES NEW_RULES LOG...\n"
-    "       sipgate-webhook --replay RULES LOG...\n"
-    "       sipgate-webhook --explain RULES [--at TIME] [--query QUERY_STRING] BODY\n"
-    "       sipgate-webhook --help | --version\n";
-
-static const char help[] =
-    "\n"
-    "--check RULES    reads a call rules file and every list and dates file it\n"
-    "                 names; prints each error as file:line: message and exits 1,\n"
-    "                 or prints warnings and \"ok: N rules, M menus, K lists\" and\n"
-    "                 exits 0.  With --user NAME (www-data by default) it also\n"
-    "                 warns of a file that user, the web server's, cannot read.\n"
-    "--diff ...       replays every newCall of the event logs (JSON Lines, any\n"
-    "                 order, rotated files too) against both rules files at the\n"
-    "                 time it arrived, and prints each call the new file would\n"
-    "                 answer differently, then \"N of M calls would be answered\n"
-    "                 differently\".  Keypad pushes are not replayed (their state\n"
-    "                 lives in the call).  Exit 0 (no change), 1 (changes), 2.\n"
-    "--replay ...     how many logged calls each rule line decides, and the\n"
-    "                 lines no call reaches.\n"
-    "--explain ...    the dry run of one push: which rule matches at TIME and why\n"
-    "                 (lines starting with '# '), then the exact XML the CGI would\n"
-    "                 answer.  TIME is @EPOCH_SECONDS or RFC 3339 (2026-03-04T19:30:00+01:00);\n"
-    "                 without --at, now.  A keypad (dtmf) push needs its menu\n"
-    "                 state (--query); logged keypad pushes are not replayed.\n"
-    "                 BODY is the form body (event=newCall&from=...).  Reads\n"
-    "                 SIPGATE_WEBHOOK_URL, SIPGATE_FOLLOW and SIPGATE_STATE_KEY from\n"
-    "                 the environment.  Nothing is logged.  Exit 0, 1 (invalid\n"
-    "                 rules), 3 (menu state refused: the CGI's 403) or 2 (usage).\n"
-    "\n"
-    "Under a web server (GATEWAY_INTERFACE or REQUEST_METHOD set) every argument\n"
-    "is ignored.  Settings, the log and the statuses: man sipgate-webhook.\n";
+static int usage(FILE *out);
 
 /* One announcement: "FILE: ok (...)" or what is wrong and how to mend it. */
 static int check_audio(const char *path)
@@ -192,28 +160,20 @@ static int check(const char *path, int verbose, const struct perm_user *reader,
 /* @EPOCH or YYYY-MM-DDTHH:MM:SS followed by Z, +HH:MM or -HH:MM. */
 static int parse_time(const char *s, time_t *out)
 {
-	int y, mo, d, h, mi, sec, oh = 0, om = 0, n = 0;
+	unsigned long long secs;
 	long long epoch;
-	char *end;
+	long east;
 
 	if (s[0] == '@') {
-		epoch = strtoll(s + 1, &end, 10);
-		if (end == s + 1 || *end != '\0' || epoch < 0 || s[1] < '0' || s[1] > '9')
+		/* As SIPGATE_NOW takes it: up to 12 digits, far past any call. */
+		if (scan_decimal(s + 1, strlen(s + 1), 12, &secs) < 0)
 			return -1;
-		*out = (time_t)epoch;
+		*out = (time_t)secs;
 		return 0;
 	}
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
-	    n != 19 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+	if ((s = date_scan(s, &epoch)) == NULL || date_zone(s, &east) < 0)
 		return -1;
-	s += n;
-	if ((*s == '+' || *s == '-') && strlen(s) == 6 && s[3] == ':' &&
-	    sscanf(s + 1, "%2d:%2d", &oh, &om) == 2 && oh <= 23 && om <= 59) {
-		if (*s == '+')
-			oh = -oh, om = -om;
-	} else if (strcmp(s, "Z") != 0)
-		return -1;
-	epoch = (long long)when_day_number(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec + oh * 3600 + om * 60;
+	epoch -= east;
 	*out = (time_t)epoch;
 	return 0;
 }
@@ -256,12 +216,14 @@ static int explain(const char *path, const char *at, const char *query, const ch
 	struct explain x = { 0 };
 	const char *xml, *out;
 	char *full;
+	struct timespec now;
 	time_t t;
 	int rc;
 
-	if (at == NULL)
-		t = time(NULL);
-	else if (parse_time(at, &t) < 0) {
+	if (at == NULL) {
+		clock_wall(&now);
+		t = now.tv_sec;
+	} else if (parse_time(at, &t) < 0) {
 		fprintf(stderr, "sipgate-webhook: --at %s: want @EPOCH_SECONDS or 2026-03-04T19:30:00+01:00\n", at);
 		return 2;
 	}
@@ -330,8 +292,7 @@ static int check_command(int argc, char **argv)
 			break;
 	}
 	if (i != argc - 1) {
-		fputs(usage, stderr);
-		return 2;
+		return usage(stderr);
 	}
 	if (user && perm_user(user, &u) < 0) {
 		fprintf(stderr, "sipgate-webhook: --user %s: no such user\n", user);
@@ -369,8 +330,7 @@ static int diff_command(int argc, char **argv)
 	int replay = strcmp(argv[1], "--replay") == 0, files = replay ? 1 : 2, rc = 2;
 
 	if (argc < 2 + files + 1) {
-		fputs(usage, stderr);
-		return 2;
+		return usage(stderr);
 	}
 	if (diff_rules(argv[2], &old) == 0 && (replay || diff_rules(argv[3], &new) == 0))
 		rc = replay ? diff_replay(&old, argv + 3, (size_t)argc - 3) :
@@ -380,42 +340,123 @@ static int diff_command(int argc, char **argv)
 	return rc;
 }
 
-int cli_main(int argc, char **argv)
+/* --explain RULES [--at TIME] [--query QUERY_STRING] BODY, the options
+ * anywhere after RULES. */
+static int explain_command(int argc, char **argv)
 {
 	const char *path = NULL, *at = NULL, *query = NULL, *body = NULL;
 	int i;
 
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		fputs(usage, stdout);
-		fputs(help, stdout);
-		return 0;
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--at") == 0 && i + 1 < argc && at == NULL)
+			at = argv[++i];
+		else if (strcmp(argv[i], "--query") == 0 && i + 1 < argc && query == NULL)
+			query = argv[++i];
+		else if (path == NULL && argv[i][0] != '-')
+			path = argv[i];
+		else if (body == NULL && path != NULL && argv[i][0] != '-')
+			body = argv[i];
+		else
+			break;
 	}
-	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
-		printf("sipgate-webhook %s\n", VERSION);
-		return 0;
-	}
-	if (argc >= 3 && strcmp(argv[1], "--check") == 0)
-		return check_command(argc, argv);
-	if (argc >= 3 && strcmp(argv[1], "--check-audio") == 0)
-		return check_audio_command(argc, argv);
-	if (argc >= 2 && (strcmp(argv[1], "--diff") == 0 || strcmp(argv[1], "--replay") == 0))
-		return diff_command(argc, argv);
-	if (argc >= 2 && strcmp(argv[1], "--explain") == 0) {
-		for (i = 2; i < argc; i++) {
-			if (strcmp(argv[i], "--at") == 0 && i + 1 < argc && at == NULL)
-				at = argv[++i];
-			else if (strcmp(argv[i], "--query") == 0 && i + 1 < argc && query == NULL)
-				query = argv[++i];
-			else if (path == NULL && argv[i][0] != '-')
-				path = argv[i];
-			else if (body == NULL && path != NULL && argv[i][0] != '-')
-				body = argv[i];
-			else
-				break;
-		}
-		if (i == argc && path && body)
-			return explain(path, at, query, body);
-	}
-	fputs(usage, stderr);
+	if (i == argc && path && body)
+		return explain(path, at, query, body);
+	return usage(stderr);
+}
+
+static int version_command(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("sipgate-webhook %s\n", VERSION);
+	return 0;
+}
+
+static int help_command(int argc, char **argv);
+
+/* The commands, as cgit's cmd.c has them: dispatch, the usage and --help
+ * all come from here.  args: how many may follow the name (max -1: any). */
+static const struct command {
+	const char *name;
+	int min_args, max_args;
+	int (*run)(int argc, char **argv);
+	const char *usage;	/* what follows the name */
+	const char *help;	/* its paragraph in --help, or NULL */
+} commands[] = {
+	{ "--check", 1, -1, check_command, "[--user NAME] [--audio-dir URL_PREFIX=DIR] RULES",
+	  "--check RULES    reads a call rules file and every list and dates file it\n"
+	  "                 names; prints each error as file:line: message and exits 1,\n"
+	  "                 or prints warnings and \"ok: N rules, M menus, K lists\" and\n"
+	  "                 exits 0.  With --user NAME (www-data by default) it also\n"
+	  "                 warns of a file that user, the web server's, cannot read.\n" },
+	{ "--check-audio", 1, -1, check_audio_command, "FILE...", NULL },
+	{ "--diff", 0, -1, diff_command, "OLD_RULES NEW_RULES LOG...",
+	  "--diff ...       replays every newCall of the event logs (JSON Lines, any\n"
+	  "                 order, rotated files too) against both rules files at the\n"
+	  "                 time it arrived, and prints each call the new file would\n"
+	  "                 answer differently, then \"N of M calls would be answered\n"
+	  "                 differently\".  Keypad pushes are not replayed (their state\n"
+	  "                 lives in the call).  Exit 0 (no change), 1 (changes), 2.\n" },
+	{ "--replay", 0, -1, diff_command, "RULES LOG...",
+	  "--replay ...     how many logged calls each rule line decides, and the\n"
+	  "                 lines no call reaches.\n" },
+	{ "--explain", 0, -1, explain_command, "RULES [--at TIME] [--query QUERY_STRING] BODY",
+	  "--explain ...    the dry run of one push: which rule matches at TIME and why\n"
+	  "                 (lines starting with '# '), then the exact XML the CGI would\n"
+	  "                 answer.  TIME is @EPOCH_SECONDS or RFC 3339 (2026-03-04T19:30:00+01:00);\n"
+	  "                 without --at, now.  A keypad (dtmf) push needs its menu\n"
+	  "                 state (--query); logged keypad pushes are not replayed.\n"
+	  "                 BODY is the form body (event=newCall&from=...).  Reads\n"
+	  "                 SIPGATE_WEBHOOK_URL, SIPGATE_FOLLOW and SIPGATE_STATE_KEY from\n"
+	  "                 the environment.  Nothing is logged.  Exit 0, 1 (invalid\n"
+	  "                 rules), 3 (menu state refused: the CGI's 403) or 2 (usage).\n" },
+	{ "--help", 0, 0, help_command, NULL, NULL },
+	{ "--version", 0, 0, version_command, NULL, NULL },
+};
+
+#define NCOMMANDS (sizeof commands / sizeof *commands)
+
+/* The usage lines, --help and --version sharing the last; 2, the status
+ * of a command line not understood. */
+static int usage(FILE *out)
+{
+	size_t i;
+
+	fputs("usage: sipgate-webhook                          (a CGI program: run by a web server)\n", out);
+	for (i = 0; i < NCOMMANDS; i++)
+		if (commands[i].usage)
+			fprintf(out, "       sipgate-webhook %s %s\n", commands[i].name, commands[i].usage);
+	fputs("       sipgate-webhook --help | --version\n", out);
 	return 2;
+}
+
+static int help_command(int argc, char **argv)
+{
+	size_t i;
+
+	(void)argc;
+	(void)argv;
+	usage(stdout);
+	fputs("\n", stdout);
+	for (i = 0; i < NCOMMANDS; i++)
+		if (commands[i].help)
+			fputs(commands[i].help, stdout);
+	fputs("\n"
+	    "Under a web server (GATEWAY_INTERFACE or REQUEST_METHOD set) every argument\n"
+	    "is ignored.  The settings (each in man sipgate-webhook, with the log and\n"
+	    "the statuses):\n", stdout);
+	conf_help(stdout);
+	return 0;
+}
+
+int cli_main(int argc, char **argv)
+{
+	size_t i;
+	int args = argc - 2;
+
+	for (i = 0; argc >= 2 && i < NCOMMANDS; i++)
+		if (strcmp(argv[1], commands[i].name) == 0 && args >= commands[i].min_args &&
+		    (commands[i].max_args < 0 || args <= commands[i].max_args))
+			return commands[i].run(argc, argv);
+	return usage(stderr);
 }

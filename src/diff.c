@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/date.h"
 #include "call/decide.h"
 #include "diff.h"
 #include "push/logline.h"
@@ -63,12 +64,12 @@ static void describe(char *out, size_t len, const struct outcome *o, const char 
 /* The log's "received" (2026-03-04T07:30:00.000Z) in seconds; -1 if not. */
 static time_t received_at(const char *s)
 {
-	struct tm tm = { 0 };
-	char *end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	long long secs;
+	const char *end = date_scan(s, &secs);
 
 	if (end == NULL || (*end != '.' && *end != 'Z'))
 		return -1;
-	return timegm(&tm);
+	return (time_t)secs;
 }
 
 /* Calls each newCall record of the logs with its time; counts the lines

@@ -4,10 +4,10 @@
  * (--check, --explain, ...), and otherwise the CGI: each request, however
  * it came, is webhook_serve's story (webhook.c).
  */
-#include "transport/cgi.h"
 #include "cli.h"
-#include "transport/fcgiserver.h"
 #include "os/harden.h"
+#include "transport/cgi.h"
+#include "transport/fcgiserver.h"
 #include "webhook.h"
 
 /* No web server set the variables RFC 3875 requires (without options: nor

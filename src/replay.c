@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "call/conf.h"
+#include "os/clock.h"
 #include "replay.h"
 #include "webhook.h"
 
@@ -17,7 +19,7 @@ static void hand_over(void *ctx, const struct decision *d, const char *record)
 
 int replay_url_stand_in(void)
 {
-	const char *url = getenv("SIPGATE_WEBHOOK_URL");
+	const char *url = conf_env("SIPGATE_WEBHOOK_URL");
 
 	return url == NULL || *url == '\0';
 }
@@ -31,7 +33,7 @@ void replay_run(struct replay *x, const char *rules_path, time_t t, const char *
 	r.dry_run = hand_over;
 	r.outcome = &x->outcome;
 	r.ctx = x;
-	clock_gettime(CLOCK_REALTIME, &x->m.now);
+	clock_wall(&x->m.now);
 	x->m.body = body;
 	x->m.body_len = len;
 	snprintf(x->length, sizeof x->length, "%zu", len);
@@ -44,9 +46,9 @@ void replay_run(struct replay *x, const char *rules_path, time_t t, const char *
 	memreq_set(&x->m, "SIPGATE_NOW", x->at);
 	memreq_set(&x->m, "SIPGATE_SIGNATURE", "off");
 	memreq_set(&x->m, "SIPGATE_LOG", "/nonexistent/not-written-by-a-dry-run");
-	memreq_set(&x->m, "SIPGATE_WEBHOOK_URL", getenv("SIPGATE_WEBHOOK_URL"));
-	memreq_set(&x->m, "SIPGATE_FOLLOW", getenv("SIPGATE_FOLLOW"));
-	memreq_set(&x->m, "SIPGATE_STATE_KEY", getenv("SIPGATE_STATE_KEY"));
+	memreq_set(&x->m, "SIPGATE_WEBHOOK_URL", conf_env("SIPGATE_WEBHOOK_URL"));
+	memreq_set(&x->m, "SIPGATE_FOLLOW", conf_env("SIPGATE_FOLLOW"));
+	memreq_set(&x->m, "SIPGATE_STATE_KEY", conf_env("SIPGATE_STATE_KEY"));
 	if (replay_url_stand_in()) {
 		memreq_set(&x->m, "HTTP_HOST", "localhost");
 		memreq_set(&x->m, "SCRIPT_NAME", "/sipgate");

@@ -13,21 +13,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "push/allow.h"
 #include "base/buf.h"
-#include "transport/cgi.h"
+#include "base/err.h"
 #include "call/conf.h"
 #include "call/decide.h"
-#include "push/diag.h"
-#include "base/err.h"
-#include "push/form.h"
-#include "crypto/key.h"
-#include "log/log.h"
 #include "call/record.h"
 #include "call/reply.h"
-#include "crypto/sig.h"
 #include "call/state.h"
+#include "crypto/key.h"
+#include "crypto/sig.h"
+#include "log/log.h"
+#include "push/allow.h"
+#include "push/diag.h"
+#include "push/form.h"
 #include "push/url.h"
+#include "transport/cgi.h"
 #include "webhook.h"
 
 struct request {
@@ -47,8 +47,8 @@ struct request {
 static void request_time(const struct conf *c, const struct request *rq,
     struct timespec *now)
 {
-	if (c->has_now) {
-		now->tv_sec = c->now;
+	if (c->now.set) {
+		now->tv_sec = c->now.t;
 		now->tv_nsec = 0;
 	} else
 		rq->in->now(rq->in->ctx, now);
@@ -78,7 +78,7 @@ static enum err read_body(struct request *rq, struct event *ev, struct fail *f)
 	enum err rc;
 
 	if (!cgi_is_form(req_param(rq->in, "CONTENT_TYPE")))
-		return fail_set(f, ERR_MEDIA_TYPE,
+		return err_fail(f, ERR_MEDIA_TYPE,
 		    "Content-Type must be application/x-www-form-urlencoded");
 	if ((rc = cgi_content_length(req_param(rq->in, "CONTENT_LENGTH"),
 	    CGI_MAX_BODY, &ev->len, f)) != ERR_OK)
@@ -99,7 +99,7 @@ static enum err verify(const struct conf *c, struct request *rq,
 	ev->signature = sig_check(rq->key, req_param(rq->in, "HTTP_X_SIPGATE_SIGNATURE"),
 	    ev->body, ev->len, &why);
 	if (ev->signature != SIG_VALID && c->signature == CONF_SIG_REQUIRE)
-		return fail_set(f, ERR_SIGNATURE, "forbidden: %s", why);
+		return err_fail(f, ERR_SIGNATURE, "forbidden: %s", why);
 	return ERR_OK;
 }
 
@@ -112,7 +112,7 @@ static enum err decode(struct request *rq, struct event *ev, struct fail *f)
 	if ((rc = form_decode(ev->body, ev->len, &ev->form, f)) != ERR_OK)
 		return rc;
 	if ((event = form_get(&ev->form, "event")) == NULL)
-		return fail_set(f, ERR_NO_EVENT, "the body has no event parameter");
+		return err_fail(f, ERR_NO_EVENT, "the body has no event parameter");
 	ev->dtmf = form_is(event, "dtmf");
 	rq->steers = ev->dtmf || form_is(event, "newCall");
 	return ERR_OK;
@@ -138,7 +138,7 @@ static enum err decide_call(const struct conf *c, struct request *rq,
 		return rc;
 	rq->decided = 1;
 	decide_json(&ev->rule_json, &rq->decision);
-	return ev->rule_json.oom ? fail_set(f, ERR_INTERNAL, "out of memory") : ERR_OK;
+	return ev->rule_json.oom ? err_fail(f, ERR_INTERNAL, "out of memory") : ERR_OK;
 }
 
 /* The log line: the time, the sender, the signature, every parameter and
@@ -177,7 +177,7 @@ static enum err reply_urls(const struct conf *c, struct request *rq,
 	    c->state_key, c->state_key ? strlen(c->state_key) : 0,
 	    d->call_id.len ? d->call_id.data : "", d->call_id.len);
 	return rq->gather_url.oom ?
-	    fail_set(f, ERR_INTERNAL, "out of memory building the Gather URL") : ERR_OK;
+	    err_fail(f, ERR_INTERNAL, "out of memory building the Gather URL") : ERR_OK;
 }
 
 /* A rules file that could not be used, or a note on a rule, is the
@@ -190,7 +190,7 @@ static enum err report_decision(const struct conf *c, struct request *rq,
 	if (!rq->decided || d->stale)
 		return ERR_OK;
 	if (d->error[0] && c->rules_strict)
-		return fail_set(f, ERR_CONFIG, "%s", d->error);
+		return err_fail(f, ERR_CONFIG, "%s", d->error);
 	if (d->error[0])
 		diag(rq->in, d->error);
 	if (d->note[0])
@@ -258,7 +258,7 @@ static enum err handle(struct request *rq, struct conf *c, struct fail *f)
 	if ((rc = conf_load(c, rq->in, f)) != ERR_OK)
 		return rc;
 	if (rq->method == CGI_OTHER)
-		return fail_set(f, ERR_METHOD, "method not allowed; use POST");
+		return err_fail(f, ERR_METHOD, "method not allowed; use POST");
 	if ((rc = allow_check(c->allow_from, req_param(rq->in, "REMOTE_ADDR"),
 	    f)) != ERR_OK)
 		return rc;

@@ -50,29 +50,32 @@ void buf_putc(struct buf *b, char c)
 	buf_put(b, &c, 1);
 }
 
-void buf_printf(struct buf *b, const char *fmt, ...)
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	char small[256];
-	va_list ap;
+	va_list again;
 	int n;
 
-	va_start(ap, fmt);
+	va_copy(again, ap);
 	n = vsnprintf(small, sizeof small, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
+	if (n < 0)
 		b->oom = 1;
-		return;
-	}
-	if ((size_t)n < sizeof small) {
+	else if ((size_t)n < sizeof small)
 		buf_put(b, small, (size_t)n);
-		return;
+	else if (buf_reserve(b, (size_t)n + 1) == 0) {	/* vsnprintf's NUL included */
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+		b->len += (size_t)n;
 	}
-	if (buf_reserve(b, (size_t)n + 1) < 0)	/* vsnprintf's NUL included */
-		return;
+	va_end(again);
+}
+
+void buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
 	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	buf_vprintf(b, fmt, ap);
 	va_end(ap);
-	b->len += (size_t)n;
 }
 
 void buf_free(struct buf *b)

@@ -26,7 +26,7 @@ static const struct {
 	[ERR_INTERNAL]   = { "500 Internal Server Error", "internal error; see the server's error log", 1 },
 };
 
-enum err fail_set(struct fail *f, enum err code, const char *fmt, ...)
+enum err err_fail(struct fail *f, enum err code, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -1,6 +1,7 @@
 /* err: every way a request can fail, and the one table that maps each to
  * an HTTP status and the line the client sees.  Functions report a failure
- * by filling a struct fail and returning its code; only main() answers. */
+ * by filling a struct fail and returning its code, never by exiting; the
+ * story (webhook.c) answers it, through reply.c, with this table. */
 #ifndef ERR_H
 #define ERR_H
 
@@ -28,7 +29,7 @@ struct fail {
 };
 
 /* Records code and a printf-style reason in f; returns code. */
-enum err fail_set(struct fail *f, enum err code, const char *fmt, ...)
+enum err err_fail(struct fail *f, enum err code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* "405 Method Not Allowed" and the like. */

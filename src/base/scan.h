@@ -1,6 +1,7 @@
-/* scan: strict unsigned decimal numbers, as every setting, header and
- * rules file writes them: ASCII digits only, no sign, no blank, no base
- * prefix.  Values saturate instead of wrapping; callers check the range. */
+/* scan: strict unsigned decimal numbers, as every setting, header, rules
+ * file and command-line time writes them: ASCII digits only, no sign, no
+ * blank, no base prefix.  Values saturate instead of wrapping; callers
+ * check the range. */
 #ifndef SCAN_H
 #define SCAN_H
 

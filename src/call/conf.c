@@ -1,22 +1,38 @@
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "call/conf.h"
 #include "base/scan.h"
+#include "call/conf.h"
 #include "call/state.h"
 
 #ifndef LOGFILE
 #define LOGFILE "/var/log/sipgate-webhook/events.jsonl"
 #endif
 
-static const char *setting(const struct req *r, const char *name)
-{
-	const char *v = req_param(r, name);
+#define STR(x) #x
+#define XSTR(x) STR(x)
 
-	return v && *v ? v : NULL;
+/* Each parser takes the value (NULL when unset and without a default) and
+ * fills its field; -1 if the value cannot be understood. */
+typedef int conf_parser(const char *v, void *field);
+
+static int absolute_path(const char *v, void *field)
+{
+	*(const char **)field = v;
+	return v == NULL || v[0] == '/' ? 0 : -1;	/* not relative to wherever the server runs us */
 }
 
-static int parse_follow(const char *v, unsigned *follow)
+static int text(const char *v, void *field)
 {
+	*(const char **)field = v;
+	return 0;
+}
+
+static int follow(const char *v, void *field)
+{
+	unsigned *follow = field;
 	const char *p = v;
 	size_t n;
 
@@ -37,7 +53,7 @@ static int parse_follow(const char *v, unsigned *follow)
 	}
 }
 
-static int parse_bool(const char *v, int *out)
+static int boolean(const char *v, void *field)
 {
 	static const char *const yes[] = { "1", "on", "yes", "true" };
 	static const char *const no[] = { "0", "off", "no", "false" };
@@ -45,110 +61,169 @@ static int parse_bool(const char *v, int *out)
 
 	for (i = 0; i < 4; i++) {
 		if (strcmp(v, yes[i]) == 0)
-			return *out = 1, 0;
+			return *(int *)field = 1, 0;
 		if (strcmp(v, no[i]) == 0)
-			return *out = 0, 0;
+			return *(int *)field = 0, 0;
 	}
 	return -1;
 }
 
-static int parse_epoch(const char *v, time_t *out)
-{
-	unsigned long long n;
-
-	if (*v++ != '@' || scan_decimal(v, strlen(v), 12, &n) < 0)
-		return -1;
-	*out = (time_t)n;
-	return 0;
-}
-
-static int plausible_url(const char *v)
+static int url(const char *v, void *field)
 {
 	const unsigned char *p;
 
-	if (strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0)
+	*(const char **)field = v;
+	if (v == NULL)
 		return 0;
+	if (strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0)
+		return -1;
 	for (p = (const unsigned char *)v; *p; p++)
 		if (*p <= ' ' || *p == 0x7F)
-			return 0;
-	return 1;
+			return -1;
+	return 0;
 }
 
-/* Where the event goes, and what the reply subscribes to. */
-static enum err delivery_settings(struct conf *c, const struct req *r, struct fail *f)
+static int signature(const char *v, void *field)
 {
-	const char *v;
+	static const char *const names[] = {
+		[CONF_SIG_REQUIRE] = "require", [CONF_SIG_LOG] = "log", [CONF_SIG_OFF] = "off"
+	};
+	size_t i;
 
-	c->log_path = setting(r, "SIPGATE_LOG");
-	if (c->log_path == NULL)
-		c->log_path = LOGFILE;
-	if (c->log_path[0] != '/')	/* relative to wherever the server runs us */
-		return fail_set(f, ERR_CONFIG, "SIPGATE_LOG must be an absolute path");
-
-	c->follow = CONF_FOLLOW_ANSWER | CONF_FOLLOW_HANGUP;
-	if ((v = setting(r, "SIPGATE_FOLLOW")) && parse_follow(v, &c->follow) < 0)
-		return fail_set(f, ERR_CONFIG,
-		    "SIPGATE_FOLLOW=%.64s: want answer,hangup or answer or hangup or none", v);
-
-	c->webhook_url = setting(r, "SIPGATE_WEBHOOK_URL");
-	if (c->webhook_url && !plausible_url(c->webhook_url))
-		return fail_set(f, ERR_CONFIG,
-		    "SIPGATE_WEBHOOK_URL must be an absolute http:// or https:// URL without spaces");
-
-	c->sync = 1;
-	if ((v = setting(r, "SIPGATE_SYNC")) && parse_bool(v, &c->sync) < 0)
-		return fail_set(f, ERR_CONFIG, "SIPGATE_SYNC=%.64s: want 1 or 0", v);
-	return ERR_OK;
+	for (i = 0; i < sizeof names / sizeof *names; i++)
+		if (strcmp(v, names[i]) == 0)
+			return *(enum conf_signature *)field = (enum conf_signature)i, 0;
+	return -1;
 }
 
-/* Whom the program believes: the signature policy, the key, the sources. */
-static enum err trust_settings(struct conf *c, const struct req *r, struct fail *f)
+static int state_key(const char *v, void *field)
 {
-	const char *v;
-
-	c->signature = CONF_SIG_REQUIRE;
-	if ((v = setting(r, "SIPGATE_SIGNATURE"))) {
-		if (strcmp(v, "require") == 0)
-			c->signature = CONF_SIG_REQUIRE;
-		else if (strcmp(v, "log") == 0)
-			c->signature = CONF_SIG_LOG;
-		else if (strcmp(v, "off") == 0)
-			c->signature = CONF_SIG_OFF;
-		else
-			return fail_set(f, ERR_CONFIG,
-			    "SIPGATE_SIGNATURE=%.64s: want require, log or off", v);
-	}
-	c->public_key = setting(r, "SIPGATE_PUBLIC_KEY");
-	c->allow_from = setting(r, "SIPGATE_ALLOW_FROM");
-	return ERR_OK;
+	*(const char **)field = v;
+	return v == NULL || strlen(v) >= STATE_MIN_KEY ? 0 : -1;
 }
 
-/* The call rules, the menus' key, and the time they decide at. */
-static enum err rules_settings(struct conf *c, const struct req *r, struct fail *f)
+static int epoch(const char *v, void *field)
 {
-	const char *v;
+	struct conf_now *now = field;
+	unsigned long long n;
 
-	c->rules = setting(r, "SIPGATE_RULES");
-	if (c->rules && c->rules[0] != '/')
-		return fail_set(f, ERR_CONFIG, "SIPGATE_RULES must be an absolute path");
-	c->state_key = setting(r, "SIPGATE_STATE_KEY");
-	if (c->state_key && strlen(c->state_key) < STATE_MIN_KEY)
-		return fail_set(f, ERR_CONFIG, "SIPGATE_STATE_KEY must be at least %d bytes", STATE_MIN_KEY);
-	c->rules_strict = 0;
-	if ((v = setting(r, "SIPGATE_RULES_STRICT")) && parse_bool(v, &c->rules_strict) < 0)
-		return fail_set(f, ERR_CONFIG, "SIPGATE_RULES_STRICT=%.64s: want 1 or 0", v);
-	c->has_now = 0;
-	if ((v = setting(r, "SIPGATE_NOW")) && parse_epoch(v, &c->now) < 0)
-		return fail_set(f, ERR_CONFIG, "SIPGATE_NOW=%.64s: want @ and seconds since 1970", v);
-	c->has_now = v != NULL;
-	return ERR_OK;
+	now->set = v != NULL;
+	if (v == NULL)
+		return 0;
+	if (*v++ != '@' || scan_decimal(v, strlen(v), 12, &n) < 0)
+		return -1;
+	now->t = (time_t)n;
+	return 0;
+}
+
+static int workers(const char *v, void *field)
+{
+	unsigned long long n;
+	long cpus;
+
+	if (v == NULL) {
+		cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		n = cpus < 1 ? 1 : cpus > CONF_MAX_WORKERS ? CONF_MAX_WORKERS : (unsigned long long)cpus;
+	} else if (scan_decimal(v, strlen(v), 5, &n) < 0 || n < 1 || n > CONF_MAX_WORKERS)
+		return -1;
+	*(unsigned *)field = (unsigned)n;
+	return 0;
+}
+
+enum conf_scope { CONF_REQUEST, CONF_PROCESS };
+
+static const struct conf_setting {
+	const char *name;
+	enum conf_scope scope;
+	conf_parser *parse;
+	size_t field;		/* in struct conf, or struct conf_process */
+	const char *def;	/* taken when unset; NULL: the parser's own */
+	int show_value;		/* the message repeats a bad value (never a secret) */
+	const char *want;	/* what a value must be */
+	const char *help;
+} settings[] = {
+	/* In this order: a request with several bad settings is told of the first. */
+	{ "SIPGATE_LOG", CONF_REQUEST, absolute_path, offsetof(struct conf, log_path), LOGFILE, 0,
+	  "an absolute path", "the event log (JSON Lines)" },
+	{ "SIPGATE_FOLLOW", CONF_REQUEST, follow, offsetof(struct conf, follow), "answer,hangup", 1,
+	  "answer,hangup or answer or hangup or none", "the follow-up events a newCall subscribes to" },
+	{ "SIPGATE_WEBHOOK_URL", CONF_REQUEST, url, offsetof(struct conf, webhook_url), NULL, 0,
+	  "an absolute http:// or https:// URL without spaces", "the URL follow-up events go to; unset: derived" },
+	{ "SIPGATE_SYNC", CONF_REQUEST, boolean, offsetof(struct conf, sync), "1", 1,
+	  "1 or 0", "whether each record is synced to disk before the answer" },
+	{ "SIPGATE_SIGNATURE", CONF_REQUEST, signature, offsetof(struct conf, signature), "require", 1,
+	  "require, log or off", "require, log or off: what a push without a valid signature gets" },
+	{ "SIPGATE_PUBLIC_KEY", CONF_REQUEST, text, offsetof(struct conf, public_key), NULL, 0,
+	  "a PEM file", "sipgate's key as a PEM file; unset: built in" },
+	{ "SIPGATE_ALLOW_FROM", CONF_REQUEST, text, offsetof(struct conf, allow_from), NULL, 0,
+	  "addresses and CIDR ranges", "the senders allowed, by address or range" },
+	{ "SIPGATE_RULES", CONF_REQUEST, absolute_path, offsetof(struct conf, rules), NULL, 0,
+	  "an absolute path", "the call rules file" },
+	{ "SIPGATE_STATE_KEY", CONF_REQUEST, state_key, offsetof(struct conf, state_key), NULL, 0,
+	  "at least " XSTR(STATE_MIN_KEY) " bytes", "the key that signs menu state" },
+	{ "SIPGATE_RULES_STRICT", CONF_REQUEST, boolean, offsetof(struct conf, rules_strict), "0", 1,
+	  "1 or 0", "whether a rules file that cannot be used answers 500" },
+	{ "SIPGATE_NOW", CONF_REQUEST, epoch, offsetof(struct conf, now), NULL, 1,
+	  "@ and seconds since 1970", "the time the rules decide at, for tests" },
+	{ "SIPGATE_WORKERS", CONF_PROCESS, workers, offsetof(struct conf_process, workers), NULL, 0,
+	  "a number from 1 to " XSTR(CONF_MAX_WORKERS), "FastCGI: how many workers; unset: the CPUs" },
+};
+
+const char *conf_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+static const char *request_setting(const struct req *r, const char *name)
+{
+	const char *v = req_param(r, name);
+
+	if (v && *v)
+		return v;
+	return r->env_settings ? conf_env(name) : NULL;
+}
+
+static enum err take(const struct conf_setting *s, const char *v, void *base, struct fail *f)
+{
+	if (v == NULL)
+		v = s->def;
+	if (s->parse(v, (char *)base + s->field) == 0)
+		return ERR_OK;
+	if (s->show_value)
+		return err_fail(f, ERR_CONFIG, "%s=%.64s: want %s", s->name, v, s->want);
+	return err_fail(f, ERR_CONFIG, "%s must be %s", s->name, s->want);
 }
 
 enum err conf_load(struct conf *c, const struct req *r, struct fail *f)
 {
 	enum err rc;
+	size_t i;
 
-	if ((rc = delivery_settings(c, r, f)) != ERR_OK || (rc = trust_settings(c, r, f)) != ERR_OK)
-		return rc;
-	return rules_settings(c, r, f);
+	for (i = 0; i < sizeof settings / sizeof *settings; i++)
+		if (settings[i].scope == CONF_REQUEST &&
+		    (rc = take(&settings[i], request_setting(r, settings[i].name), c, f)) != ERR_OK)
+			return rc;
+	return ERR_OK;
+}
+
+enum err conf_process_load(struct conf_process *p, struct fail *f)
+{
+	enum err rc;
+	size_t i;
+
+	for (i = 0; i < sizeof settings / sizeof *settings; i++)
+		if (settings[i].scope == CONF_PROCESS &&
+		    (rc = take(&settings[i], conf_env(settings[i].name), p, f)) != ERR_OK)
+			return rc;
+	return ERR_OK;
+}
+
+void conf_help(FILE *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof settings / sizeof *settings; i++)
+		fprintf(out, "  %-22s %s\n", settings[i].name, settings[i].help);
 }

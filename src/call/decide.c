@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "call/decide.h"
+#include "base/hash.h"
 #include "base/json.h"
+#include "call/decide.h"
 
 static const struct rules_action builtin_hangup = { .kind = RULES_ACT_HANGUP, .menu = -1 };
 
@@ -22,12 +23,7 @@ struct eval {
  * modulo 100, so that every push of a call leg lands the same way. */
 static int percent_of(const char *id, size_t len)
 {
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)id[i]) * 16777619u;
-	return (int)(h % 100);
+	return (int)(hash_fnv32(id, len) % 100);
 }
 
 static void local_time(struct eval *e)
@@ -378,7 +374,7 @@ enum err decide(const struct decide_input *in, struct decision *d, struct fail *
 			d->why = "no menu state in the query (no m): not a Gather of ours, no rules";
 			return ERR_OK;
 		case STATE_BAD:
-			return fail_set(f, ERR_STATE, "forbidden: state");
+			return err_fail(f, ERR_STATE, "forbidden: state");
 		case STATE_OK:
 			break;
 		}

@@ -10,9 +10,9 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "call/state.h"
 #include "push/form.h"
 #include "rules/rules.h"
-#include "call/state.h"
 
 struct decide_input {
 	const char *rules_path;

@@ -6,8 +6,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/date.h"
+#include "base/hash.h"
 #include "base/json.h"
 #include "call/record.h"
+#include "os/clock.h"
 
 /* Parameters sharing a name, linked in arrival order. */
 struct group {
@@ -39,7 +42,7 @@ static uint64_t hash_seed(void)
 	if (!seeded) {
 		if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != sizeof seed) {
 			/* Early boot: unpredictable enough for a table. */
-			clock_gettime(CLOCK_MONOTONIC, &ts);
+			clock_mono(&ts);
 			seed = (uint64_t)ts.tv_nsec << 32 ^ (uint64_t)ts.tv_sec ^
 			    (uint64_t)(uintptr_t)&ts;
 		}
@@ -50,11 +53,8 @@ static uint64_t hash_seed(void)
 
 static uint64_t hash_name(const char *s, size_t n)
 {
-	uint64_t h = hash_seed() ^ 0xcbf29ce484222325u;	/* FNV-1a, 64-bit */
-	size_t i;
+	uint64_t h = hash_fnv64(hash_seed() ^ HASH_FNV64_BASIS, s, n);
 
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdu;
 	h ^= h >> 33;
@@ -179,28 +179,8 @@ enum err record_build(struct buf *out, const struct form *form,
 	}
 	grouping_free(&g);
 	if (rc < 0 || out->oom)
-		return fail_set(f, ERR_INTERNAL, "out of memory building the log record");
+		return err_fail(f, ERR_INTERNAL, "out of memory building the log record");
 	return ERR_OK;
-}
-
-/*
- * The civil date of a day number (Hinnant's civil_from_days).  Not
- * gmtime_r: glibc's reads /etc/localtime on the first call, a cost every
- * request would pay for a time zone it never uses.
- */
-static void civil(long long days, int *y, int *m, int *d)
-{
-	long long era, doe, yoe, doy, mp;
-
-	days += 719468;
-	era = (days >= 0 ? days : days - 146096) / 146097;
-	doe = days - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
 void record_timestamp(const struct timespec *now, char out[32])
@@ -212,7 +192,7 @@ void record_timestamp(const struct timespec *now, char out[32])
 		rest += 86400;
 		days--;
 	}
-	civil(days, &y, &m, &d);
+	date_civil(days, &y, &m, &d);
 	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, (int)(rest / 3600),
 	    (int)(rest / 60 % 60), (int)(rest % 60), (int)(now->tv_nsec / 1000000));
 }

@@ -132,7 +132,7 @@ void reply_event(struct buf *out, unsigned follow, const char *url,
 	struct buf xml = { 0 };
 
 	reply_xml(&xml, follow, url, d, gather_url);
-	put_response(out, "200 OK", "", "application/xml; charset=utf-8", &xml, 1);
+	put_response(out, err_status(ERR_OK), "", "application/xml; charset=utf-8", &xml, 1);
 	buf_free(&xml);
 }
 
@@ -154,6 +154,6 @@ void reply_ok(struct buf *out, int with_body)
 	struct buf text = { 0 };
 
 	buf_puts(&text, "ok\n");
-	put_response(out, "200 OK", "", "text/plain; charset=utf-8", &text, with_body);
+	put_response(out, err_status(ERR_OK), "", "text/plain; charset=utf-8", &text, with_body);
 	buf_free(&text);
 }

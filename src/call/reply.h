@@ -4,8 +4,8 @@
 #define REPLY_H
 
 #include "base/buf.h"
-#include "call/decide.h"
 #include "base/err.h"
+#include "call/decide.h"
 
 /* The XML answer to an accepted event: onAnswer/onHangup for follow
  * (CONF_FOLLOW_* bits) pointing at url, and the verbs of the call rules'

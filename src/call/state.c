@@ -1,9 +1,9 @@
 #include <string.h>
 
-#include "push/form.h"
-#include "crypto/hmac.h"
-#include "rules/rules.h"
 #include "call/state.h"
+#include "crypto/hmac.h"
+#include "push/form.h"
+#include "rules/rules.h"
 
 static void mac_hex(const char *key, size_t key_len, const char *call_id,
     size_t call_id_len, const char *menu, int n, char hex[STATE_MAC_HEX + 1])

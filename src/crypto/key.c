@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "os/file.h"
 #include "crypto/key.h"
 #include "crypto/spki.h"
+#include "os/file.h"
 
 static const char builtin_pem[] =
 #include "sipgate_key.inc"
@@ -24,11 +24,11 @@ static enum err load_file(const char *path, struct rsa_key *key,
 	size_t len;
 
 	if ((text = file_read(path, SPKI_PEM_MAX, &len, st, why_read, sizeof why_read)) == NULL)
-		return fail_set(f, ERR_CONFIG, "SIPGATE_PUBLIC_KEY %.200s: %s", path, why_read);
+		return err_fail(f, ERR_CONFIG, "SIPGATE_PUBLIC_KEY %.200s: %s", path, why_read);
 	why = spki_parse_pem(text, len, key, fingerprint);
 	free(text);
 	if (why)
-		return fail_set(f, ERR_CONFIG, "SIPGATE_PUBLIC_KEY %.200s: %s", path, why);
+		return err_fail(f, ERR_CONFIG, "SIPGATE_PUBLIC_KEY %.200s: %s", path, why);
 	return ERR_OK;
 }
 
@@ -41,7 +41,7 @@ enum err key_load(const char *path, struct rsa_key *key,
 	if (path == NULL) {
 		why = spki_parse_pem(builtin_pem, sizeof builtin_pem - 1, key, fingerprint);
 		if (why)
-			return fail_set(f, ERR_INTERNAL, "built-in key: %s", why);
+			return err_fail(f, ERR_INTERNAL, "built-in key: %s", why);
 		return ERR_OK;
 	}
 	return load_file(path, key, fingerprint, &st, f);

@@ -8,9 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "push/diag.h"
 #include "log/log.h"
-#include "os/mono.h"
+#include "os/clock.h"
+#include "push/diag.h"
 
 /* How long to wait for other writers' locks before giving up. */
 #ifndef LOG_LOCK_SECONDS
@@ -43,21 +43,21 @@ static int log_open(const char *path, int *created, struct fail *f)
 	} while (fd < 0 && errno == EEXIST);
 	if (fd < 0) {
 		if (errno == ELOOP)
-			fail_set(f, ERR_LOG, "cannot open %s: it is a symbolic link", path);
+			err_fail(f, ERR_LOG, "cannot open %s: it is a symbolic link", path);
 		else if (errno == ENXIO)	/* a FIFO nobody reads */
-			fail_set(f, ERR_LOG, "cannot use %s: not a regular file", path);
+			err_fail(f, ERR_LOG, "cannot use %s: not a regular file", path);
 		else
-			fail_set(f, ERR_LOG, "cannot open %s: %s", path, strerror(errno));
+			err_fail(f, ERR_LOG, "cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		fail_set(f, ERR_LOG, "cannot use %s: not a regular file", path);
+		err_fail(f, ERR_LOG, "cannot use %s: not a regular file", path);
 		close(fd);
 		return -1;
 	}
 	if ((flags = fcntl(fd, F_GETFL)) < 0 ||
 	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
-		fail_set(f, ERR_LOG, "cannot use %s: %s", path, strerror(errno));
+		err_fail(f, ERR_LOG, "cannot use %s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -82,7 +82,7 @@ static int log_lock(int fd, const struct timespec *deadline)
 			return 0;
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return -1;
-		if ((left_ms = mono_ms_left(deadline)) <= 0) {
+		if ((left_ms = clock_ms_left(deadline)) <= 0) {
 			errno = ETIMEDOUT;
 			return -1;
 		}
@@ -132,9 +132,9 @@ static enum err roll_back(int fd, const char *path, off_t size, const char *what
     int cause, struct fail *f)
 {
 	if (ftruncate(fd, size) < 0)
-		return fail_set(f, ERR_LOG, "%s %s: %s; rollback failed too: %s",
+		return err_fail(f, ERR_LOG, "%s %s: %s; rollback failed too: %s",
 		    what, path, strerror(cause), strerror(errno));
-	return fail_set(f, ERR_LOG, "%s %s: %s", what, path, strerror(cause));
+	return err_fail(f, ERR_LOG, "%s %s: %s", what, path, strerror(cause));
 }
 
 /*
@@ -153,13 +153,13 @@ static enum err cut_torn_tail(const struct req *r, int fd, const char *path,
 	if (end == 0)
 		return ERR_OK;
 	if (pread(fd, chunk, 1, end - 1) != 1)
-		return fail_set(f, ERR_LOG, "cannot read %s: %s", path, strerror(errno));
+		return err_fail(f, ERR_LOG, "cannot read %s: %s", path, strerror(errno));
 	if (chunk[0] == '\n')
 		return ERR_OK;
 	for (pos = end; pos > 0; pos -= n) {
 		n = pos < (off_t)sizeof chunk ? (ssize_t)pos : (ssize_t)sizeof chunk;
 		if (pread(fd, chunk, (size_t)n, pos - n) != n)
-			return fail_set(f, ERR_LOG, "cannot read %s: %s", path, strerror(errno));
+			return err_fail(f, ERR_LOG, "cannot read %s: %s", path, strerror(errno));
 		for (i = n; i > 0; i--)
 			if (chunk[i - 1] == '\n')
 				break;
@@ -169,7 +169,7 @@ static enum err cut_torn_tail(const struct req *r, int fd, const char *path,
 		}
 	}
 	if (ftruncate(fd, pos) < 0)
-		return fail_set(f, ERR_LOG, "cannot cut a torn line off %s: %s", path, strerror(errno));
+		return err_fail(f, ERR_LOG, "cannot cut a torn line off %s: %s", path, strerror(errno));
 	snprintf(chunk, sizeof chunk, "cut a torn last line of %lld bytes off %s (a writer died mid-write)",
 	    (long long)(end - pos), path);
 	diag(r, chunk);
@@ -186,7 +186,7 @@ static enum err write_locked(const struct req *r, int fd, const char *path,
 	ssize_t n;
 
 	if (fstat(fd, &st) < 0)
-		return fail_set(f, ERR_LOG, "cannot stat %s: %s", path, strerror(errno));
+		return err_fail(f, ERR_LOG, "cannot stat %s: %s", path, strerror(errno));
 	if ((rc = cut_torn_tail(r, fd, path, &st.st_size, f)) != ERR_OK)
 		return rc;
 	do
@@ -223,11 +223,11 @@ static enum err flush(int fd, const char *path, off_t start, size_t len,
 	else
 		return ERR_OK;
 	cause = errno;
-	mono_deadline(&deadline, LOG_LOCK_SECONDS * 1000L);
+	clock_deadline(&deadline, LOG_LOCK_SECONDS * 1000L);
 	if (log_lock(fd, &deadline) == 0 && fstat(fd, &st) == 0 &&
 	    st.st_size == start + (off_t)len)
 		return roll_back(fd, path, start, what, cause, f);
-	return fail_set(f, ERR_LOG, "%s %s: %s; later lines follow this one, so it stays in the log",
+	return err_fail(f, ERR_LOG, "%s %s: %s; later lines follow this one, so it stays in the log",
 	    what, path, strerror(cause));
 }
 
@@ -237,16 +237,16 @@ static int open_locked(const char *path, int *created, struct fail *f)
 	struct timespec deadline;
 	int fd, tries;
 
-	mono_deadline(&deadline, LOG_LOCK_SECONDS * 1000L);
+	clock_deadline(&deadline, LOG_LOCK_SECONDS * 1000L);
 	for (tries = 0; tries <= LOG_REOPEN_MAX; tries++) {
 		if ((fd = log_open(path, created, f)) < 0)
 			return -1;
 		if (log_lock(fd, &deadline) < 0) {
 			if (errno == ETIMEDOUT)
-				fail_set(f, ERR_LOG, "cannot lock %s: timed out after %d s (another writer holds it)",
+				err_fail(f, ERR_LOG, "cannot lock %s: timed out after %d s (another writer holds it)",
 				    path, LOG_LOCK_SECONDS);
 			else
-				fail_set(f, ERR_LOG, "cannot lock %s: %s", path, strerror(errno));
+				err_fail(f, ERR_LOG, "cannot lock %s: %s", path, strerror(errno));
 			close(fd);
 			return -1;
 		}
@@ -254,7 +254,7 @@ static int open_locked(const char *path, int *created, struct fail *f)
 			return fd;
 		close(fd);
 	}
-	fail_set(f, ERR_LOG, "cannot lock %s: it was replaced %d times while we waited",
+	err_fail(f, ERR_LOG, "cannot lock %s: it was replaced %d times while we waited",
 	    path, LOG_REOPEN_MAX + 1);
 	return -1;
 }
@@ -281,7 +281,7 @@ enum err log_append(const struct req *r, const char *path, const char *line,
 	 */
 	if (close(fd) < 0 && rc == ERR_OK) {
 		if (!sync)
-			return fail_set(f, ERR_LOG, "cannot close %s: %s", path, strerror(errno));
+			return err_fail(f, ERR_LOG, "cannot close %s: %s", path, strerror(errno));
 		snprintf(note, sizeof note, "closing %s after a synced write failed: %s",
 		    path, strerror(errno));
 		diag(r, note);

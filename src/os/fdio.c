@@ -2,8 +2,8 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include "os/clock.h"
 #include "os/fdio.h"
-#include "os/mono.h"
 
 ssize_t fdio_read_until(int fd, void *p, size_t len,
     const struct timespec *deadline)
@@ -14,7 +14,7 @@ ssize_t fdio_read_until(int fd, void *p, size_t len,
 	int rc;
 
 	for (;;) {
-		if ((left = mono_ms_left(deadline)) <= 0) {
+		if ((left = clock_ms_left(deadline)) <= 0) {
 			errno = ETIMEDOUT;
 			return -1;
 		}

@@ -6,10 +6,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "os/clock.h"
 #include "os/file.h"
 
 /* Gives up: why says what (and the error, if err), fd is closed, data freed. */
-static char *fail(int fd, char *data, char *why, size_t why_len, const char *what,
+static char *read_failed(int fd, char *data, char *why, size_t why_len, const char *what,
     int err)
 {
 	if (err)
@@ -29,15 +30,15 @@ static int open_regular(const char *path, struct stat *st, char *why, size_t why
 
 	/* O_NONBLOCK: a FIFO at the path must not hang the request. */
 	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) < 0) {
-		fail(-1, NULL, why, why_len, "cannot open", errno);
+		read_failed(-1, NULL, why, why_len, "cannot open", errno);
 		return -1;
 	}
 	if (fstat(fd, st) < 0) {
-		fail(fd, NULL, why, why_len, "cannot stat", errno);
+		read_failed(fd, NULL, why, why_len, "cannot stat", errno);
 		return -1;
 	}
 	if (!S_ISREG(st->st_mode)) {
-		fail(fd, NULL, why, why_len, "not a regular file", 0);
+		read_failed(fd, NULL, why, why_len, "not a regular file", 0);
 		return -1;
 	}
 	return fd;
@@ -55,7 +56,7 @@ static ssize_t read_up_to(int fd, char *data, size_t want, char *why, size_t why
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			fail(fd, data, why, why_len, "cannot read", errno);
+			read_failed(fd, data, why, why_len, "cannot read", errno);
 			return -1;
 		}
 		if (n == 0)
@@ -75,7 +76,7 @@ char *file_head(const char *path, size_t max, size_t *len, struct stat *st,
 	if ((fd = open_regular(path, st, why, why_len)) < 0)
 		return NULL;
 	if ((data = malloc(max + 1)) == NULL)
-		return fail(fd, NULL, why, why_len, "out of memory", 0);
+		return read_failed(fd, NULL, why, why_len, "out of memory", 0);
 	if ((got = read_up_to(fd, data, max, why, why_len)) < 0)
 		return NULL;
 	close(fd);
@@ -102,12 +103,12 @@ char *file_read(const char *path, size_t max, size_t *len, struct stat *st,
 	/* One byte more than fstat said, to see a file still growing. */
 	want = (size_t)st->st_size + 1;
 	if ((data = malloc(want + 1)) == NULL)
-		return fail(fd, NULL, why, why_len, "out of memory", 0);
+		return read_failed(fd, NULL, why, why_len, "out of memory", 0);
 	if ((got = read_up_to(fd, data, want, why, why_len)) < 0)
 		return NULL;
 	close(fd);
 	if ((size_t)got == want)
-		return fail(-1, data, why, why_len, "changed while being read", 0);
+		return read_failed(-1, data, why, why_len, "changed while being read", 0);
 	data[got] = '\0';
 	*len = (size_t)got;
 	return data;
@@ -130,8 +131,8 @@ void file_id_set(struct file_id *id, const struct stat *st)
 	    &st->st_ctim : &st->st_mtim;
 
 	id->st = *st;
-	id->settled = clock_gettime(CLOCK_REALTIME, &now) == 0 &&
-	    ns_between(newest, &now) > SETTLE_NS;
+	clock_wall(&now);
+	id->settled = ns_between(newest, &now) > SETTLE_NS;
 }
 
 int file_id_unchanged(const struct file_id *id, const char *path)

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/buf.h"
+#include "base/msg.h"
 #include "os/fdio.h"
 #include "os/harden.h"
 
@@ -19,10 +21,12 @@
 
 static int failed(const char *what)
 {
-	char line[160];
-	int n = snprintf(line, sizeof line, "sipgate-webhook: hardening: %s: %s\n", what, strerror(errno));
+	struct buf line = { 0 };
 
-	fdio_stderr(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+	msg_line(&line, 0, "hardening: %s: %s", what, strerror(errno));
+	if (!line.oom)
+		fdio_stderr(line.data, line.len);
+	buf_free(&line);
 	return -1;
 }
 

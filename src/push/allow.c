@@ -1,8 +1,8 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "push/allow.h"
 #include "base/scan.h"
+#include "push/allow.h"
 
 #define ENTRY_MAX 64
 
@@ -101,7 +101,7 @@ enum err allow_check(const char *list, const char *remote, struct fail *f)
 	for (p = list;; p += n + 1) {
 		n = strcspn(p, ",");
 		if (parse_entry(p, n, &net, &prefix) < 0)
-			return fail_set(f, ERR_CONFIG,
+			return err_fail(f, ERR_CONFIG,
 			    "SIPGATE_ALLOW_FROM: cannot parse the entry \"%.*s\"",
 			    (int)(n < 64 ? n : 64), p);
 		if (have_peer && in_range(&peer, &net, prefix))
@@ -110,7 +110,7 @@ enum err allow_check(const char *list, const char *remote, struct fail *f)
 			break;
 	}
 	if (!match)
-		return fail_set(f, ERR_ADDRESS, "request from %.64s refused by SIPGATE_ALLOW_FROM",
+		return err_fail(f, ERR_ADDRESS, "request from %.64s refused by SIPGATE_ALLOW_FROM",
 		    remote ? remote : "an unknown address");
 	return ERR_OK;
 }

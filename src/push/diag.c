@@ -1,29 +1,8 @@
 #include <syslog.h>
 
 #include "base/buf.h"
+#include "base/msg.h"
 #include "push/diag.h"
-
-static void put_escaped(struct buf *b, const char *s, size_t len, int all)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7F || (all && (c >= 0x80 || c == '\\')))
-			buf_printf(b, "\\x%02x", c);
-		else
-			buf_putc(b, (char)c);
-	}
-}
-
-static void start_line(struct buf *b, const char *reason)
-{
-	buf_puts(b, "sipgate-webhook: ");
-	for (; *reason; reason++)
-		put_escaped(b, reason, 1, 0);
-	buf_putc(b, '\n');
-}
 
 static void emit(const struct req *r, struct buf *b)
 {
@@ -47,7 +26,7 @@ void diag(const struct req *r, const char *reason)
 {
 	struct buf b = { 0 };
 
-	start_line(&b, reason);
+	msg_line(&b, 0, "%s", reason);
 	emit(r, &b);
 }
 
@@ -56,7 +35,7 @@ void diag_event(const struct req *r, const char *reason, const char *record,
 {
 	struct buf b = { 0 };
 
-	start_line(&b, reason);
+	msg_line(&b, 0, "%s", reason);
 	buf_puts(&b, "sipgate-webhook: event: ");
 	buf_put(&b, record, len);
 	emit(r, &b);
@@ -69,9 +48,9 @@ void diag_body(const struct req *r, const char *reason, const char *body,
 	struct buf b = { 0 };
 	size_t shown = len < DIAG_BODY_MAX ? len : DIAG_BODY_MAX;
 
-	start_line(&b, reason);
+	msg_line(&b, 0, "%s", reason);
 	buf_puts(&b, "sipgate-webhook: body: ");
-	put_escaped(&b, body, shown, 1);
+	msg_escaped(&b, body, shown, 1);
 	if (shown < len)
 		buf_printf(&b, " (%zu more bytes not shown)", len - shown);
 	buf_putc(&b, '\n');

@@ -67,7 +67,7 @@ enum err form_decode(const char *body, size_t len, struct form *out,
 	out->store = malloc(len + 1);
 	if (out->params == NULL || out->store == NULL) {
 		form_free(out);
-		return fail_set(f, ERR_INTERNAL, "out of memory decoding the body");
+		return err_fail(f, ERR_INTERNAL, "out of memory decoding the body");
 	}
 
 	while (pos <= len) {
@@ -100,7 +100,7 @@ enum err form_decode(const char *body, size_t len, struct form *out,
 
 malformed:
 	form_free(out);
-	return fail_set(f, ERR_BAD_FORM,
+	return err_fail(f, ERR_BAD_FORM,
 	    "malformed percent-encoding at byte %zu of the body (want %%HH with two hex digits)",
 	    bad + 1);
 }

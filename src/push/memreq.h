@@ -1,7 +1,7 @@
 /* memreq: a request held in memory: its variables in a table, its body in
  * a buffer (handed over in pieces, as a pipe would), its response and
- * diagnostics collected in buffers.  --explain and the fuzzer run the
- * request's story through it. */
+ * diagnostics collected in buffers.  The dry runs (--explain, --diff,
+ * --replay) and the fuzzer run the request's story through it. */
 #ifndef MEMREQ_H
 #define MEMREQ_H
 

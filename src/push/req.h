@@ -1,7 +1,10 @@
 /* req: everything one request is given (its variables, its body, the
  * clock) and where its answer and its diagnostics go.  The CGI fills it
- * from the environment and fds 0-2, the fuzzer from memory; nothing else
- * reads the environment or stdio, so every transport runs the same story. */
+ * from the environment and fds 0-2, FastCGI from a connection, --explain
+ * and the fuzzer from memory, so every transport runs the same story.
+ * Besides the CGI's variables the environment is read only for settings
+ * (call/conf.c), systemd's socket (transport/fcgiserver.c) and the time
+ * zone files (rules/when.c); tests/unit/contracts.bats checks that. */
 #ifndef REQ_H
 #define REQ_H
 
@@ -11,6 +14,7 @@
 #include <time.h>
 
 #include "base/err.h"
+#include "os/clock.h"
 
 struct decision;
 
@@ -35,8 +39,19 @@ struct req {
 	/* Where the outcome the request was answered with is left (ERR_OK, or
 	 * the failure its status comes from), or NULL. */
 	enum err *outcome;
+	/* Settings (SIPGATE_*) the request does not carry, or carries empty,
+	 * come from the process environment (FastCGI: systemd's
+	 * Environment=); request variables only ever from the request. */
+	int env_settings;
 	void *ctx;
 };
+
+/* The now of a request that happens as it is served. */
+static inline void req_wall_clock(void *ctx, struct timespec *realtime)
+{
+	(void)ctx;
+	clock_wall(realtime);
+}
 
 static inline const char *req_param(const struct req *r, const char *name)
 {

@@ -89,14 +89,14 @@ enum err url_derive(struct buf *out, const struct req *r, struct fail *f)
 	int https = is_https(r), has_port = 0;
 
 	if (env(r, "AUTH_TYPE") || env(r, "REMOTE_USER"))
-		return fail_set(f, ERR_CONFIG,
+		return err_fail(f, ERR_CONFIG,
 		    "HTTP authentication is on, so set SIPGATE_WEBHOOK_URL with the credentials in it: "
 		    "a derived follow-up URL has none, and sipgate's answer and hangup pushes would get 401");
 
 	if (host == NULL || !valid_host(host, &has_port))
 		host = env(r, "SERVER_NAME");
 	if (host == NULL || !valid_host(host, &has_port))
-		return fail_set(f, ERR_CONFIG,
+		return err_fail(f, ERR_CONFIG,
 		    "cannot derive the webhook URL (no usable HTTP_HOST or SERVER_NAME); set SIPGATE_WEBHOOK_URL");
 
 	buf_puts(out, https ? "https://" : "http://");
@@ -113,6 +113,6 @@ enum err url_derive(struct buf *out, const struct req *r, struct fail *f)
 	if (info)
 		put_path(out, info);
 	if (out->oom)
-		return fail_set(f, ERR_INTERNAL, "out of memory deriving the webhook URL");
+		return err_fail(f, ERR_INTERNAL, "out of memory deriving the webhook URL");
 	return ERR_OK;
 }

@@ -1,4 +1,4 @@
-/* The rules engine's private header, behind rules/rules.h: what the
+/* extern: the rules engine's private header, behind rules/rules.h: what the
  * parser's files share and nothing outside rules/ includes.  lex.c: the
  * parser's state, its messages (each error and warning with the line it
  * belongs to), and the lexing of tokens, names, numbers and URLs; sets.c:

@@ -3,8 +3,9 @@
 #include <string.h>
 
 #include "base/arena.h"
-#include "rules/extern.h"
+#include "base/hash.h"
 #include "base/scan.h"
+#include "rules/extern.h"
 
 const char *const rules_set_what[] = { "list", "hours", "dates" };
 
@@ -146,11 +147,5 @@ int rules_valid_url(const char *u)
 
 size_t rules_name_hash(const char *s)
 {
-	uint64_t h = 14695981039346656037u;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211u;
-	}
-	return (size_t)h;
+	return (size_t)hash_fnv64(HASH_FNV64_BASIS, s, strlen(s));
 }

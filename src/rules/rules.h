@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "os/file.h"
 #include "base/buf.h"
+#include "os/file.h"
 #include "push/number.h"
 #include "rules/when.h"
 

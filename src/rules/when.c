@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "base/scan.h"
 #include "rules/when.h"
 
@@ -249,19 +250,6 @@ int when_in_window(const struct when_window *w, const struct tm *tm)
 	return (w->days >> tm->tm_wday & 1) && minute >= w->start && minute < w->end;
 }
 
-/* Hinnant's days_from_civil. */
-long when_day_number(int y, int m, int d)
-{
-	long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static int leap(int y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -338,8 +326,8 @@ const char *when_date(const char *tok, struct when_date *d, char *why, size_t wh
 		if (parse_day(tok, (size_t)(dots - tok), &d->year, &d->month, &d->day) < 0 || d->year == 0 ||
 		    parse_day(dots + 2, n - (size_t)(dots - tok) - 2, &y2, &m2, &d2) < 0 || y2 == 0)
 			goto bad;
-		d->first = when_day_number(d->year, d->month, d->day);
-		d->last = when_day_number(y2, m2, d2);
+		d->first = date_days(d->year, d->month, d->day);
+		d->last = date_days(y2, m2, d2);
 		if (d->last < d->first) {
 			snprintf(why, why_len, "date range ends before it starts");
 			return why;
@@ -357,7 +345,7 @@ bad:
 int when_on_date(const struct when_date *d, const struct tm *tm)
 {
 	int y = tm->tm_year + 1900, m = tm->tm_mon + 1, day = tm->tm_mday, year;
-	long today = when_day_number(y, m, day);
+	long long today = date_days(y, m, day);
 
 	switch (d->kind) {
 	case WHEN_DAY:
@@ -370,7 +358,7 @@ int when_on_date(const struct when_date *d, const struct tm *tm)
 			int em, ed;
 
 			when_easter(year, &em, &ed);
-			if (when_day_number(year, em, ed) + d->offset == today)
+			if (date_days(year, em, ed) + d->offset == today)
 				return 1;
 		}
 		return 0;

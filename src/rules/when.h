@@ -36,15 +36,13 @@ struct when_date {
 	enum when_date_kind kind;
 	int year;		/* WHEN_DAY: 0 for every year */
 	int month, day;
-	long first, last;	/* WHEN_RANGE: day numbers, inclusive */
+	long long first, last;	/* WHEN_RANGE: day numbers (base/date.h), inclusive */
 	int offset;		/* WHEN_EASTER: days after Easter Sunday */
 };
 
 const char *when_date(const char *tok, struct when_date *d, char *why, size_t why_len);
 int when_on_date(const struct when_date *d, const struct tm *tm);
 
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-long when_day_number(int year, int month, int day);
 
 /* Easter Sunday of a Gregorian year (month 3 or 4, day). */
 void when_easter(int year, int *month, int *day);

@@ -5,10 +5,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "transport/cgi.h"
-#include "os/fdio.h"
-#include "os/mono.h"
 #include "base/scan.h"
+#include "os/clock.h"
+#include "os/fdio.h"
+#include "transport/cgi.h"
 
 /* sipgate gives up after about 10 s; nothing we read may take longer. */
 #ifndef CGI_READ_MS
@@ -63,12 +63,12 @@ enum err cgi_content_length(const char *v, size_t max, size_t *len,
     struct fail *f)
 {
 	if (v == NULL || *v == '\0')
-		return fail_set(f, ERR_NO_LENGTH, "a Content-Length is required");
+		return err_fail(f, ERR_NO_LENGTH, "a Content-Length is required");
 	if (parse_decimal(v, max, len) < 0)
-		return fail_set(f, ERR_BAD_LENGTH,
+		return err_fail(f, ERR_BAD_LENGTH,
 		    "Content-Length is not a plain decimal number");
 	if (*len > max)
-		return fail_set(f, ERR_TOO_LARGE,
+		return err_fail(f, ERR_TOO_LARGE,
 		    "a body of %.24s bytes is larger than the limit of %zu", v, max);
 	return ERR_OK;
 }
@@ -98,17 +98,11 @@ static void stderr_diag(void *ctx, const void *p, size_t len)
 	fdio_stderr(p, len);
 }
 
-static void real_now(void *ctx, struct timespec *ts)
-{
-	(void)ctx;
-	if (clock_gettime(CLOCK_REALTIME, ts) < 0)
-		ts->tv_sec = ts->tv_nsec = 0;
-}
 
 void cgi_req(struct req *r)
 {
 	*r = (struct req){ .param = env_param, .read = stdin_read,
-	    .write = stdout_write, .diag = stderr_diag, .now = real_now };
+	    .write = stdout_write, .diag = stderr_diag, .now = req_wall_clock };
 }
 
 enum err cgi_read_body(const struct req *r, size_t len, char **body,
@@ -120,8 +114,8 @@ enum err cgi_read_body(const struct req *r, size_t len, char **body,
 	char *p;
 
 	if ((p = malloc(len + 1)) == NULL)
-		return fail_set(f, ERR_INTERNAL, "out of memory for a %zu-byte body", len);
-	mono_deadline(&deadline, CGI_READ_MS);
+		return err_fail(f, ERR_INTERNAL, "out of memory for a %zu-byte body", len);
+	clock_deadline(&deadline, CGI_READ_MS);
 	while (got < len) {
 		n = r->read(r->ctx, p + got, len - got, &deadline);
 		if (n <= 0) {
@@ -129,10 +123,10 @@ enum err cgi_read_body(const struct req *r, size_t len, char **body,
 
 			free(p);
 			if (n < 0 && saved != ETIMEDOUT)
-				return fail_set(f, ERR_SHORT_BODY,
+				return err_fail(f, ERR_SHORT_BODY,
 				    "cannot read the body after %zu of %zu bytes: %s",
 				    got, len, strerror(saved));
-			return fail_set(f, ERR_SHORT_BODY,
+			return err_fail(f, ERR_SHORT_BODY,
 			    "body ended after %zu of the %zu bytes announced%s",
 			    got, len, n < 0 ? " (timed out)" : "");
 		}
@@ -151,7 +145,7 @@ void cgi_drain(const struct req *r, size_t expected)
 	size_t got = 0;
 	ssize_t n;
 
-	mono_deadline(&deadline, CGI_DRAIN_MS);
+	clock_deadline(&deadline, CGI_DRAIN_MS);
 	while (got < limit) {
 		n = r->read(r->ctx, scratch, sizeof scratch, &deadline);
 		if (n <= 0)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/msg.h"
 #include "transport/cgi.h"
 #include "transport/fcgi.h"
 #include "transport/fcgiconn.h"
@@ -24,9 +25,9 @@ enum phase {
 	DONE
 };
 
-struct fcgi_conn {
-	fcgi_handler handler;
-	fcgi_diag diag;
+struct fcgiconn {
+	fcgiconn_handler handler;
+	fcgiconn_diag diag;
 	unsigned max_conns, max_reqs;
 	enum phase phase;
 	long long deadline;	/* of the phase (the input side) */
@@ -51,10 +52,10 @@ struct fcgi_conn {
 	size_t body_read;
 };
 
-struct fcgi_conn *fcgi_conn_new(long long now, fcgi_handler handler,
-    fcgi_diag diag, unsigned max_conns, unsigned max_reqs)
+struct fcgiconn *fcgiconn_new(long long now, fcgiconn_handler handler,
+    fcgiconn_diag diag, unsigned max_conns, unsigned max_reqs)
 {
-	struct fcgi_conn *c = calloc(1, sizeof *c);
+	struct fcgiconn *c = calloc(1, sizeof *c);
 
 	if (c == NULL)
 		return NULL;
@@ -67,7 +68,7 @@ struct fcgi_conn *fcgi_conn_new(long long now, fcgi_handler handler,
 	return c;
 }
 
-static void free_request(struct fcgi_conn *c)
+static void free_request(struct fcgiconn *c)
 {
 	buf_free(&c->raw);
 	buf_free(&c->params);
@@ -78,7 +79,7 @@ static void free_request(struct fcgi_conn *c)
 	c->body_read = 0;
 }
 
-void fcgi_conn_free(struct fcgi_conn *c)
+void fcgiconn_free(struct fcgiconn *c)
 {
 	if (c == NULL)
 		return;
@@ -88,23 +89,24 @@ void fcgi_conn_free(struct fcgi_conn *c)
 	free(c);
 }
 
-static size_t pending(const struct fcgi_conn *c)
+static size_t pending(const struct fcgiconn *c)
 {
 	return c->out.len - c->sent;
 }
 
 /* A protocol error: said once, and the connection is dropped unanswered. */
-static void fail(struct fcgi_conn *c, const char *what)
+static void protocol_error(struct fcgiconn *c, const char *what)
 {
-	char line[160];
-	int n = snprintf(line, sizeof line,
-	    "sipgate-webhook: FastCGI: %s; closing the connection\n", what);
+	struct buf line = { 0 };
 
-	c->diag(line, (size_t)n);
+	msg_line(&line, 0, "FastCGI: %s; closing the connection", what);
+	if (!line.oom)
+		c->diag(line.data, line.len);
+	buf_free(&line);
 	c->phase = DONE;
 }
 
-static void close_after_output(struct fcgi_conn *c)
+static void close_after_output(struct fcgiconn *c)
 {
 	c->phase = pending(c) > 0 ? CLOSING : DONE;
 }
@@ -113,7 +115,7 @@ static void close_after_output(struct fcgi_conn *c)
 
 static const char *req_param_get(void *ctx, const char *name)
 {
-	const struct fcgi_conn *c = ctx;
+	const struct fcgiconn *c = ctx;
 	const char *found = NULL;
 	size_t i = c->nparams;
 
@@ -123,12 +125,6 @@ static const char *req_param_get(void *ctx, const char *name)
 			found = c->values[i];
 			break;
 		}
-	/* Settings the server does not send, or sends empty (an nginx
-	 * fastcgi_param whose variable is unset), come from the process
-	 * (systemd's Environment=); request variables only ever from the
-	 * request. */
-	if (strncmp(name, "SIPGATE_", 8) == 0 && (found == NULL || *found == '\0'))
-		return getenv(name);
 	return found;
 }
 
@@ -137,7 +133,7 @@ static const char *req_param_get(void *ctx, const char *name)
 static ssize_t req_read(void *ctx, void *p, size_t len,
     const struct timespec *deadline)
 {
-	struct fcgi_conn *c = ctx;
+	struct fcgiconn *c = ctx;
 	size_t left = c->body.len - c->body_read;
 
 	(void)deadline;
@@ -156,7 +152,7 @@ static ssize_t req_read(void *ctx, void *p, size_t len,
 
 static int req_write(void *ctx, const void *p, size_t len)
 {
-	struct fcgi_conn *c = ctx;
+	struct fcgiconn *c = ctx;
 
 	fcgi_put_stream(&c->out, FCGI_STDOUT, c->id, p, len);
 	return 0;
@@ -164,7 +160,7 @@ static int req_write(void *ctx, const void *p, size_t len)
 
 static void req_diag(void *ctx, const void *p, size_t len)
 {
-	struct fcgi_conn *c = ctx;
+	struct fcgiconn *c = ctx;
 
 	if (len == 0)
 		return;
@@ -172,17 +168,11 @@ static void req_diag(void *ctx, const void *p, size_t len)
 	c->stderr_used = 1;
 }
 
-static void req_now(void *ctx, struct timespec *ts)
-{
-	(void)ctx;
-	if (clock_gettime(CLOCK_REALTIME, ts) < 0)
-		ts->tv_sec = ts->tv_nsec = 0;
-}
 
 /* --- a request's life --- */
 
 /* The request is over (answered or aborted): back to waiting, or closing. */
-static void finish(struct fcgi_conn *c, long long now)
+static void finish(struct fcgiconn *c, long long now)
 {
 	free_request(c);
 	c->phase = WAIT;
@@ -193,10 +183,10 @@ static void finish(struct fcgi_conn *c, long long now)
 
 /* Runs the handler over the request as it stands: complete, or stalled
  * (its body stopped coming; the connection closes after the answer). */
-static void answer(struct fcgi_conn *c, long long now)
+static void serve_request(struct fcgiconn *c, long long now)
 {
 	struct req r = { .param = req_param_get, .read = req_read,
-	    .write = req_write, .diag = req_diag, .now = req_now, .ctx = c };
+	    .write = req_write, .diag = req_diag, .now = req_wall_clock, .env_settings = 1, .ctx = c };
 	int status;
 
 	c->stderr_used = 0;
@@ -212,7 +202,7 @@ static void answer(struct fcgi_conn *c, long long now)
 
 /* Splits the params stream into "name\0value\0" pairs; -1 if it is
  * malformed, holds a NUL or too many pairs. */
-static int split_params(struct fcgi_conn *c)
+static int split_params(struct fcgiconn *c)
 {
 	struct fcgi_pairs it = { (const unsigned char *)c->raw.data, c->raw.len, 0 };
 	const unsigned char *name, *value;
@@ -247,13 +237,13 @@ static int split_params(struct fcgi_conn *c)
 	return 0;
 }
 
-static void begin(struct fcgi_conn *c, const struct fcgi_header *h,
+static void begin(struct fcgiconn *c, const struct fcgi_header *h,
     const unsigned char *content, long long now)
 {
 	unsigned role, flags;
 
 	if (fcgi_begin_parse(content, h->content_len, &role, &flags) < 0) {
-		fail(c, "a malformed FCGI_BEGIN_REQUEST");
+		protocol_error(c, "a malformed FCGI_BEGIN_REQUEST");
 		return;
 	}
 	c->keep = (flags & FCGI_KEEP_CONN) != 0;
@@ -270,62 +260,62 @@ static void begin(struct fcgi_conn *c, const struct fcgi_header *h,
 }
 
 /* The server no longer wants the answer, only the end. */
-static void aborted(struct fcgi_conn *c, long long now)
+static void aborted(struct fcgiconn *c, long long now)
 {
 	fcgi_put_end_request(&c->out, c->id, 0, FCGI_REQUEST_COMPLETE);
 	finish(c, now);
 }
 
-static void params_record(struct fcgi_conn *c, const struct fcgi_header *h,
+static void params_record(struct fcgiconn *c, const struct fcgi_header *h,
     const unsigned char *content)
 {
 	if (h->type == FCGI_PARAMS && h->content_len == 0) {
 		if (c->raw.oom || split_params(c) < 0)
-			fail(c, "malformed params");
+			protocol_error(c, "malformed params");
 		else
 			c->phase = BODY;
 	} else if (h->type == FCGI_PARAMS) {
 		if (c->raw.len + h->content_len > PARAMS_MAX)
-			fail(c, "more than 64 KiB of params");
+			protocol_error(c, "more than 64 KiB of params");
 		else
 			buf_put(&c->raw, content, h->content_len);
 	} else
-		fail(c, "a record before the params ended");
+		protocol_error(c, "a record before the params ended");
 }
 
 /* Body bytes past the largest body taken are dropped, not kept: the
  * handler refuses such a request by its Content-Length alone. */
-static void body_record(struct fcgi_conn *c, const struct fcgi_header *h,
+static void body_record(struct fcgiconn *c, const struct fcgi_header *h,
     const unsigned char *content, long long now)
 {
 	size_t room = CGI_MAX_BODY - c->body.len;
 
 	if (h->type != FCGI_STDIN) {
-		fail(c, "an unexpected record during FCGI_STDIN");
+		protocol_error(c, "an unexpected record during FCGI_STDIN");
 		return;
 	}
 	if (h->content_len == 0) {
 		c->stdin_ended = 1;
-		answer(c, now);
+		serve_request(c, now);
 		return;
 	}
 	buf_put(&c->body, content, h->content_len < room ? h->content_len : room);
 	if (c->body.oom)
-		fail(c, "out of memory for a body");
+		protocol_error(c, "out of memory for a body");
 }
 
 /* A record with request id 0. */
-static void management(struct fcgi_conn *c, const struct fcgi_header *h,
+static void management(struct fcgiconn *c, const struct fcgi_header *h,
     const unsigned char *content)
 {
 	if (h->type != FCGI_GET_VALUES)
 		fcgi_put_unknown_type(&c->out, h->type);
 	else if (fcgi_put_values(&c->out, content, h->content_len,
 	    c->max_conns, c->max_reqs) < 0)
-		fail(c, "a malformed FCGI_GET_VALUES");
+		protocol_error(c, "a malformed FCGI_GET_VALUES");
 }
 
-static void record(struct fcgi_conn *c, const struct fcgi_header *h,
+static void take_record(struct fcgiconn *c, const struct fcgi_header *h,
     const unsigned char *content, long long now)
 {
 	if (h->id == 0) {
@@ -349,13 +339,13 @@ static void record(struct fcgi_conn *c, const struct fcgi_header *h,
 		body_record(c, h, content, now);
 }
 
-static int reading(const struct fcgi_conn *c)
+static int reading(const struct fcgiconn *c)
 {
 	return c->phase == WAIT || c->phase == PARAMS || c->phase == BODY;
 }
 
 /* Every whole record in the input, while the output has room. */
-static void parse(struct fcgi_conn *c, long long now)
+static void parse(struct fcgiconn *c, long long now)
 {
 	struct fcgi_header h;
 	size_t total, before;
@@ -363,7 +353,7 @@ static void parse(struct fcgi_conn *c, long long now)
 	while (reading(c) && pending(c) <= FCGI_OUTPUT_MAX &&
 	    c->end - c->start >= FCGI_HEADER_LEN) {
 		if (fcgi_header_parse(c->in + c->start, &h) < 0) {
-			fail(c, "a record of another version");
+			protocol_error(c, "a record of another version");
 			break;
 		}
 		total = FCGI_HEADER_LEN + h.content_len + h.padding_len;
@@ -372,7 +362,7 @@ static void parse(struct fcgi_conn *c, long long now)
 		c->start += total;
 		c->partial = 0;
 		before = pending(c);
-		record(c, &h, c->in + c->start - total + FCGI_HEADER_LEN, now);
+		take_record(c, &h, c->in + c->start - total + FCGI_HEADER_LEN, now);
 		if (before == 0 && pending(c) > 0)
 			c->out_deadline = now + FCGI_ANSWER_MS;
 	}
@@ -393,7 +383,7 @@ static void parse(struct fcgi_conn *c, long long now)
 	}
 }
 
-unsigned char *fcgi_conn_room(struct fcgi_conn *c, size_t *len)
+unsigned char *fcgiconn_room(struct fcgiconn *c, size_t *len)
 {
 	size_t have = c->end - c->start, need = ROOM_MIN;
 	struct fcgi_header h;
@@ -419,7 +409,7 @@ unsigned char *fcgi_conn_room(struct fcgi_conn *c, size_t *len)
 	return c->in + c->end;
 }
 
-void fcgi_conn_input(struct fcgi_conn *c, size_t n, long long now)
+void fcgiconn_input(struct fcgiconn *c, size_t n, long long now)
 {
 	if (!reading(c))
 		return;
@@ -436,13 +426,13 @@ void fcgi_conn_input(struct fcgi_conn *c, size_t n, long long now)
 		c->phase = DONE;
 }
 
-const void *fcgi_conn_output(const struct fcgi_conn *c, size_t *len)
+const void *fcgiconn_output(const struct fcgiconn *c, size_t *len)
 {
 	*len = pending(c);
 	return *len > 0 ? c->out.data + c->sent : NULL;
 }
 
-void fcgi_conn_sent(struct fcgi_conn *c, size_t n, long long now)
+void fcgiconn_sent(struct fcgiconn *c, size_t n, long long now)
 {
 	c->sent += n;
 	if (pending(c) > 0)
@@ -455,7 +445,7 @@ void fcgi_conn_sent(struct fcgi_conn *c, size_t n, long long now)
 		parse(c, now);	/* what waited for the output to drain */
 }
 
-long long fcgi_conn_deadline(const struct fcgi_conn *c)
+long long fcgiconn_deadline(const struct fcgiconn *c)
 {
 	long long d = c->phase == CLOSING ? LLONG_MAX : c->deadline;
 
@@ -464,31 +454,31 @@ long long fcgi_conn_deadline(const struct fcgi_conn *c)
 	return d;
 }
 
-void fcgi_conn_timeout(struct fcgi_conn *c, long long now)
+void fcgiconn_timeout(struct fcgiconn *c, long long now)
 {
 	if (pending(c) > 0 && now >= c->out_deadline) {
-		fail(c, "the peer did not take the answer within 10 s");
+		protocol_error(c, "the peer did not take the answer within 10 s");
 		return;
 	}
 	if (c->phase == CLOSING || c->phase == DONE || now < c->deadline)
 		return;
 	/* A body that stopped coming is answered as the CGI answers it. */
 	if (c->phase == BODY) {
-		answer(c, now);
+		serve_request(c, now);
 		if (pending(c) > 0)
 			c->out_deadline = now + FCGI_ANSWER_MS;
 	} else
 		c->phase = DONE;
 }
 
-void fcgi_conn_stop(struct fcgi_conn *c)
+void fcgiconn_stop(struct fcgiconn *c)
 {
 	c->stopping = 1;
 	if (c->phase == WAIT)
 		close_after_output(c);
 }
 
-int fcgi_conn_wants(const struct fcgi_conn *c)
+int fcgiconn_wants(const struct fcgiconn *c)
 {
 	int w = 0;
 
@@ -501,7 +491,7 @@ int fcgi_conn_wants(const struct fcgi_conn *c)
 	return w;
 }
 
-int fcgi_conn_idle(const struct fcgi_conn *c)
+int fcgiconn_idle(const struct fcgiconn *c)
 {
 	return c->phase == WAIT && c->start == c->end && pending(c) == 0;
 }

@@ -12,56 +12,63 @@
 
 #include "push/req.h"
 
-/* Bounds, in milliseconds and bytes. */
+/* Bounds, in milliseconds and bytes.  The first three may be shortened
+ * at build time, as make check does so that a test sees one pass soon. */
+#ifndef FCGI_FIRST_BYTE_MS
 #define FCGI_FIRST_BYTE_MS 5000	/* a new connection's first record */
+#endif
+#ifndef FCGI_REQUEST_MS
 #define FCGI_REQUEST_MS 5000	/* a request's params and body, in all */
+#endif
+#ifndef FCGI_RECORD_MS
 #define FCGI_RECORD_MS 5000	/* a record begun between requests */
+#endif
 #define FCGI_IDLE_MS 300000	/* a kept connection with nothing to do */
 #define FCGI_ANSWER_MS 10000	/* the peer taking all that is queued */
 #define FCGI_OUTPUT_MAX 65536	/* queued beyond this: the peer is not read */
 
-typedef int (*fcgi_handler)(const struct req *r);
+typedef int (*fcgiconn_handler)(const struct req *r);
 /* Where a line goes when no request can carry it (the worker's stderr). */
-typedef void (*fcgi_diag)(const char *line, size_t len);
+typedef void (*fcgiconn_diag)(const char *line, size_t len);
 
-struct fcgi_conn;
+struct fcgiconn;
 
 /* A connection opened at now (ms, a monotonic clock); NULL if out of
  * memory.  max_conns and max_reqs are what FCGI_GET_VALUES reports of the
  * whole server. */
-struct fcgi_conn *fcgi_conn_new(long long now, fcgi_handler handler,
-    fcgi_diag diag, unsigned max_conns, unsigned max_reqs);
-void fcgi_conn_free(struct fcgi_conn *c);
+struct fcgiconn *fcgiconn_new(long long now, fcgiconn_handler handler,
+    fcgiconn_diag diag, unsigned max_conns, unsigned max_reqs);
+void fcgiconn_free(struct fcgiconn *c);
 
 /* Where the next bytes from the peer go, and how many fit (at least 1);
  * NULL when out of memory. */
-unsigned char *fcgi_conn_room(struct fcgi_conn *c, size_t *len);
+unsigned char *fcgiconn_room(struct fcgiconn *c, size_t *len);
 /* n bytes were put into the room (0: the peer closed its side).  Parses
  * every whole record the output bound allows; runs the handler when a
  * request is complete. */
-void fcgi_conn_input(struct fcgi_conn *c, size_t n, long long now);
+void fcgiconn_input(struct fcgiconn *c, size_t n, long long now);
 
 /* The bytes waiting to be sent (len 0: none), and how many were sent. */
-const void *fcgi_conn_output(const struct fcgi_conn *c, size_t *len);
-void fcgi_conn_sent(struct fcgi_conn *c, size_t n, long long now);
+const void *fcgiconn_output(const struct fcgiconn *c, size_t *len);
+void fcgiconn_sent(struct fcgiconn *c, size_t n, long long now);
 
 /* The time the connection next needs attention, and what it does then:
  * a request whose body stopped coming is answered (400), anything else
  * that ran out of time is closed. */
-long long fcgi_conn_deadline(const struct fcgi_conn *c);
-void fcgi_conn_timeout(struct fcgi_conn *c, long long now);
+long long fcgiconn_deadline(const struct fcgiconn *c);
+void fcgiconn_timeout(struct fcgiconn *c, long long now);
 
 /* No request begun here will be served after this: the connection ends
  * once what it has begun is answered. */
-void fcgi_conn_stop(struct fcgi_conn *c);
+void fcgiconn_stop(struct fcgiconn *c);
 
 #define FCGI_WANT_READ 1
 #define FCGI_WANT_WRITE 2
 #define FCGI_DONE 4	/* close it: nothing more will come of it */
-int fcgi_conn_wants(const struct fcgi_conn *c);
+int fcgiconn_wants(const struct fcgiconn *c);
 
 /* Whether closing it now loses nothing: no request, record or answer in
  * progress. */
-int fcgi_conn_idle(const struct fcgi_conn *c);
+int fcgiconn_idle(const struct fcgiconn *c);
 
 #endif

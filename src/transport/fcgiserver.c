@@ -14,9 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "transport/fcgiserver.h"
+#include "base/msg.h"
+#include "call/conf.h"
+#include "os/clock.h"
 #include "os/fdio.h"
-#include "os/mono.h"
+#include "transport/fcgiserver.h"
 
 /* Connections one worker keeps open (nginx and Apache keep idle ones);
  * at the limit the one idle longest is closed for a new one. */
@@ -24,7 +26,6 @@
 /* A worker that dies sooner than this after its start is replaced only
  * after this pause, so that a worker failing at once does not spin. */
 #define RESTART_PAUSE_MS 1000
-#define MAX_WORKERS 1024
 /* How long SIGTERM waits for workers to finish before killing them. */
 #define STOP_SECONDS 30
 
@@ -34,16 +35,15 @@ static unsigned workers;	/* how many, for FCGI_GET_VALUES */
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
 {
-	char line[256];
+	struct buf line = { 0 };
 	va_list ap;
-	int n;
 
-	n = snprintf(line, sizeof line, "sipgate-webhook[%ld]: ", (long)getpid());
 	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
+	msg_vline(&line, (long)getpid(), fmt, ap);
 	va_end(ap);
-	strcat(line, "\n");
-	fdio_stderr(line, strlen(line));
+	if (!line.oom)
+		fdio_stderr(line.data, line.len);
+	buf_free(&line);
 }
 
 static int is_listening(int fd)
@@ -74,26 +74,9 @@ int fcgiserver_listener(void)
 	unsetenv("LISTEN_FDS");
 	unsetenv("LISTEN_PID");
 	unsetenv("LISTEN_FDNAMES");
-	fcntl(3, F_SETFD, FD_CLOEXEC);
+	if (fcntl(3, F_SETFD, FD_CLOEXEC) < 0)
+		say("cannot mark the listening socket close-on-exec: %s", strerror(errno));
 	return 3;
-}
-
-/* SIPGATE_WORKERS, or the number of CPUs; 0 if the setting is unusable. */
-static unsigned worker_count(void)
-{
-	const char *v = getenv("SIPGATE_WORKERS");
-	long n;
-	char *end;
-
-	if (v == NULL || *v == '\0') {
-		n = sysconf(_SC_NPROCESSORS_ONLN);
-		return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (unsigned)n;
-	}
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || *end || end == v || n < 1 || n > MAX_WORKERS)
-		return 0;
-	return (unsigned)n;
 }
 
 /* --- a worker: one poll loop over its connections --- */
@@ -101,13 +84,12 @@ static unsigned worker_count(void)
 struct conn {
 	int fd;
 	long long last;		/* its last input or output */
-	struct fcgi_conn *fc;
+	struct fcgiconn *fc;
 };
 
 static struct conn conns[WORKER_CONNS];
 static size_t nconns;
 static struct pollfd pfd[WORKER_CONNS + 1];
-
 
 static void on_stop(int sig)
 {
@@ -119,7 +101,7 @@ static void on_stop(int sig)
 static void drop(size_t i)
 {
 	close(conns[i].fd);
-	fcgi_conn_free(conns[i].fc);
+	fcgiconn_free(conns[i].fc);
 	conns[i] = conns[--nconns];
 }
 
@@ -130,14 +112,14 @@ static int send_queued(struct conn *c, long long now)
 	size_t len;
 	ssize_t n;
 
-	while ((p = fcgi_conn_output(c->fc, &len)), len > 0) {
+	while ((p = fcgiconn_output(c->fc, &len)), len > 0) {
 		n = write(c->fd, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
 		c->last = now;
-		fcgi_conn_sent(c->fc, (size_t)n, now);
+		fcgiconn_sent(c->fc, (size_t)n, now);
 	}
 	return 0;
 }
@@ -149,7 +131,7 @@ static int receive(struct conn *c, long long now)
 	size_t room;
 	ssize_t n;
 
-	if ((p = fcgi_conn_room(c->fc, &room)) == NULL)
+	if ((p = fcgiconn_room(c->fc, &room)) == NULL)
 		return -1;
 	do
 		n = read(c->fd, p, room);
@@ -157,26 +139,26 @@ static int receive(struct conn *c, long long now)
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
 	c->last = now;
-	fcgi_conn_input(c->fc, (size_t)n, now);
+	fcgiconn_input(c->fc, (size_t)n, now);
 	return 0;
 }
 
 /* Does what the socket's readiness allows; 0 when the connection is over. */
 static int serve(struct conn *c, short revents, long long now)
 {
-	int wants = fcgi_conn_wants(c->fc);
+	int wants = fcgiconn_wants(c->fc);
 
 	if ((wants & FCGI_WANT_WRITE) && (revents & (POLLOUT | POLLERR | POLLHUP)) &&
 	    send_queued(c, now) < 0)
 		return 0;
-	wants = fcgi_conn_wants(c->fc);
+	wants = fcgiconn_wants(c->fc);
 	if ((wants & FCGI_WANT_READ) && (revents & (POLLIN | POLLERR | POLLHUP)) &&
 	    receive(c, now) < 0)
 		return 0;
 	/* An answer is usually taken at once: no poll round for it. */
-	if ((fcgi_conn_wants(c->fc) & FCGI_WANT_WRITE) && send_queued(c, now) < 0)
+	if ((fcgiconn_wants(c->fc) & FCGI_WANT_WRITE) && send_queued(c, now) < 0)
 		return 0;
-	return !(fcgi_conn_wants(c->fc) & FCGI_DONE);
+	return !(fcgiconn_wants(c->fc) & FCGI_DONE);
 }
 
 /* Acts on every deadline that has passed; the nearest one left. */
@@ -186,13 +168,13 @@ static long long expire(long long now)
 	size_t i = nconns;
 
 	while (i-- > 0) {
-		if ((d = fcgi_conn_deadline(conns[i].fc)) <= now) {
-			fcgi_conn_timeout(conns[i].fc, now);
+		if ((d = fcgiconn_deadline(conns[i].fc)) <= now) {
+			fcgiconn_timeout(conns[i].fc, now);
 			if (!serve(&conns[i], 0, now)) {
 				drop(i);
 				continue;
 			}
-			d = fcgi_conn_deadline(conns[i].fc);
+			d = fcgiconn_deadline(conns[i].fc);
 		}
 		if (d < next)
 			next = d;
@@ -206,7 +188,7 @@ static int make_room(void)
 	size_t i, oldest = nconns;
 
 	for (i = 0; i < nconns; i++)
-		if (fcgi_conn_idle(conns[i].fc) &&
+		if (fcgiconn_idle(conns[i].fc) &&
 		    (oldest == nconns || conns[i].last < conns[oldest].last))
 			oldest = i;
 	if (oldest == nconns)
@@ -217,7 +199,7 @@ static int make_room(void)
 
 /* Accepts what waits; -1 when out of descriptors (the listener stays
  * readable then, so the caller stops polling it for a while). */
-static int accept_new(int listener, fcgi_handler handler, long long now)
+static int accept_new(int listener, fcgiconn_handler handler, long long now)
 {
 	struct conn *c;
 	int fd;
@@ -236,7 +218,7 @@ static int accept_new(int listener, fcgi_handler handler, long long now)
 		c = &conns[nconns];
 		c->fd = fd;
 		c->last = now;
-		if ((c->fc = fcgi_conn_new(now, handler, fdio_stderr,
+		if ((c->fc = fcgiconn_new(now, handler, fdio_stderr,
 		    workers * WORKER_CONNS, workers)) == NULL) {
 			close(fd);
 			return -1;
@@ -245,9 +227,9 @@ static int accept_new(int listener, fcgi_handler handler, long long now)
 	}
 }
 
-static short poll_events(const struct fcgi_conn *fc)
+static short poll_events(const struct fcgiconn *fc)
 {
-	int wants = fcgi_conn_wants(fc);
+	int wants = fcgiconn_wants(fc);
 
 	return (short)((wants & FCGI_WANT_READ ? POLLIN : 0) |
 	    (wants & FCGI_WANT_WRITE ? POLLOUT : 0));
@@ -255,17 +237,17 @@ static short poll_events(const struct fcgi_conn *fc)
 
 /* One wait for readiness (at most until the nearest deadline) and what
  * it allows: reading, writing, accepting. */
-static void round_trip(int listener, fcgi_handler handler, long long *accept_after,
+static void round_trip(int listener, fcgiconn_handler handler, long long *accept_after,
     int accepting, long long wait_until)
 {
 	sigset_t none;
 	struct timespec ts;
 	size_t i, first = 0;
-	long long now = mono_now_ms(), ms = wait_until - now;
+	long long now = clock_now_ms(), ms = wait_until - now;
 	int idle = nconns < WORKER_CONNS;
 
 	for (i = 0; i < nconns && !idle; i++)
-		idle = fcgi_conn_idle(conns[i].fc);
+		idle = fcgiconn_idle(conns[i].fc);
 	if (accepting && idle && now >= *accept_after) {
 		pfd[0] = (struct pollfd){ .fd = listener, .events = POLLIN };
 		first = 1;
@@ -283,7 +265,7 @@ static void round_trip(int listener, fcgi_handler handler, long long *accept_aft
 			say("poll: %s", strerror(errno));
 		return;
 	}
-	now = mono_now_ms();
+	now = clock_now_ms();
 	i = nconns;
 	while (i-- > 0)
 		if (pfd[first + i].revents && !serve(&conns[i], pfd[first + i].revents, now))
@@ -300,37 +282,40 @@ static void raise_fd_limit(void)
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want) {
 		rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
-		setrlimit(RLIMIT_NOFILE, &rl);
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			say("cannot raise the descriptor limit to %ld: %s", (long)rl.rlim_cur, strerror(errno));
 	}
 }
 
-static int worker(int listener, fcgi_handler handler)
+static int worker(int listener, fcgiconn_handler handler)
 {
 	struct sigaction sa = { 0 };
 	long long accept_after = 0;
 	size_t i;
 
 	sa.sa_handler = on_stop;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGHUP, SIG_IGN);
-	signal(SIGCHLD, SIG_DFL);
+	/* Without them a SIGTERM would cut requests short: not a worker then. */
+	if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0 ||
+	    signal(SIGHUP, SIG_IGN) == SIG_ERR || signal(SIGCHLD, SIG_DFL) == SIG_ERR) {
+		say("cannot set up the signals: %s", strerror(errno));
+		return 1;
+	}
 	raise_fd_limit();
 	if (fcntl(listener, F_SETFL, fcntl(listener, F_GETFL) | O_NONBLOCK) < 0)
 		say("cannot make the listening socket non-blocking: %s", strerror(errno));
 	while (!stopping)
-		round_trip(listener, handler, &accept_after, 1, expire(mono_now_ms()));
+		round_trip(listener, handler, &accept_after, 1, expire(clock_now_ms()));
 	/* Requests the server already sent are read; each connection ends
 	 * once what it began is answered (its deadlines bound that). */
-	round_trip(listener, handler, &accept_after, 0, mono_now_ms());
+	round_trip(listener, handler, &accept_after, 0, clock_now_ms());
 	i = nconns;
 	while (i-- > 0) {
-		fcgi_conn_stop(conns[i].fc);
-		if (!serve(&conns[i], 0, mono_now_ms()))
+		fcgiconn_stop(conns[i].fc);
+		if (!serve(&conns[i], 0, clock_now_ms()))
 			drop(i);
 	}
 	while (nconns > 0)
-		round_trip(listener, handler, &accept_after, 0, expire(mono_now_ms()));
+		round_trip(listener, handler, &accept_after, 0, expire(clock_now_ms()));
 	return 0;
 }
 
@@ -342,7 +327,7 @@ struct slot {
 	int waiting;		/* dead; to be restarted after a pause */
 };
 
-static pid_t start_worker(int listener, fcgi_handler handler, pid_t master,
+static pid_t start_worker(int listener, fcgiconn_handler handler, pid_t master,
     struct slot *s)
 {
 	pid_t pid = fork();
@@ -351,19 +336,20 @@ static pid_t start_worker(int listener, fcgi_handler handler, pid_t master,
 		say("cannot start a worker: %s", strerror(errno));
 		s->pid = 0;
 		s->waiting = 1;
-		s->started_ms = mono_now_ms();
+		s->started_ms = clock_now_ms();
 		return -1;
 	}
 	if (pid == 0) {
 		/* A worker does not outlive its master. */
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
+			say("cannot tie the worker to its master: %s", strerror(errno));
 		if (getppid() != master)
 			_exit(0);
 		_exit(worker(listener, handler));
 	}
 	s->pid = pid;
 	s->waiting = 0;
-	s->started_ms = mono_now_ms();
+	s->started_ms = clock_now_ms();
 	return pid;
 }
 
@@ -427,26 +413,32 @@ static int stop_all(struct slot *slots, unsigned n, const sigset_t *set)
 	return 0;
 }
 
-int fcgiserver_run(int listener, fcgi_handler handler)
+int fcgiserver_run(int listener, fcgiconn_handler handler)
 {
-	static struct slot slots[MAX_WORKERS];
-	unsigned n = workers = worker_count(), i;
+	static struct slot slots[CONF_MAX_WORKERS];
+	struct conf_process settings;
+	struct fail f;
+	unsigned n, i;
 	pid_t master = getpid();
 	struct timespec wait;
 	sigset_t set;
 	long pause, left;
 	int sig;
 
-	if (n == 0) {
-		say("SIPGATE_WORKERS must be a number from 1 to %d", MAX_WORKERS);
+	if (conf_process_load(&settings, &f) != ERR_OK) {
+		say("%s", f.why);
 		return 1;
 	}
+	n = workers = settings.workers;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) {
+		say("cannot block the signals the master waits for: %s", strerror(errno));
+		return 1;
+	}
 	for (i = 0; i < n; i++)
 		start_worker(listener, handler, master, &slots[i]);
 	for (;;) {
@@ -455,7 +447,7 @@ int fcgiserver_run(int listener, fcgi_handler handler)
 		for (i = 0; i < n; i++) {
 			if (!slots[i].waiting)
 				continue;
-			left = RESTART_PAUSE_MS - (long)(mono_now_ms() - slots[i].started_ms);
+			left = RESTART_PAUSE_MS - (long)(clock_now_ms() - slots[i].started_ms);
 			if (left <= 0)
 				start_worker(listener, handler, master, &slots[i]);
 			else if (pause < 0 || left < pause)

@@ -1,7 +1,7 @@
 /* fcgiserver: FastCGI mode.  Finds the listening socket the process was
  * started with (fd 0, as spawn-fcgi and systemd's StandardInput=socket
- * give it, or systemd's LISTEN_FDS=1 on fd 3), starts SIPGATE_WORKERS
- * workers that accept on it and serve each connection with fcgiconn, and
+ * give it, or systemd's LISTEN_FDS=1 on fd 3), starts the workers (the
+ * SIPGATE_WORKERS setting, call/conf.h) that accept on it and serve each connection with fcgiconn, and
  * supervises them: a worker that dies is replaced; SIGTERM lets each one
  * finish the request it is in, then ends them all. */
 #ifndef FCGISERVER_H
@@ -13,7 +13,8 @@
  * on stderr why the one given cannot be used. */
 int fcgiserver_listener(void);
 
-/* Serves until SIGTERM or SIGINT; the process's exit status. */
-int fcgiserver_run(int listener, fcgi_handler handler);
+/* Serves until SIGTERM or SIGINT; the process's exit status (1 after
+ * saying why its settings cannot be used). */
+int fcgiserver_run(int listener, fcgiconn_handler handler);
 
 #endif

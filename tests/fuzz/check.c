@@ -1,8 +1,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
 #include "base/json.h"
+#include "check.h"
 
 struct cursor {
 	const unsigned char *p, *end;

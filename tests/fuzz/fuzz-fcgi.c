@@ -14,10 +14,10 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "os/clock.h"
 #include "transport/cgi.h"
 #include "transport/fcgi.h"
 #include "transport/fcgiconn.h"
-#include "os/mono.h"
 
 /* Reads the body to its end and answers with its length. */
 static int handler(const struct req *r)
@@ -36,7 +36,7 @@ static int handler(const struct req *r)
 		if (v != NULL && strlen(v) > 65536)
 			abort();
 	}
-	mono_deadline(&deadline, 1000);
+	clock_deadline(&deadline, 1000);
 	while ((n = r->read(r->ctx, chunk, sizeof chunk, &deadline)) > 0)
 		total += (size_t)n;
 	/* All of it is here, or it stopped coming. */
@@ -121,20 +121,20 @@ static void diag(const char *line, size_t len)
  * whether the peer takes all that is queued or a few bytes, and whether
  * time jumps to the connection's deadline (0xFF, rarely); at the end of
  * the data the peer closes its side (the last byte odd) or goes silent. */
-static void jump(struct fcgi_conn *c, long long *now)
+static void jump(struct fcgiconn *c, long long *now)
 {
-	*now = fcgi_conn_deadline(c);
-	fcgi_conn_timeout(c, *now);
-	if (!(fcgi_conn_wants(c) & FCGI_DONE) && fcgi_conn_deadline(c) <= *now)
+	*now = fcgiconn_deadline(c);
+	fcgiconn_timeout(c, *now);
+	if (!(fcgiconn_wants(c) & FCGI_DONE) && fcgiconn_deadline(c) <= *now)
 		abort();
 }
 
 /* The peer takes what is queued: all of it, or 0 to 6 bytes. */
-static void take(struct fcgi_conn *c, struct buf *out, unsigned char ctl,
+static void take(struct fcgiconn *c, struct buf *out, unsigned char ctl,
     long long now)
 {
 	size_t queued, n;
-	const char *q = fcgi_conn_output(c, &queued);
+	const char *q = fcgiconn_output(c, &queued);
 
 	/* Bounded: one answer or result past the limit at most. */
 	if (queued > 2 * FCGI_OUTPUT_MAX + 4096)
@@ -142,44 +142,44 @@ static void take(struct fcgi_conn *c, struct buf *out, unsigned char ctl,
 	n = ctl & 0x40 ? (size_t)(ctl % 7) : queued;
 	n = n > queued ? queued : n;
 	buf_put(out, q, n);
-	fcgi_conn_sent(c, n, now);
+	fcgiconn_sent(c, n, now);
 }
 
 /* The peer sends the next piece, or closes its side. */
-static size_t give(struct fcgi_conn *c, const uint8_t *data, size_t size,
+static size_t give(struct fcgiconn *c, const uint8_t *data, size_t size,
     size_t pos, long long now)
 {
 	size_t room, n = (size_t)(data[pos < size ? pos : 0] % 64) + 1;
-	unsigned char *p = fcgi_conn_room(c, &room);
+	unsigned char *p = fcgiconn_room(c, &room);
 
 	if (p == NULL || room == 0)
 		abort();
 	n = n > room ? room : n;
 	n = n > size - pos ? size - pos : n;
 	memcpy(p, data + pos, n);
-	fcgi_conn_input(c, n, now);
+	fcgiconn_input(c, n, now);
 	return pos + n;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fcgi_conn *c;
+	struct fcgiconn *c;
 	struct buf out = { 0 };
 	size_t pos = 0, left;
 	long long now = 0;
 	unsigned char ctl;
 	int wants, rounds = 0, closes;
 
-	if (size == 0 || (c = fcgi_conn_new(now, handler, diag, 512, 1)) == NULL)
+	if (size == 0 || (c = fcgiconn_new(now, handler, diag, 512, 1)) == NULL)
 		return 0;
 	closes = data[size - 1] & 1;
-	while (!((wants = fcgi_conn_wants(c)) & FCGI_DONE)) {
+	while (!((wants = fcgiconn_wants(c)) & FCGI_DONE)) {
 		if (wants == 0 || ++rounds > 1000000 || out.oom)
 			abort();
 		ctl = pos < size ? data[pos] : 0;
 		if (wants & FCGI_WANT_WRITE)
 			take(c, &out, ctl, now);
-		wants = fcgi_conn_wants(c);
+		wants = fcgiconn_wants(c);
 		if (wants & FCGI_DONE)
 			break;
 		if ((wants & FCGI_WANT_READ) && ctl != 0xFF && (pos < size || closes))
@@ -187,9 +187,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		else if (!(wants & FCGI_WANT_WRITE) || (ctl & 0x40))
 			jump(c, &now);
 	}
-	fcgi_conn_output(c, &left);
+	fcgiconn_output(c, &left);
 	check_output((const unsigned char *)out.data, out.len, left > 0);
-	fcgi_conn_free(c);
+	fcgiconn_free(c);
 	buf_free(&out);
 	return 0;
 }

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "call/record.h"
 #include "check.h"
 #include "push/form.h"
-#include "call/record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
 #include "call/decide.h"
 #include "call/reply.h"
+#include "check.h"
 
 static char path[64];
 

@@ -7,18 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
+
 static const char alphabet[] =
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-
-static uint32_t fnv1a(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
 
 int main(int argc, char **argv)
 {
@@ -37,7 +29,7 @@ int main(int argc, char **argv)
 
 		for (k = 0; k < 5; k++, v /= 62)
 			name[k] = alphabet[v % 62];
-		if (colliding && (fnv1a(name, 5) & 0x7FFF) != 0)
+		if (colliding && (hash_fnv32(name, 5) & 0x7FFF) != 0)
 			continue;
 		printf("%s%s", found ? "&" : "", name);
 		found++;
