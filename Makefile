@@ -50,13 +50,20 @@ PROGOBJS = main.o cli.o replay.o diff.o
 LIBOBJS = $(filter-out $(addprefix build/,$(PROGOBJS)),$(OBJS))
 TOOLS   = $(patsubst tests/tools/%.c,build/tools/%,$(wildcard tests/tools/*.c)) build/tools/bn-tool-portable
 
+# make DEADLINES=short: the bounds a test waits out shortened to a second
+# (make check builds so); build/deadlines tells the tests what was built.
+ifeq ($(DEADLINES),short)
+DEADLINE_FLAGS = CGI_READ_MS=1000 FCGI_FIRST_BYTE_MS=1000 FCGI_REQUEST_MS=1000 FCGI_RECORD_MS=1000 LOG_LOCK_SECONDS=1
+endif
+REQUIRED_CPPFLAGS += $(addprefix -D,$(DEADLINE_FLAGS))
+
 ALL_CFLAGS = $(REQUIRED_CPPFLAGS) $(CPPFLAGS) $(REQUIRED_CFLAGS) $(CFLAGS)
 
-.PHONY: all clean test install install-files install-logdir deb uninstall serve bench valgrind fuzz fuzz-build
+.PHONY: all check clean test install install-files install-logdir deb uninstall serve bench valgrind fuzz fuzz-build
 
 all: $(PROG)
 
-$(PROG): $(OBJS)
+$(PROG): $(OBJS) build/deadlines
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(LINK_STATIC) -o $@ $(OBJS)
 
@@ -86,6 +93,10 @@ build/flags: FORCE
 	@echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(LINK_STATIC)' | cmp -s - $@ || \
 		echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(LINK_STATIC)' > $@
 
+# What the tests are to expect of the program's bounds, written with it.
+build/deadlines: build/flags
+	@printf '%s\n' $(DEADLINE_FLAGS) > $@
+
 # -MMD: each object's header dependencies, as the compiler saw them.
 build/%.o: src/%.c build/flags
 	@mkdir -p $(@D)
@@ -103,11 +114,20 @@ build/tools/bn-tool-portable: tests/tools/bn-tool.c src/crypto/bn.c src/crypto/b
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -DBN_PORTABLE -funroll-loops $(LDFLAGS) -o $@ tests/tools/bn-tool.c src/crypto/bn.c
 
-# TESTS: the bats files to run (all of them by default).
-TESTS ?= tests
+# TESTS: the bats files or folders to run: the module tests (tests/unit)
+# and the system tests (tests/system, real servers, the package, the
+# fuzzers), all of them by default.
+TESTS ?= tests/unit tests/system
 test: all $(TOOLS)
 	tests/setup
 	tests/run $(TESTS)
+
+# The module tests alone, in seconds: no root, no network, no tests/setup;
+# a build whose deadlines are a second, so that a test that waits one out
+# waits a second.  The next make rebuilds with the real ones.
+check:
+	$(MAKE) DEADLINES=short all $(TOOLS)
+	JOBS=$${JOBS:-4} tests/run tests/unit
 
 # The suite once more with every direct CGI run under valgrind's memcheck;
 # any error or leak fails (exit code 99, and the reports are searched).
@@ -115,9 +135,9 @@ test: all $(TOOLS)
 # passed on so that the suite's own makes (make serve) do not relink it.
 # The files whose tests start the program or a module's driver themselves
 # (through cgi() or $$MEMCHECK); a new file joins the list by name.
-VALGRIND_TESTS ?= $(addprefix tests/,allow.bats audio.bats bn.bats decide.bats diff.bats \
-	faults.bats form.bats harden.bats hostile.bats log.bats menu.bats number.bats reply.bats \
-	request.bats rules.bats signature.bats syslog.bats when.bats)
+VALGRIND_TESTS ?= $(addprefix tests/unit/,allow.bats audio.bats bn.bats decide.bats diff.bats \
+	form.bats harden.bats log.bats menu.bats number.bats reply.bats request.bats rules.bats \
+	signature.bats when.bats) $(addprefix tests/system/,faults.bats hostile.bats syslog.bats)
 valgrind:
 	$(MAKE) LINK_STATIC= all $(TOOLS)
 	tests/setup
@@ -135,8 +155,8 @@ FUZZ_CFLAGS   = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize
 FUZZ_LDFLAGS  = -fsanitize=fuzzer,address,undefined
 FUZZ_OBJS     = $(SRCS:src/%.c=build/fuzz/obj/%.o)
 FUZZ_LIBOBJS  = $(filter-out $(addprefix build/fuzz/obj/,$(PROGOBJS)),$(FUZZ_OBJS))
-FUZZERS       = build/fuzz/fuzz-form build/fuzz/fuzz-sig build/fuzz/fuzz-request build/fuzz/fuzz-rules \
-                build/fuzz/fuzz-fcgi build/fuzz/fuzz-wav build/fuzz/fuzz-logline
+# The targets are the files tests/fuzz/fuzz-*.c: listed nowhere else.
+FUZZERS       = $(patsubst tests/fuzz/fuzz-%.c,build/fuzz/fuzz-%,$(wildcard tests/fuzz/fuzz-*.c))
 
 build/fuzz/signed-newcall.inc: tests/fixtures/signed-newcall.sig
 	@mkdir -p $(@D)

@@ -1,10 +1,19 @@
 # Shared by every bats file: runs the CGI the way a web server does (a clean
 # environment, the body on stdin) and splits what it printed.
 
-TOP="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
+# This file is tests/helpers.bash, whichever folder the test is in.
+TOP="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PROG="${PROG:-$TOP/cgi-bin/sipgate-webhook}"
 TOOLS="$TOP/build/tools"
 FIXTURES="$TOP/tests/fixtures"
+
+# The bounds the program was built with (make check shortens them, and
+# build/deadlines says so), in the units the tests wait in.
+CGI_READ_MS=5000 FCGI_REQUEST_MS=5000 LOG_LOCK_SECONDS=8
+# shellcheck disable=SC1091
+[ ! -s "$TOP/build/deadlines" ] || . "$TOP/build/deadlines"
+BODY_SECONDS=$((CGI_READ_MS / 1000))
+FCGI_BODY_SECONDS=$((FCGI_REQUEST_MS / 1000))
 
 load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'

@@ -1,0 +1,145 @@
+#!/usr/bin/env bats
+# Several web servers, one log: contrib/rsyslog-sender.conf on two private
+# web servers (Apache and nginx, as in tests/system/servers.bats) ships each log
+# over RELP to contrib/rsyslog-collector.conf, all on 127.0.0.1 with their
+# own ports and work directories.  1,000 events go through each server
+# while the collector is stopped and started again and one sender's log is
+# rotated; then every event must be in the collector's file, as written.
+
+load ../helpers
+load ../lib/servers
+
+# rsyslogd and its RELP output module (Debian's rsyslog-relp).
+have_relp() {
+	local m
+	command -v rsyslogd > /dev/null || return 1
+	for m in /usr/lib/*/rsyslog/omrelp.so /usr/lib/rsyslog/omrelp.so; do
+		[ -f "$m" ] && return 0
+	done
+	return 1
+}
+
+setup_file() {
+	if ! have_relp || ! srv_have_apache || ! srv_have_nginx; then
+		[ "${CI:-}" != true ] || { echo "rsyslog, rsyslog-relp, apache2 or nginx missing, and CI=true" >&2; return 1; }
+	fi
+}
+
+setup() {
+	common_setup
+	have_relp || skip "rsyslog and rsyslog-relp are not installed"
+	srv_have_apache && srv_have_nginx || skip "Apache and nginx are both needed"
+	RS=$(mktemp -d /tmp/sipgate-rsyslog.XXXXXX)
+	RELP_PORT=$(srv_free_port)
+	SERVER_DIRS=
+}
+
+teardown() {
+	local p d
+	for p in "$RS"/*/pid; do
+		[ -f "$p" ] && kill -TERM "$(cat "$p")" 2> /dev/null
+	done
+	for d in $SERVER_DIRS; do
+		SRV_DIR=$d srv_stop
+		rm -rf "$d"
+	done
+	sleep 0.2
+	for p in "$RS"/*/pid; do
+		[ -f "$p" ] && kill -KILL "$(cat "$p")" 2> /dev/null
+	done
+	rm -rf "$RS"
+}
+
+# rsyslog NAME CONF: a private rsyslogd with its own work folder.
+start_rsyslog() {
+	local name=$1
+	mkdir -p "$RS/$name/work"
+	{ echo "global(workDirectory=\"$RS/$name/work\")"; cat; } > "$RS/$name/rsyslog.conf"
+	rsyslogd -N1 -f "$RS/$name/rsyslog.conf" > "$RS/$name/check" 2>&1 || { cat "$RS/$name/check" >&2; return 1; }
+	setsid rsyslogd -n -f "$RS/$name/rsyslog.conf" -i "$RS/$name/pid" > "$RS/$name/out" 2>&1 &
+	for _ in $(seq 50); do [ -s "$RS/$name/pid" ] && return 0; sleep 0.1; done
+	echo "rsyslogd $name did not start" >&2
+	cat "$RS/$name/out" >&2
+	return 1
+}
+
+stop_rsyslog() {
+	local pid
+	pid=$(cat "$RS/$1/pid")
+	kill -TERM "$pid"
+	for _ in $(seq 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
+	rm -f "$RS/$1/pid"
+}
+
+start_collector() {
+	sed -e "s|/var/log/sipgate-webhook/all-events.jsonl|$RS/collector/all-events.jsonl|" \
+		-e "s|port=\"2514\"|port=\"$RELP_PORT\"|" "$TOP/contrib/rsyslog-collector.conf" | start_rsyslog collector
+}
+
+# start_server NAME SERVER: a private web server whose log a sender ships.
+start_server() {
+	local name=$1 server=$2 port
+	SRV_TOP=$TOP SRV_SIGNATURE=off SRV_LOG= SRV_RULES=
+	srv_prepare || return 1
+	SERVER_DIRS="$SERVER_DIRS $SRV_DIR"
+	port=$(srv_free_port)
+	srv_start_"$server" "$port" || return 1
+	eval "${name}_URL=http://127.0.0.1:$port/sipgate ${name}_LOG=$SRV_LOG ${name}_USER=${SRV_USER:-}"
+	sed -e "s|/var/log/sipgate-webhook/events.jsonl|$SRV_LOG|" -e "s|collector.example.org|127.0.0.1|" \
+		-e "s|port=\"2514\"|port=\"$RELP_PORT\"|" "$TOP/contrib/rsyslog-sender.conf" | start_rsyslog "$name"
+}
+
+# send NAME FROM TO: calls FROM..TO through that server, a newCall and a
+# hangup each, in one curl.
+send() {
+	local name=$1 url i
+	eval "url=\$${name}_URL"
+	: > "$RS/curl-$name"
+	for i in $(seq "$2" "$3"); do
+		printf 'url = "%s"\ndata = "event=newCall&direction=in&from=4930%s&callId=%s-%s"\nheader = "Content-Type: application/x-www-form-urlencoded"\noutput = "/dev/null"\nnext\n' \
+			"$url" "$i" "$name" "$i" >> "$RS/curl-$name"
+		printf 'url = "%s"\ndata = "event=hangup&cause=cancel&callId=%s-%s"\nheader = "Content-Type: application/x-www-form-urlencoded"\noutput = "/dev/null"\nnext\n' \
+			"$url" "$name" "$i" >> "$RS/curl-$name"
+	done
+	sed -i '$d' "$RS/curl-$name"	# no "next" after the last request
+	timeout 120 curl -s --max-time 10 -K "$RS/curl-$name"
+}
+
+@test "two web servers, one collector: nothing lost through a collector restart and a rotation" {
+	start_collector
+	start_server a apache
+	start_server b nginx
+	send a 1 250
+	send b 1 250
+	# The collector goes away mid-run; the senders keep what it did not take.
+	stop_rsyslog collector
+	send a 251 375
+	send b 251 375
+	# Rotate a's log as the logrotate sample does: rename, create.
+	mv "$a_LOG" "$a_LOG.1"
+	install -m 0640 /dev/null "$a_LOG"
+	[ -z "$a_USER" ] || chown "$a_USER" "$a_LOG"
+	send a 376 500
+	start_collector
+	send b 376 500
+	# Every line of both logs, rotated file included, must arrive.
+	cat "$a_LOG.1" "$a_LOG" "$b_LOG" | sort -u > "$RS/sent"
+	assert_equal "$(wc -l < "$RS/sent" | tr -d ' ')" 2000
+	for _ in $(seq 600); do
+		[ -f "$RS/collector/all-events.jsonl" ] &&
+			[ "$(sort -u "$RS/collector/all-events.jsonl" | wc -l)" -ge 2000 ] && break
+		sleep 0.1
+	done
+	sort -u "$RS/collector/all-events.jsonl" > "$RS/received"
+	# Nothing lost, nothing changed: the same lines, byte for byte.
+	run comm -3 "$RS/sent" "$RS/received"
+	assert_output ""
+	assert_equal "$(check_jsonl "$RS/collector/all-events.jsonl")" "$(wc -l < "$RS/collector/all-events.jsonl" | tr -d ' ')"
+	total=$(wc -l < "$RS/collector/all-events.jsonl" | tr -d ' ')
+	echo "collector: $total lines for 2000 events, $((total - 2000)) resent by RELP" >&3
+	# calls.jq reads the merged file: each call once, duplicates collapsed.
+	jq -c -n -f "$TOP/contrib/calls.jq" "$RS/collector/all-events.jsonl" > "$RS/calls"
+	assert_equal "$(wc -l < "$RS/calls" | tr -d ' ')" 1000
+	assert_equal "$(jq -r .outcome "$RS/calls" | sort | uniq -c | tr -s ' ')" " 1000 missed"
+	assert_equal "$(jq -r .callId "$RS/calls" | sort -u | wc -l | tr -d ' ')" 1000
+}

@@ -1,0 +1,341 @@
+#!/usr/bin/env bats
+# The event log: one JSON object per line, appended whole or not at all.
+
+load ../helpers
+
+setup() { common_setup; }
+
+@test "a record has received, event, signature, remote_addr and params" {
+	post 'event=hangup&cause=busy'
+	assert_status 200
+	run last_record 'keys_unsorted'
+	assert_output '["received","event","signature","remote_addr","params"]'
+	run last_record .received
+	assert_output --regexp '^"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z"$'
+	assert_equal "$(last_record .remote_addr)" '"217.116.118.254"'
+	assert_equal "$(last_record .signature)" '"unchecked"'
+}
+
+@test "the received time is now, in UTC" {
+	before=$(date -u +%s)
+	post 'event=hangup'
+	after=$(date -u +%s)
+	t=$(date -u -d "$(last_record -r .received)" +%s)
+	[ "$t" -ge "$before" ]
+	[ "$t" -le "$after" ]
+}
+
+@test "a missing REMOTE_ADDR is null" {
+	post 'event=hangup' -u REMOTE_ADDR
+	assert_status 200
+	assert_equal "$(last_record .remote_addr)" null
+}
+
+@test "control characters, quotes and backslashes are escaped" {
+	post 'event=x&v=%22q%22+%5C+%0A%0D%09%01%1F%7F+%3C%26%3E'
+	assert_status 200
+	run grep -c -F '"v":"\"q\" \\ \n\r\t\u0001\u001f\u007f <&>"' "$LOG"
+	assert_output 1
+	assert_equal "$(check_jsonl)" 1
+	assert_equal "$(last_record .params.v)" '"\"q\" \\ \n\r\t\u0001\u001f\u007f <&>"'
+}
+
+@test "records are appended, one line each, never rewritten" {
+	for i in 1 2 3; do post "event=dtmf&dtmf=$i"; done
+	assert_equal "$(check_jsonl)" 3
+	assert_equal "$(jq -r .params.dtmf "$LOG" | tr -d '\n')" 123
+}
+
+@test "a new log file is created with mode 0640" {
+	post 'event=hangup'
+	assert_equal "$(stat -c %a "$LOG")" 640
+}
+
+@test "the log is fdatasync'ed by default and not with SIPGATE_SYNC=0" {
+	command -v strace > /dev/null || { [ "${CI:-}" != true ] || false; skip "strace not installed"; }
+	# LeakSanitizer (SANITIZE=1 builds) cannot run under ptrace.
+	export ASAN_OPTIONS=detect_leaks=0
+	CGI_WRAPPER="strace -e trace=fdatasync -o $T/trace" post 'event=hangup' -u SIPGATE_SYNC
+	assert_status 200
+	run grep -c fdatasync "$T/trace"
+	assert_output 1
+	CGI_WRAPPER="strace -e trace=fdatasync -o $T/trace" post 'event=hangup' SIPGATE_SYNC=0
+	assert_status 200
+	run grep -c fdatasync "$T/trace"
+	assert_output 0
+}
+
+@test "SIPGATE_SYNC with an unknown value is a 500" {
+	post 'event=hangup' SIPGATE_SYNC=maybe
+	assert_status 500
+	run cat "$T/stderr"
+	assert_output --partial "SIPGATE_SYNC=maybe"
+}
+
+@test "50 processes appending at once: every line whole, exact count" {
+	body="event=newCall&callId=$(head -c 3000 /dev/zero | tr '\0' 'A')"
+	printf '%s' "$body" > "$T/request"
+	len=$(wc -c < "$T/request")
+	for i in $(seq 50); do
+		env -i REQUEST_METHOD=POST CONTENT_TYPE=application/x-www-form-urlencoded \
+			CONTENT_LENGTH="$len" SIPGATE_LOG="$LOG" SIPGATE_SIGNATURE=off \
+			SIPGATE_WEBHOOK_URL=https://h.example/x SIPGATE_SYNC=0 \
+			"$PROG" < "$T/request" > "$T/out.$i" &
+	done
+	wait
+	assert_equal "$(check_jsonl)" 50
+	assert_equal "$(jq -r '.params.callId | length' "$LOG" | sort -u)" 3000
+	assert_equal "$(grep -l '^Status: 200' "$T"/out.* | wc -l)" 50
+}
+
+# A log that cannot take the event: the call is answered as decided all the
+# same (sipgate does not retry, and an error would switch the call's rules
+# off), and the complete record goes to stderr.
+assert_event_on_stderr() {
+	assert_status 200
+	assert_equal "$(tail -n 1 "$T/body")" '<Response onAnswer="https://hooks.example.org/sipgate" onHangup="https://hooks.example.org/sipgate"/>'
+	run grep -c '^sipgate-webhook: event: {' "$T/stderr"
+	assert_output 1
+	sed -n 's/^sipgate-webhook: event: //p' "$T/stderr" > "$T/saved"
+	assert_equal "$(check_jsonl "$T/saved")" 1
+	assert_equal "$(jq -r .params.callId "$T/saved")" lost-1
+}
+
+@test "an unwritable log: the call is answered as decided, the event goes to stderr" {
+	post 'event=newCall&callId=lost-1' SIPGATE_LOG="$T/no/such/dir/events.jsonl"
+	assert_event_on_stderr
+	run head -n 1 "$T/stderr"
+	assert_output --partial "No such file or directory"
+}
+
+# make_read_only DIR [FILE]: DIR (holding FILE, if named) becomes read-only,
+# also for root: then it is a tmpfs remounted read-only.
+make_read_only() {
+	mkdir -p "$1"
+	if [ "$(id -u)" = 0 ]; then
+		mount -t tmpfs -o size=1m tmpfs "$1" || skip_unless_ci_root
+		RO_MOUNT=$1
+	fi
+	[ -z "${2:-}" ] || { touch "$1/$2"; chmod 0444 "$1/$2"; }
+	if [ "$(id -u)" = 0 ]; then mount -o remount,ro "$1"; else chmod 0555 "$1"; fi
+}
+
+teardown() {
+	[ -z "${RO_MOUNT:-}" ] || umount "$RO_MOUNT"
+}
+
+@test "a read-only log file: answered as decided, the event on stderr" {
+	make_read_only "$T/ro" events.jsonl
+	post 'event=newCall&callId=lost-1' SIPGATE_LOG="$T/ro/events.jsonl"
+	assert_event_on_stderr
+	assert_equal "$(stat -c %s "$T/ro/events.jsonl")" 0
+}
+
+@test "a read-only directory: answered as decided, the event on stderr" {
+	make_read_only "$T/ro"
+	post 'event=newCall&callId=lost-1' SIPGATE_LOG="$T/ro/events.jsonl"
+	assert_event_on_stderr
+	[ ! -e "$T/ro/events.jsonl" ]
+}
+
+@test "a symlink at the log path is refused, the target untouched" {
+	echo original > "$T/target"
+	ln -s "$T/target" "$LOG"
+	post 'event=newCall&callId=lost-1'
+	assert_event_on_stderr
+	run head -n 1 "$T/stderr"
+	assert_output --partial "it is a symbolic link"
+	assert_equal "$(cat "$T/target")" original
+}
+
+@test "a FIFO at the log path is refused without blocking" {
+	mkfifo "$LOG"
+	post 'event=newCall&callId=lost-1'
+	assert_event_on_stderr
+	run head -n 1 "$T/stderr"
+	assert_output --partial "not a regular file"
+}
+
+@test "a directory at the log path is refused" {
+	mkdir "$LOG"
+	post 'event=newCall&callId=lost-1'
+	assert_event_on_stderr
+}
+
+@test "a file-size limit mid-append leaves no partial line" {
+	post 'event=newCall&callId=first'
+	size=$(stat -c %s "$LOG")
+	big="event=newCall&callId=lost-1&pad=$(head -c 4000 /dev/zero | tr '\0' 'x')"
+	# The limit lets the write start and cuts it off in the middle.  stderr
+	# goes through a pipe, as to a web server, so the limit spares it.
+	cat > "$T/limited" <<-EOS
+	#!/bin/sh
+	{ prlimit --fsize=$((size + 1000)) "\$@" 2>&1 1>&3 3>&- | cat >&2; } 3>&1
+	EOS
+	chmod +x "$T/limited"
+	CGI_WRAPPER="$T/limited" post "$big"
+	assert_event_on_stderr
+	run head -n 1 "$T/stderr"
+	assert_output --partial "short write"
+	assert_equal "$(stat -c %s "$LOG")" "$size"
+	assert_equal "$(check_jsonl)" 1
+}
+
+# hold_lock: takes the log's lock in the background until $T/release exists.
+hold_lock() {
+	touch "$LOG"
+	flock "$LOG" sh -c 'touch "$1/held"; while [ ! -e "$1/release" ]; do sleep 0.05; done' sh "$T" &
+	HOLDER=$!
+	while [ ! -e "$T/held" ]; do sleep 0.05; done
+}
+
+# wait_for_opener: returns once a process of the program (valgrind's too)
+# has the log open, that is, waits for the lock.
+wait_for_opener() {
+	local i p
+	for i in $(seq 1 200); do
+		for p in $(pgrep -f sipgate-webhook); do
+			[ "$(readlink "/proc/$p/exe")" != /usr/bin/flock ] || continue
+			ls -l "/proc/$p/fd" 2> /dev/null | grep -q -- "-> $LOG\$" && return 0
+		done
+		sleep 0.05
+	done
+	echo "the program never opened the log" >&2
+	return 1
+}
+
+@test "rotated while waiting for the lock: the line lands in the file now at the path" {
+	hold_lock
+	printf 'event=hangup&n=rotated' > "$T/req"
+	cgi CONTENT_LENGTH=22 < "$T/req" &
+	req=$!
+	wait_for_opener
+	mv "$LOG" "$LOG.1"
+	: > "$LOG"
+	rm "$LOG.1"
+	touch "$T/release"
+	wait "$HOLDER"
+	wait "$req"
+	split_response "$T/out"
+	assert_status 200
+	assert_equal "$(check_jsonl)" 1
+	assert_equal "$(jq -r .params.n "$LOG")" rotated
+}
+
+@test "a lock held too long: answered within the bound even with SIGALRM blocked, the event on stderr" {
+	hold_lock
+	printf 'event=hangup' > "$T/req"
+	start=$(date +%s)
+	CGI_WRAPPER="timeout 30 python3 $TOP/tests/tools/with-sigalrm-blocked" post 'event=hangup'
+	elapsed=$(( $(date +%s) - start ))
+	touch "$T/release"
+	wait "$HOLDER"
+	assert_status 200
+	run cat "$T/stderr"
+	assert_output --partial "cannot lock $LOG: timed out after $LOG_LOCK_SECONDS s (another writer holds it)"
+	assert_output --partial "sipgate-webhook: event: "
+	[ "$elapsed" -ge $((LOG_LOCK_SECONDS - 1)) ]
+	[ "$elapsed" -le $((LOG_LOCK_SECONDS + 7)) ]
+}
+
+@test "a failed close() after a synced write answers 200: the line is in the log" {
+	command -v strace > /dev/null || { [ "${CI:-}" != true ] || false; skip "strace not installed"; }
+	export ASAN_OPTIONS=detect_leaks=0
+	post 'event=hangup&n=0'
+	# Which close() is the log's: count them in a first run (a dynamically
+	# linked build closes library files first), then fail just that one.
+	CGI_WRAPPER="strace -o $T/trace -e trace=openat,close" post 'event=hangup&n=1' SIPGATE_SYNC=1
+	nth=$(awk -v path="\"$LOG\"" '
+		/^close\(/ { n++; if (fd != "" && $0 ~ "^close\\(" fd "\\)") { print n; exit } }
+		/^openat\(/ && index($0, path) && $NF ~ /^[0-9]+$/ { fd = $NF }' "$T/trace")
+	[ -n "$nth" ]
+	CGI_WRAPPER="strace -o /dev/null -e trace=close -e inject=close:error=EIO:when=$nth" post 'event=hangup&n=2' SIPGATE_SYNC=1
+	assert_status 200
+	run cat "$T/stderr"
+	assert_output --partial "closing $LOG after a synced write failed: Input/output error"
+	assert_equal "$(check_jsonl)" 3
+	# Without the sync, close() may be where the write is reported lost:
+	# the event is rescued, the answer the same.
+	CGI_WRAPPER="strace -o /dev/null -e trace=close -e inject=close:error=EIO:when=$nth" post 'event=hangup&n=3' SIPGATE_SYNC=0
+	assert_status 200
+	run grep -c '"n":"3"' "$T/stderr"
+	assert_output 1
+}
+
+@test "the directory is synced after the write that created the log, and only then" {
+	command -v strace > /dev/null || { [ "${CI:-}" != true ] || false; skip "strace not installed"; }
+	export ASAN_OPTIONS=detect_leaks=0
+	mkdir "$T/logs"
+	LOG="$T/logs/events.jsonl"
+	CGI_WRAPPER="strace -o $T/trace -e trace=openat,open,fsync,fdatasync" post 'event=hangup' SIPGATE_SYNC=1
+	assert_status 200
+	run grep -E "O_DIRECTORY|fsync|fdatasync" "$T/trace"
+	assert_line --index 0 --regexp '^fdatasync\('
+	assert_line --index 1 --regexp "^openat\(AT_FDCWD, \"$T/logs\", O_RDONLY.*O_DIRECTORY"
+	assert_line --index 2 --regexp '^fsync\('
+	CGI_WRAPPER="strace -o $T/trace -e trace=openat,open,fsync,fdatasync" post 'event=hangup' SIPGATE_SYNC=1
+	assert_status 200
+	run grep -c -E "O_DIRECTORY|fsync\(" "$T/trace"
+	assert_output 0
+	assert_equal "$(check_jsonl)" 2
+}
+
+@test "group commit: the flush comes after the lock is released" {
+	command -v strace > /dev/null || { [ "${CI:-}" != true ] || false; skip "strace not installed"; }
+	export ASAN_OPTIONS=detect_leaks=0
+	CGI_WRAPPER="strace -o $T/trace -e trace=flock,fdatasync" post 'event=hangup' SIPGATE_SYNC=1
+	assert_status 200
+	run grep -E '^(flock|fdatasync)\(' "$T/trace"
+	assert_line --index 0 --regexp '^flock\([0-9]+, LOCK_EX\|LOCK_NB\) += 0'
+	assert_line --index 1 --regexp '^flock\([0-9]+, LOCK_UN\) += 0'
+	assert_line --index 2 --regexp '^fdatasync\([0-9]+\) += 0'
+}
+
+@test "a failed flush takes the line back while it is the last one; the event goes to stderr, the answer is 200" {
+	command -v strace > /dev/null || { [ "${CI:-}" != true ] || false; skip "strace not installed"; }
+	export ASAN_OPTIONS=detect_leaks=0
+	post 'event=hangup&n=0' SIPGATE_SYNC=1
+	CGI_WRAPPER="strace -o /dev/null -e trace=fdatasync -e inject=fdatasync:error=EIO" post 'event=hangup&n=1' SIPGATE_SYNC=1
+	assert_status 200
+	assert_equal "$(check_jsonl)" 1
+	run cat "$T/stderr"
+	assert_output --partial "cannot sync $LOG: Input/output error"
+	assert_output --partial 'sipgate-webhook: event: {'
+}
+
+@test "a failed flush with a later line after it leaves the line and says so" {
+	command -v strace > /dev/null || { [ "${CI:-}" != true ] || false; skip "strace not installed"; }
+	export ASAN_OPTIONS=detect_leaks=0
+	post 'event=hangup&n=0' SIPGATE_SYNC=1
+	# The first writer's flush waits a second, then fails; the second
+	# writer appends its line meanwhile.
+	CGI_WRAPPER="strace -o /dev/null -e trace=fdatasync -e inject=fdatasync:error=EIO:delay_enter=1000000" \
+		post 'event=hangup&n=1' SIPGATE_SYNC=1 &
+	first=$!
+	sleep 0.5
+	printf 'event=hangup&n=2' > "$T/second"
+	env -i PATH="$PATH" REQUEST_METHOD=POST CONTENT_TYPE=application/x-www-form-urlencoded \
+		CONTENT_LENGTH=16 SIPGATE_LOG="$LOG" SIPGATE_SIGNATURE=off SIPGATE_SYNC=1 \
+		"$PROG" < "$T/second" > "$T/second.out"
+	grep -q '^Status: 200' "$T/second.out"
+	wait "$first"
+	# post ran in a background subshell: read its response here.
+	split_response "$T/out"
+	assert_status 200
+	run cat "$T/stderr"
+	assert_output --partial "cannot sync $LOG: Input/output error; later lines follow this one, so it stays in the log"
+	assert_equal "$(jq -r .params.n "$LOG" | tr '\n' ' ')" "0 1 2 "
+}
+
+@test "call control does not depend on the log: with the log gone, the rules still decide the call" {
+	printf '%s\n' 'version 1' 'when from 493012345678 do reject busy' 'end' > "$T/rules"
+	post 'event=newCall&direction=in&from=493012345678&to=4921100&callId=lost-1' \
+		SIPGATE_RULES="$T/rules" SIPGATE_LOG="$T/no/such/dir/events.jsonl"
+	assert_status 200
+	assert_equal "$(tail -n 1 "$T/body")" '<Response onAnswer="https://hooks.example.org/sipgate" onHangup="https://hooks.example.org/sipgate"><Reject reason="busy"/></Response>'
+	sed -n 's/^sipgate-webhook: event: //p' "$T/stderr" > "$T/saved"
+	assert_equal "$(jq -c .rule "$T/saved")" '{"line":2,"action":"reject"}'
+	# The health check still tells monitoring that the log is gone.
+	cgi REQUEST_METHOD=GET SIPGATE_LOG="$T/no/such/dir/events.jsonl" < /dev/null
+	assert_status 503
+}
