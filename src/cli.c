@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 #include "os/clock.h"
 #include "os/file.h"
 #include "os/perm.h"
+#include "os/sandbox.h"
 #include "push/wav.h"
 #include "replay.h"
 #include "rules/rules.h"
@@ -124,6 +127,28 @@ static void check_readers(const struct rules *r, const struct perm_user *u)
 				warn_unreadable(part->path, u, "this list file");
 }
 
+/* What others could do with the files the program trusts: switch a flag
+ * in a folder anyone may write (and reroute calls), read the state key
+ * (and forge menu state).  And what of the sandbox this kernel gives. */
+static void check_trust(const struct rules *r)
+{
+	const char *key = conf_env("SIPGATE_STATE_KEY_FILE");
+	char why[512];
+	struct stat st;
+
+	if (r->flagdir && stat(r->flagdir, &st) == 0 && (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
+		fprintf(stderr, "%s: warning: flagdir %s is writable by every user: anyone could switch a flag and reroute calls (chmod o-w)\n",
+		    r->path, r->flagdir);
+	else if (r->flagdir && stat(r->flagdir, &st) == 0 && (st.st_mode & S_IWOTH))
+		fprintf(stderr, "%s: warning: flagdir %s is writable by every user (sticky, but anyone may add a flag): chmod o-w\n",
+		    r->path, r->flagdir);
+	if (key && stat(key, &st) == 0 && (st.st_mode & (S_IROTH | S_IWOTH)))
+		fprintf(stderr, "sipgate-webhook: warning: SIPGATE_STATE_KEY_FILE %s can be read by every user: chmod o-rw (0640, the web server's group)\n",
+		    key);
+	if (sandbox_available(why, sizeof why) != SANDBOX_FULL)
+		fprintf(stderr, "sipgate-webhook: note: %s: requests run less restricted on this kernel\n", why);
+}
+
 /* Errors always; with verbose (--check itself) the warnings, and a valid
  * file is said to be so, with what it holds, so that a silent success is
  * not mistaken for nothing having run.  reader: the web server's user, or
@@ -145,6 +170,8 @@ static int check(const char *path, int verbose, const struct perm_user *reader,
 		return 1;
 	if (reader)
 		check_readers(r, reader);
+	if (verbose)
+		check_trust(r);
 	if (audio && check_rules_audio(r, audio) != 0) {
 		rules_free(r);
 		return 1;
@@ -322,6 +349,35 @@ static int diff_rules(const char *shown, struct diff_rules *r)
 	return 0;
 }
 
+static int add_read(void *ctx, const char *path, int folder_of)
+{
+	return folder_of ? sandbox_folder_of(ctx, path, 0) : sandbox_read(ctx, path);
+}
+
+/* Logs are anyone's bytes (a sender's, a collector's): what reads them
+ * may read the logs and the rules, write nothing but its output. */
+static void confine_reader(const struct diff_rules *old, const struct diff_rules *new,
+    char **logs, size_t nlogs)
+{
+	struct sandbox s = { .role = SANDBOX_READER };
+	const struct rules *r;
+	struct buf errors = { 0 };
+	char why[512];
+	size_t i;
+
+	if ((r = rules_cache_get(old->path, &errors)) != NULL)
+		rules_files(r, add_read, &s);
+	if (new && (r = rules_cache_get(new->path, &errors)) != NULL)
+		rules_files(r, add_read, &s);
+	buf_free(&errors);
+	sandbox_read(&s, "/etc/localtime");
+	/* Their folders: rotated logs are many files in few folders. */
+	for (i = 0; i < nlogs; i++)
+		sandbox_folder_of(&s, logs[i], 0);
+	/* What the kernel does not offer, --check says. */
+	(void)sandbox_enter(&s, why, sizeof why);
+}
+
 /* --diff OLD NEW LOG... and --replay RULES LOG...: exit 0, 1 (some calls
  * answered differently, for --diff) or 2 (usage, a log or a rules file). */
 static int diff_command(int argc, char **argv)
@@ -332,9 +388,11 @@ static int diff_command(int argc, char **argv)
 	if (argc < 2 + files + 1) {
 		return usage(stderr);
 	}
-	if (diff_rules(argv[2], &old) == 0 && (replay || diff_rules(argv[3], &new) == 0))
+	if (diff_rules(argv[2], &old) == 0 && (replay || diff_rules(argv[3], &new) == 0)) {
+		confine_reader(&old, replay ? NULL : &new, argv + 2 + files, (size_t)argc - 2 - (size_t)files);
 		rc = replay ? diff_replay(&old, argv + 3, (size_t)argc - 3) :
 		    diff_logs(&old, &new, argv + 4, (size_t)argc - 4);
+	}
 	free((char *)old.path);
 	free((char *)new.path);
 	return rc;

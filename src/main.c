@@ -37,7 +37,7 @@ int main(int argc, char **argv)
 	/* Started on a listening socket: FastCGI, each request this story. */
 	if ((listener = fcgiserver_listener()) != -1) {
 		harden_process(1);
-		return listener < 0 ? 1 : fcgiserver_run(listener, webhook_serve);
+		return listener < 0 ? 1 : fcgiserver_run(listener, webhook_serve, webhook_restrict_worker);
 	}
 	harden_process(0);
 	/* Under a web server argv is the request's (an Apache query without

@@ -22,11 +22,13 @@
 #include "call/state.h"
 #include "crypto/key.h"
 #include "crypto/sig.h"
+#include "os/sandbox.h"
 #include "log/log.h"
 #include "push/allow.h"
 #include "push/diag.h"
 #include "push/form.h"
 #include "push/url.h"
+#include "rules/rules.h"
 #include "transport/cgi.h"
 #include "webhook.h"
 
@@ -41,6 +43,7 @@ struct request {
 	struct buf gather_url;	/* a Gather's onData, with the menu state */
 	struct buf record;	/* the log line */
 	const struct rsa_key *key;	/* whose signature counts */
+	char sandbox_why[512];		/* what of the sandbox is missing, or "" */
 };
 
 /* The request's time: SIPGATE_NOW in tests, else the transport's clock. */
@@ -251,12 +254,71 @@ static enum err accept_event(const struct conf *c, struct request *rq,
 	return reply_urls(c, rq, f);
 }
 
+static int add_read(void *ctx, const char *path, int folder_of)
+{
+	return folder_of ? sandbox_folder_of(ctx, path, 0) : sandbox_read(ctx, path);
+}
+
+/* What requests under c read (the rules file's folder, its list and dates
+ * files, the key's folder, the time zone) and write (the log's folder). */
+static void request_files(struct sandbox *s, const struct conf *c)
+{
+	struct buf errors = { 0 };
+	const struct rules *r = c->rules ? rules_cache_get(c->rules, &errors) : NULL;
+
+	if (r)
+		rules_files(r, add_read, s);
+	else
+		sandbox_folder_of(s, c->rules, 0);
+	buf_free(&errors);
+	sandbox_folder_of(s, c->public_key, 0);
+	sandbox_folder_of(s, c->state_key_file.path, 0);
+	sandbox_read(s, "/etc/localtime");
+	sandbox_folder_of(s, c->log_path, 1);
+}
+
+/* A CGI: nothing but this request's files from here on, before a byte of
+ * the body is read.  What the kernel does not offer the health check says. */
+static void restrict_request(struct request *rq, const struct conf *c)
+{
+	struct sandbox s = { .role = SANDBOX_CGI };
+
+	request_files(&s, c);
+	if (sandbox_enter(&s, rq->sandbox_why, sizeof rq->sandbox_why) == SANDBOX_FULL)
+		rq->sandbox_why[0] = '\0';
+}
+
+int webhook_restrict_worker(const struct req *env)
+{
+	struct sandbox s = { .role = SANDBOX_WORKER };
+	struct conf c = { 0 };
+	struct fail f;
+	char why[512];
+
+	/* A setting the environment gets wrong fails each request; the
+	 * files it did name are the worker's. */
+	(void)conf_load(&c, env, &f);
+	request_files(&s, &c);
+	/* What the shipped configuration names, whatever a request says. */
+	sandbox_read(&s, "/etc/sipgate-webhook");
+	sandbox_folder_of(&s, CONF_LOG_DEFAULT, 1);
+	if (sandbox_enter(&s, why, sizeof why) == SANDBOX_FULL)
+		return 0;
+	diag(env, why);
+	return -1;
+}
+
 static enum err handle(struct request *rq, struct conf *c, struct fail *f)
 {
 	enum err rc;
 
 	if ((rc = conf_load(c, rq->in, f)) != ERR_OK)
 		return rc;
+	if (rq->in->sandbox)
+		restrict_request(rq, c);
+#ifdef SANDBOX_PROBE
+	sandbox_probe(req_param(rq->in, "SANDBOX_PROBE"), c->log_path);
+#endif
 	if (rq->method == CGI_OTHER)
 		return err_fail(f, ERR_METHOD, "method not allowed; use POST");
 	if ((rc = allow_check(c->allow_from, req_param(rq->in, "REMOTE_ADDR"),
@@ -285,7 +347,7 @@ static int answer(struct request *rq, const struct conf *c,
 			diag(rq->in, f->why);
 		reply_error(&out, f, with_body);
 	} else if (rq->method != CGI_POST) {
-		reply_ok(&out, with_body);
+		reply_ok(&out, rq->sandbox_why, with_body);
 	} else {
 		reply_event(&out, rq->steers ? c->follow : 0,
 		    c->webhook_url ? c->webhook_url : rq->url.data,

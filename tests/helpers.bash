@@ -7,11 +7,12 @@ PROG="${PROG:-$TOP/cgi-bin/sipgate-webhook}"
 TOOLS="$TOP/build/tools"
 FIXTURES="$TOP/tests/fixtures"
 
-# The bounds the program was built with (make check shortens them, and
-# build/deadlines says so), in the units the tests wait in.
-CGI_READ_MS=5000 FCGI_REQUEST_MS=5000 LOG_LOCK_SECONDS=8
+# What the program was built with, as build/facts says: its bounds (make
+# check shortens them), in the units the tests wait in, and whether it has
+# the system-call filter (not in the sanitizers' and valgrind's builds).
+CGI_READ_MS=5000 FCGI_REQUEST_MS=5000 LOG_LOCK_SECONDS=8 SECCOMP=1
 # shellcheck disable=SC1091
-[ ! -s "$TOP/build/deadlines" ] || . "$TOP/build/deadlines"
+[ ! -s "$TOP/build/facts" ] || . "$TOP/build/facts"
 BODY_SECONDS=$((CGI_READ_MS / 1000))
 FCGI_BODY_SECONDS=$((FCGI_REQUEST_MS / 1000))
 

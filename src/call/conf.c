@@ -1,15 +1,14 @@
+#include <sys/stat.h>
+
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "base/scan.h"
+#include "os/file.h"
 #include "call/conf.h"
 #include "call/state.h"
-
-#ifndef LOGFILE
-#define LOGFILE "/var/log/sipgate-webhook/events.jsonl"
-#endif
 
 #define STR(x) #x
 #define XSTR(x) STR(x)
@@ -102,6 +101,34 @@ static int state_key(const char *v, void *field)
 	return v == NULL || strlen(v) >= STATE_MIN_KEY ? 0 : -1;
 }
 
+/* A secret from a file (a systemd credential, or one only root and the
+ * server's group may read), so that it is in no environment or unit file
+ * every local user can read.  A trailing newline is not part of it. */
+static int secret_file(const char *v, void *field)
+{
+	struct conf_secret *secret = field;
+	char why[160], *data;
+	struct stat st;
+	size_t len;
+
+	secret->path = v;
+	secret->value[0] = '\0';
+	if (v == NULL)
+		return 0;
+	if (v[0] != '/' || (data = file_read(v, CONF_SECRET_MAX + 1, &len, &st, why, sizeof why)) == NULL)
+		return -1;
+	while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+		len--;
+	if (len > CONF_SECRET_MAX || len < STATE_MIN_KEY || memchr(data, '\0', len)) {
+		free(data);
+		return -1;
+	}
+	memcpy(secret->value, data, len);
+	secret->value[len] = '\0';
+	free(data);
+	return 0;
+}
+
 static int epoch(const char *v, void *field)
 {
 	struct conf_now *now = field;
@@ -143,7 +170,7 @@ static const struct conf_setting {
 	const char *help;
 } settings[] = {
 	/* In this order: a request with several bad settings is told of the first. */
-	{ "SIPGATE_LOG", CONF_REQUEST, absolute_path, offsetof(struct conf, log_path), LOGFILE, 0,
+	{ "SIPGATE_LOG", CONF_REQUEST, absolute_path, offsetof(struct conf, log_path), CONF_LOG_DEFAULT, 0,
 	  "an absolute path", "the event log (JSON Lines)" },
 	{ "SIPGATE_FOLLOW", CONF_REQUEST, follow, offsetof(struct conf, follow), "answer,hangup", 1,
 	  "answer,hangup or answer or hangup or none", "the follow-up events a newCall subscribes to" },
@@ -161,6 +188,9 @@ static const struct conf_setting {
 	  "an absolute path", "the call rules file" },
 	{ "SIPGATE_STATE_KEY", CONF_REQUEST, state_key, offsetof(struct conf, state_key), NULL, 0,
 	  "at least " XSTR(STATE_MIN_KEY) " bytes", "the key that signs menu state" },
+	{ "SIPGATE_STATE_KEY_FILE", CONF_REQUEST, secret_file, offsetof(struct conf, state_key_file), NULL, 0,
+	  "an absolute path to a readable file of " XSTR(STATE_MIN_KEY) " to " XSTR(CONF_SECRET_MAX) " bytes",
+	  "a file holding the state key (a systemd credential)" },
 	{ "SIPGATE_RULES_STRICT", CONF_REQUEST, boolean, offsetof(struct conf, rules_strict), "0", 1,
 	  "1 or 0", "whether a rules file that cannot be used answers 500" },
 	{ "SIPGATE_NOW", CONF_REQUEST, epoch, offsetof(struct conf, now), NULL, 1,
@@ -205,6 +235,11 @@ enum err conf_load(struct conf *c, const struct req *r, struct fail *f)
 		if (settings[i].scope == CONF_REQUEST &&
 		    (rc = take(&settings[i], request_setting(r, settings[i].name), c, f)) != ERR_OK)
 			return rc;
+	if (c->state_key_file.path) {
+		if (c->state_key)
+			return err_fail(f, ERR_CONFIG, "set SIPGATE_STATE_KEY or SIPGATE_STATE_KEY_FILE, not both");
+		c->state_key = c->state_key_file.value;
+	}
 	return ERR_OK;
 }
 

@@ -18,6 +18,15 @@
 #define CONF_FOLLOW_ANSWER 1u
 #define CONF_FOLLOW_HANGUP 2u
 #define CONF_MAX_WORKERS 1024
+/* The longest state key a file may hold. */
+#define CONF_SECRET_MAX 1024
+
+/* The log when SIPGATE_LOG is unset: the build's LOGFILE. */
+#ifdef LOGFILE
+#define CONF_LOG_DEFAULT LOGFILE
+#else
+#define CONF_LOG_DEFAULT "/var/log/sipgate-webhook/events.jsonl"
+#endif
 
 enum conf_signature { CONF_SIG_REQUIRE, CONF_SIG_LOG, CONF_SIG_OFF };
 
@@ -31,7 +40,11 @@ struct conf {
 	const char *public_key;		/* SIPGATE_PUBLIC_KEY; NULL: built in */
 	const char *allow_from;		/* SIPGATE_ALLOW_FROM; NULL: anyone */
 	const char *rules;		/* SIPGATE_RULES; NULL: no call rules */
-	const char *state_key;		/* SIPGATE_STATE_KEY; NULL: no MAC */
+	const char *state_key;		/* SIPGATE_STATE_KEY, or the file's; NULL: no MAC */
+	struct conf_secret {
+		const char *path;	/* SIPGATE_STATE_KEY_FILE */
+		char value[CONF_SECRET_MAX + 1];
+	} state_key_file;
 	int rules_strict;		/* SIPGATE_RULES_STRICT */
 	struct conf_now {
 		int set;

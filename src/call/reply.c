@@ -149,11 +149,14 @@ void reply_error(struct buf *out, const struct fail *f, int with_body)
 	buf_free(&text);
 }
 
-void reply_ok(struct buf *out, int with_body)
+void reply_ok(struct buf *out, const char *note, int with_body)
 {
 	struct buf text = { 0 };
 
-	buf_puts(&text, "ok\n");
+	if (note && *note)
+		buf_printf(&text, "ok, but %s\n", note);
+	else
+		buf_puts(&text, "ok\n");
 	put_response(out, err_status(ERR_OK), "", "text/plain; charset=utf-8", &text, with_body);
 	buf_free(&text);
 }

@@ -20,7 +20,8 @@ void reply_xml(struct buf *xml, unsigned follow, const char *url,
 /* The status and the one-line reason; with_body 0 for HEAD. */
 void reply_error(struct buf *out, const struct fail *f, int with_body);
 
-/* 200 "ok" for the health check. */
-void reply_ok(struct buf *out, int with_body);
+/* 200 "ok" for the health check, or "ok, but NOTE" for what is amiss
+ * without failing it (note NULL or empty: nothing). */
+void reply_ok(struct buf *out, const char *note, int with_body);
 
 #endif

@@ -43,6 +43,9 @@ struct req {
 	 * come from the process environment (FastCGI: systemd's
 	 * Environment=); request variables only ever from the request. */
 	int env_settings;
+	/* Restrict the process to the files this request's settings name
+	 * before its body is read (a CGI: one process, one request). */
+	int sandbox;
 	void *ctx;
 };
 

@@ -149,3 +149,22 @@ int rules_in_calendar(const struct rules_set *s, const struct tm *local)
 			return 1;
 	return 0;
 }
+
+void rules_files(const struct rules *r, int (*add)(void *ctx, const char *path, int folder_of),
+    void *ctx)
+{
+	const struct rules_list_part *part;
+	size_t i;
+
+	add(ctx, r->dir, 0);
+	for (i = 0; i < r->nsources; i++)
+		add(ctx, r->sources[i].path, 0);
+	/* Lists are read only when a rule reaches them, and may be
+	 * replaced meanwhile: their folders. */
+	for (i = 0; i < r->nsets; i++)
+		for (part = r->sets[i].parts; part; part = part->next)
+			if (part->path)
+				add(ctx, part->path, 1);
+	if (r->zone)
+		add(ctx, when_zone_dir(), 0);
+}

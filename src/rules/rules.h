@@ -188,4 +188,10 @@ int rules_list_file(const struct rules *r, const struct rules_list_part *part,
  * the dates set's days. */
 int rules_in_calendar(const struct rules_set *s, const struct tm *local);
 
+/* Hands add every file and folder deciding by r reads: the rules file's
+ * folder (the file, and lists named relative to it), its dates files, the
+ * folder of each list file (folder_of 1), the time zone files. */
+void rules_files(const struct rules *r, int (*add)(void *ctx, const char *path, int folder_of),
+    void *ctx);
+
 #endif

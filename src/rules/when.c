@@ -90,16 +90,21 @@ static int posix_tz(const char *p)
 	return *p == '\0';
 }
 
+const char *when_zone_dir(void)
+{
+	const char *dir = getenv("TZDIR");
+
+	return dir && *dir ? dir : "/usr/share/zoneinfo";
+}
+
 const char *when_zone_check(const char *zone, char *why, size_t why_len)
 {
-	const char *dir = getenv("TZDIR"), *p;
+	const char *dir = when_zone_dir(), *p;
 	char path[4096];
 	struct stat st;
 
 	if (posix_tz(zone))
 		return NULL;
-	if (dir == NULL || *dir == '\0')
-		dir = "/usr/share/zoneinfo";
 	for (p = zone; *p; p++)
 		if (*p <= ' ' || *p == 0x7F)
 			break;

@@ -13,6 +13,9 @@
  * file under $TZDIR (else /usr/share/zoneinfo) without "..", else why not. */
 const char *when_zone_check(const char *zone, char *why, size_t why_len);
 
+/* Where the zone files are: $TZDIR, else /usr/share/zoneinfo. */
+const char *when_zone_dir(void);
+
 /* The local time of t in zone; the process's TZ is left as it was. */
 void when_local(const char *zone, time_t t, struct tm *out);
 

@@ -102,7 +102,7 @@ static void stderr_diag(void *ctx, const void *p, size_t len)
 void cgi_req(struct req *r)
 {
 	*r = (struct req){ .param = env_param, .read = stdin_read,
-	    .write = stdout_write, .diag = stderr_diag, .now = req_wall_clock };
+	    .write = stdout_write, .diag = stderr_diag, .now = req_wall_clock, .sandbox = 1 };
 }
 
 enum err cgi_read_body(const struct req *r, size_t len, char **body,

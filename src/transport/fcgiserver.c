@@ -18,6 +18,7 @@
 #include "call/conf.h"
 #include "os/clock.h"
 #include "os/fdio.h"
+#include "transport/cgi.h"
 #include "transport/fcgiserver.h"
 
 /* Connections one worker keeps open (nginx and Apache keep idle ones);
@@ -287,8 +288,10 @@ static void raise_fd_limit(void)
 	}
 }
 
-static int worker(int listener, fcgiconn_handler handler)
+static int worker(int listener, fcgiconn_handler handler,
+    int (*confine)(const struct req *env))
 {
+	struct req env;
 	struct sigaction sa = { 0 };
 	long long accept_after = 0;
 	size_t i;
@@ -303,6 +306,8 @@ static int worker(int listener, fcgiconn_handler handler)
 	raise_fd_limit();
 	if (fcntl(listener, F_SETFL, fcntl(listener, F_GETFL) | O_NONBLOCK) < 0)
 		say("cannot make the listening socket non-blocking: %s", strerror(errno));
+	cgi_req(&env);
+	confine(&env);
 	while (!stopping)
 		round_trip(listener, handler, &accept_after, 1, expire(clock_now_ms()));
 	/* Requests the server already sent are read; each connection ends
@@ -327,8 +332,8 @@ struct slot {
 	int waiting;		/* dead; to be restarted after a pause */
 };
 
-static pid_t start_worker(int listener, fcgiconn_handler handler, pid_t master,
-    struct slot *s)
+static pid_t start_worker(int listener, fcgiconn_handler handler,
+    int (*confine)(const struct req *env), pid_t master, struct slot *s)
 {
 	pid_t pid = fork();
 
@@ -345,7 +350,7 @@ static pid_t start_worker(int listener, fcgiconn_handler handler, pid_t master,
 			say("cannot tie the worker to its master: %s", strerror(errno));
 		if (getppid() != master)
 			_exit(0);
-		_exit(worker(listener, handler));
+		_exit(worker(listener, handler, confine));
 	}
 	s->pid = pid;
 	s->waiting = 0;
@@ -413,7 +418,8 @@ static int stop_all(struct slot *slots, unsigned n, const sigset_t *set)
 	return 0;
 }
 
-int fcgiserver_run(int listener, fcgiconn_handler handler)
+int fcgiserver_run(int listener, fcgiconn_handler handler,
+    int (*confine)(const struct req *env))
 {
 	static struct slot slots[CONF_MAX_WORKERS];
 	struct conf_process settings;
@@ -440,7 +446,7 @@ int fcgiserver_run(int listener, fcgiconn_handler handler)
 		return 1;
 	}
 	for (i = 0; i < n; i++)
-		start_worker(listener, handler, master, &slots[i]);
+		start_worker(listener, handler, confine, master, &slots[i]);
 	for (;;) {
 		/* The nearest pending restart decides how long to wait. */
 		pause = -1;
@@ -449,7 +455,7 @@ int fcgiserver_run(int listener, fcgiconn_handler handler)
 				continue;
 			left = RESTART_PAUSE_MS - (long)(clock_now_ms() - slots[i].started_ms);
 			if (left <= 0)
-				start_worker(listener, handler, master, &slots[i]);
+				start_worker(listener, handler, confine, master, &slots[i]);
 			else if (pause < 0 || left < pause)
 				pause = left;
 		}

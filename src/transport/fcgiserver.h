@@ -14,7 +14,9 @@
 int fcgiserver_listener(void);
 
 /* Serves until SIGTERM or SIGINT; the process's exit status (1 after
- * saying why its settings cannot be used). */
-int fcgiserver_run(int listener, fcgiconn_handler handler);
+ * saying why its settings cannot be used).  Each worker calls confine
+ * with the process's environment as a request before it accepts. */
+int fcgiserver_run(int listener, fcgiconn_handler handler,
+    int (*confine)(const struct req *env));
 
 #endif

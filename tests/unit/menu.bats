@@ -177,3 +177,46 @@ state() { echo "m=$1&n=$2&c=$(mac "${3:-123456}" "$1" "$2")"; }
 	run cat "$T/stderr"
 	assert_output "sipgate-webhook: SIPGATE_STATE_KEY must be at least 16 bytes"
 }
+
+@test "SIPGATE_STATE_KEY_FILE: the key from a file signs as the setting does; a newline ends it" {
+	printf '%s\n' "$KEY" > "$T/state-key"
+	chmod 0640 "$T/state-key"
+	post 'event=newCall&direction=in&to=492111234560&callId=123456' SIPGATE_RULES="$R" \
+		SIPGATE_STATE_KEY_FILE="$T/state-key" SIPGATE_WEBHOOK_URL=https://pbx.example/hook
+	assert_status 200
+	run grep -cF "&amp;c=$(mac 123456 main 0)\"" "$T/body"
+	assert_output 1
+	# The state it signed is taken back with the key from the file.
+	post "event=dtmf&dtmf=1&callId=123456" SIPGATE_RULES="$R" SIPGATE_STATE_KEY_FILE="$T/state-key" \
+		QUERY_STRING="$(state main 0)" SIPGATE_WEBHOOK_URL=https://pbx.example/hook
+	assert_status 200
+	assert_equal "$(second_line)" "$P><Dial><Number>4911</Number></Dial></Response>"
+}
+
+@test "SIPGATE_STATE_KEY_FILE: missing, short, relative, or set with SIPGATE_STATE_KEY is a 500 that says so" {
+	want="sipgate-webhook: SIPGATE_STATE_KEY_FILE must be an absolute path to a readable file of 16 to 1024 bytes"
+	for f in "$T/missing" state-key "$T/short"; do
+		printf 'fifteen-bytes!!\n' > "$T/short"
+		dtmf "$(state main 0)" 'event=dtmf&dtmf=1&callId=123456' -u SIPGATE_STATE_KEY SIPGATE_STATE_KEY_FILE="$f"
+		assert_status 500
+		run cat "$T/stderr"
+		assert_output "$want"
+	done
+	printf '%s' "$KEY" > "$T/state-key"
+	dtmf "$(state main 0)" 'event=dtmf&dtmf=1&callId=123456' SIPGATE_STATE_KEY_FILE="$T/state-key"
+	assert_status 500
+	run cat "$T/stderr"
+	assert_output "sipgate-webhook: set SIPGATE_STATE_KEY or SIPGATE_STATE_KEY_FILE, not both"
+}
+
+@test "--check warns of a state key file every user can read" {
+	printf '%s\n' "$KEY" > "$T/state-key"
+	chmod 0644 "$T/state-key"
+	run env -i SIPGATE_STATE_KEY_FILE="$T/state-key" ${MEMCHECK:-} "$PROG" --check "$R"
+	assert_success
+	assert_output --partial "sipgate-webhook: warning: SIPGATE_STATE_KEY_FILE $T/state-key can be read by every user: chmod o-rw (0640, the web server's group)"
+	chmod 0640 "$T/state-key"
+	run env -i SIPGATE_STATE_KEY_FILE="$T/state-key" ${MEMCHECK:-} "$PROG" --check "$R"
+	assert_success
+	refute_output --partial "STATE_KEY_FILE"
+}

@@ -478,3 +478,16 @@ ok: 2 rules, 0 menus, 1 lists"
 	assert_equal "$(ex 2026-04-03T10:00:00+02:00 4930123456)" "$F><Play><Url>https://media.example.org/closed.wav</Url></Play><Dial><Voicemail/></Dial></Response>"
 	assert_equal "$(ex 2026-03-06T15:00:00+01:00 4930123456)" "$F><Play><Url>https://media.example.org/after-hours.wav</Url></Play><Dial><Voicemail/></Dial></Response>"
 }
+
+@test "--check warns of a flag folder every user can write: anyone could reroute calls" {
+	mkdir -p "$T/flags"
+	chmod 0777 "$T/flags"
+	rules 'version 1' "flagdir $T/flags" 'when flag closed do voicemail' 'end'
+	run env -i ${MEMCHECK:-} "$PROG" --check "$R"
+	assert_success
+	assert_output --partial "$R: warning: flagdir $T/flags is writable by every user: anyone could switch a flag and reroute calls (chmod o-w)"
+	chmod 0755 "$T/flags"
+	run env -i ${MEMCHECK:-} "$PROG" --check "$R"
+	assert_success
+	refute_output --partial "flagdir"
+}
