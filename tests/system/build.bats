@@ -191,3 +191,13 @@ copy_tree() {
 	assert_success
 	assert_output ""
 }
+
+@test "systemd-analyze security rates the service 2.0 or less (OK), as shipped" {
+	command -v systemd-analyze > /dev/null || { [ "${CI:-}" != true ] || false; skip "systemd-analyze is needed"; }
+	run systemd-analyze security --offline=true "$TOP/contrib/sipgate-webhook.service"
+	assert_success
+	level=$(printf '%s\n' "${lines[@]}" | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+	echo "exposure: $level" >&3
+	[ -n "$level" ]
+	awk -v l="$level" 'BEGIN { exit !(l <= 2.0) }'
+}
