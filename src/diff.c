@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +81,26 @@ struct walk {
 	unsigned long calls, skipped;
 };
 
+/* A log to read, or NULL after saying why not: a folder is no log (it
+ * would read as empty, and "no change" would be a lie). */
+static FILE *open_log(const char *path)
+{
+	struct stat st;
+	FILE *f;
+
+	if ((f = fopen(path, "re")) == NULL) {
+		fprintf(stderr, "sipgate-webhook: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "sipgate-webhook: %s: a folder, not a log: name its files (%s/events.jsonl*)\n",
+		    path, path);
+		fclose(f);
+		return NULL;
+	}
+	return f;
+}
+
 static int walk_logs(struct walk *w, char **logs, size_t nlogs)
 {
 	struct logline l;
@@ -90,8 +112,7 @@ static int walk_logs(struct walk *w, char **logs, size_t nlogs)
 	int rc;
 
 	for (i = 0; i < nlogs; i++) {
-		if ((f = fopen(logs[i], "re")) == NULL) {
-			fprintf(stderr, "sipgate-webhook: %s: %s\n", logs[i], strerror(errno));
+		if ((f = open_log(logs[i])) == NULL) {
 			free(line);
 			return -1;
 		}
@@ -114,6 +135,12 @@ static int walk_logs(struct walk *w, char **logs, size_t nlogs)
 				w->call(w, &l, t);
 			}
 			logline_free(&l);
+		}
+		if (ferror(f)) {
+			fprintf(stderr, "sipgate-webhook: %s: %s\n", logs[i], strerror(errno));
+			fclose(f);
+			free(line);
+			return -1;
 		}
 		fclose(f);
 	}

@@ -15,6 +15,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "call/conf.h"
 #include "call/decide.h"
 #include "call/record.h"
@@ -224,6 +225,23 @@ static void log_event(const struct conf *c, struct request *rq)
 		keep_record(c, rq);
 }
 
+/* An authentic push the story refuses after decoding it: its record, with
+ * the refusal where the decision would be, goes where every record goes. */
+static void keep_refused(const struct conf *c, struct request *rq, struct event *ev,
+    const struct fail *why)
+{
+	struct fail f = { 0 };
+
+	buf_free(&ev->rule_json);
+	buf_puts(&ev->rule_json, "{\"error\":");
+	json_put_string(&ev->rule_json, why->why, strlen(why->why));
+	buf_putc(&ev->rule_json, '}');
+	if (record(rq, ev, &f) == ERR_OK)
+		log_event(c, rq);
+	else
+		diag_body(rq->in, f.why, ev->body, ev->len);
+}
+
 /* A push: read, verify, decode, decide, record, log; then what the reply
  * needs. */
 static enum err accept_event(const struct conf *c, struct request *rq,
@@ -242,8 +260,12 @@ static enum err accept_event(const struct conf *c, struct request *rq,
 		rc = decide_call(c, rq, &ev, f);
 	if (rc == ERR_OK)
 		rc = record(rq, &ev, f);
-	/* sipgate sent it, so it must not vanish with the 400. */
-	if (rc != ERR_OK && f->code != ERR_STATE && ev.signature == SIG_VALID)
+	/* sipgate sent it, so it must not vanish with the 400, nor a keypad
+	 * push whose menu state is refused (a state key changed mid-call)
+	 * with the 403: that one is logged with the refusal. */
+	if (rc == ERR_STATE && ev.signature == SIG_VALID)
+		keep_refused(c, rq, &ev, f);
+	else if (rc != ERR_OK && ev.signature == SIG_VALID)
 		diag_body(rq->in, f->why, ev.body, ev.len);
 	event_free(&ev);
 	if (rc != ERR_OK)

@@ -62,31 +62,37 @@ static int member(const char *line, const char *name)
 	return 0;
 }
 
+/* Lines are read whole, however long: a group of many members is one
+ * line, and a piece of one read as a line could name a user it does not. */
 int perm_user(const char *name, struct perm_user *u)
 {
-	char line[1024];
 	unsigned long uid, gid;
+	char *line = NULL;
+	size_t cap = 0;
 	FILE *f;
 	int found = 0;
 
 	if ((f = fopen(PASSWD, "re")) == NULL)
 		return -1;
-	while (!found && fgets(line, sizeof line, f))
+	while (!found && getline(&line, &cap, f) > 0)
 		found = field_is(line, 0, name) && field_id(line, 2, &uid) == 0 &&
 		    field_id(line, 3, &gid) == 0;
 	fclose(f);
-	if (!found)
+	if (!found) {
+		free(line);
 		return -1;
+	}
 	u->name = name;
 	u->uid = (uid_t)uid;
 	u->groups[0] = (gid_t)gid;
 	u->ngroups = 1;
-	if ((f = fopen(GROUP, "re")) == NULL)
-		return 0;
-	while (u->ngroups < PERM_GROUPS_MAX && fgets(line, sizeof line, f))
-		if (member(line, name) && field_id(line, 2, &gid) == 0)
-			u->groups[u->ngroups++] = (gid_t)gid;
-	fclose(f);
+	if ((f = fopen(GROUP, "re")) != NULL) {
+		while (u->ngroups < PERM_GROUPS_MAX && getline(&line, &cap, f) > 0)
+			if (member(line, name) && field_id(line, 2, &gid) == 0)
+				u->groups[u->ngroups++] = (gid_t)gid;
+		fclose(f);
+	}
+	free(line);
 	return 0;
 }
 

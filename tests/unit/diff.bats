@@ -154,3 +154,14 @@ r.rules:9: keypad rule, not replayed: when menu main key 1 do hangup
 no rule: 1 calls
 4 calls in all"
 }
+
+@test "a folder named as a log is an error (exit 2), not 0 of 0 calls unchanged" {
+	rules old.rules "${OFFICE[@]}"
+	mkdir logs
+	call 2026-11-02T09:00:00.000Z A 4930500 4930222 logs/events.jsonl
+	diff_run old.rules old.rules logs
+	assert_failure 2
+	assert_equal "$STDERR" "sipgate-webhook: logs: a folder, not a log: name its files (logs/events.jsonl*)"
+	diff_run old.rules old.rules logs/events.jsonl
+	assert_success
+}

@@ -220,3 +220,23 @@ state() { echo "m=$1&n=$2&c=$(mac "${3:-123456}" "$1" "$2")"; }
 	assert_success
 	refute_output --partial "STATE_KEY_FILE"
 }
+
+@test "a signed keypad push whose state the key no longer fits: 403, and the event is logged with the refusal" {
+	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$T/key.pem" 2> /dev/null
+	openssl pkey -in "$T/key.pem" -pubout -out "$T/pub.pem"
+	body='event=dtmf&dtmf=1&callId=123456'
+	printf '%s' "$body" > "$T/req"
+	sig=$(openssl dgst -sha256 -sign "$T/key.pem" "$T/req" | base64 -w0)
+	# The state was signed with KEY; the key is another now (rotated mid-call).
+	post "$body" SIPGATE_RULES="$R" SIPGATE_STATE_KEY=another-state-key-now QUERY_STRING="$(state main 0)" \
+		SIPGATE_WEBHOOK_URL=https://pbx.example/hook SIPGATE_SIGNATURE=require \
+		SIPGATE_PUBLIC_KEY="$T/pub.pem" HTTP_X_SIPGATE_SIGNATURE="$sig"
+	assert_status 403
+	assert_equal "$(log_lines)" 1
+	assert_equal "$(last_record -c '[.event, .signature, .rule]')" '["dtmf","valid",{"error":"forbidden: state"}]'
+	# An unsigned one with a refused state is not sipgate's: not logged.
+	post "$body" SIPGATE_RULES="$R" SIPGATE_STATE_KEY=another-state-key-now QUERY_STRING="$(state main 0)" \
+		SIPGATE_WEBHOOK_URL=https://pbx.example/hook
+	assert_status 403
+	assert_equal "$(log_lines)" 1
+}
