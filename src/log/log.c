@@ -208,7 +208,7 @@ static enum err write_locked(const struct req *r, int fd, const char *path,
  * one; with lines after it, it stays (not known to be on disk) and the
  * request fails, with the event in the error log.
  */
-static enum err flush(int fd, const char *path, off_t start, size_t len,
+static enum err flush(int fd, int lock, const char *path, off_t start, size_t len,
     int created, struct fail *f)
 {
 	struct timespec deadline;
@@ -224,38 +224,83 @@ static enum err flush(int fd, const char *path, off_t start, size_t len,
 		return ERR_OK;
 	cause = errno;
 	clock_deadline(&deadline, LOG_LOCK_SECONDS * 1000L);
-	if (log_lock(fd, &deadline) == 0 && fstat(fd, &st) == 0 &&
+	if (log_lock(lock, &deadline) == 0 && fstat(fd, &st) == 0 &&
 	    st.st_size == start + (off_t)len)
 		return roll_back(fd, path, start, what, cause, f);
 	return err_fail(f, ERR_LOG, "%s %s: %s; later lines follow this one, so it stays in the log",
 	    what, path, strerror(cause));
 }
 
-/* Opens and locks the file that is at path once the lock is ours. */
-static int open_locked(const char *path, int *created, struct fail *f)
+/*
+ * The lock writers share: a file beside the log, .NAME.lock, that only its
+ * owner may open (0600).  A reader of the log (the adm group may read it)
+ * could take a shared flock on the log itself, as a careful backup job
+ * does, and every writer would wait out its bound; it cannot open this.
+ * Where it cannot be made (a folder the program may not write), the log
+ * itself is the lock, as it was.
+ */
+static int lock_open(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char lock[4096];
+	struct stat st;
+	int fd, n;
+
+	n = slash ? snprintf(lock, sizeof lock, "%.*s/.%s.lock", (int)(slash - path), path, slash + 1) :
+	    snprintf(lock, sizeof lock, ".%s.lock", path);
+	if (n < 0 || (size_t)n >= sizeof lock)
+		return -1;
+	if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0600)) < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The writers' lock, taken within the bound. */
+static int take_lock(int fd, const char *path, const struct timespec *deadline, struct fail *f)
+{
+	if (log_lock(fd, deadline) == 0)
+		return 0;
+	if (errno == ETIMEDOUT)
+		err_fail(f, ERR_LOG, "cannot lock %s: timed out after %d s (another writer holds it)",
+		    path, LOG_LOCK_SECONDS);
+	else
+		err_fail(f, ERR_LOG, "cannot lock %s: %s", path, strerror(errno));
+	return -1;
+}
+
+/* Takes the writers' lock, then opens the file that is at path; *lock is
+ * the lock's descriptor (the log's own where there is no lock file). */
+static int open_locked(const char *path, int *created, int *lock, struct fail *f)
 {
 	struct timespec deadline;
 	int fd, tries;
 
 	clock_deadline(&deadline, LOG_LOCK_SECONDS * 1000L);
+	if ((*lock = lock_open(path)) >= 0 && take_lock(*lock, path, &deadline, f) < 0) {
+		close(*lock);
+		return -1;
+	}
 	for (tries = 0; tries <= LOG_REOPEN_MAX; tries++) {
 		if ((fd = log_open(path, created, f)) < 0)
-			return -1;
-		if (log_lock(fd, &deadline) < 0) {
-			if (errno == ETIMEDOUT)
-				err_fail(f, ERR_LOG, "cannot lock %s: timed out after %d s (another writer holds it)",
-				    path, LOG_LOCK_SECONDS);
-			else
-				err_fail(f, ERR_LOG, "cannot lock %s: %s", path, strerror(errno));
+			break;
+		if (*lock < 0 && take_lock(fd, path, &deadline, f) < 0) {
 			close(fd);
 			return -1;
 		}
+		/* Renamed (rotated) since it was opened: the new one. */
 		if (still_at_path(fd, path))
 			return fd;
 		close(fd);
 	}
-	err_fail(f, ERR_LOG, "cannot lock %s: it was replaced %d times while we waited",
-	    path, LOG_REOPEN_MAX + 1);
+	if (fd >= 0)
+		err_fail(f, ERR_LOG, "cannot lock %s: it was replaced %d times while we waited",
+		    path, LOG_REOPEN_MAX + 1);
+	if (*lock >= 0)
+		close(*lock);
 	return -1;
 }
 
@@ -263,17 +308,18 @@ enum err log_append(const struct req *r, const char *path, const char *line,
     size_t len, int sync, struct fail *f)
 {
 	enum err rc;
-	int fd, created;
+	int fd, created, lock;
 	char note[320];
 	off_t start = 0;
 
-	if ((fd = open_locked(path, &created, f)) < 0)
+	if ((fd = open_locked(path, &created, &lock, f)) < 0)
 		return ERR_LOG;
 	rc = write_locked(r, fd, path, line, len, &start, f);
-	if (rc == ERR_OK && sync) {
-		flock(fd, LOCK_UN);
-		rc = flush(fd, path, start, len, created, f);
-	}
+	flock(lock >= 0 ? lock : fd, LOCK_UN);
+	if (rc == ERR_OK && sync)
+		rc = flush(fd, lock >= 0 ? lock : fd, path, start, len, created, f);
+	if (lock >= 0)
+		close(lock);
 	/*
 	 * A synced line is on disk whatever close() says; answering 503 would
 	 * have sipgate count it lost while it is logged.  Without the sync,

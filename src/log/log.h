@@ -1,6 +1,8 @@
 /* log: appends one complete line to the event log, or nothing at all.
- * Each call opens the file and takes an exclusive flock, bounded in time;
- * if the file was renamed meanwhile (rotation), it opens the new one.  One
+ * Each call takes the writers' lock, bounded in time: an flock of
+ * .NAME.lock beside the log, which no reader of the log can open (so no
+ * reader can stop a writer); then it opens the file at the path (a
+ * rotated one is never written to).  One
  * write(), a short write rolled back with ftruncate; with sync, after the
  * lock is released (so concurrent writers share a flush), an fdatasync
  * and, when it created the file, an fsync of the directory. */

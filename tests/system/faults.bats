@@ -105,7 +105,7 @@ teardown() {
 
 @test "a writer holding the lock forever: the request gives up on the log, not on the call" {
 	post 'event=hangup&callId=before'
-	flock -x "$LOG" sh -c 'touch "$1/held"; while [ ! -e "$1/release" ]; do sleep 0.05; done' sh "$T" &
+	flock -x "$(dirname "$LOG")/.$(basename "$LOG").lock" sh -c 'touch "$1/held"; while [ ! -e "$1/release" ]; do sleep 0.05; done' sh "$T" &
 	locker=$!
 	while [ ! -e "$T/held" ]; do sleep 0.05; done
 	post 'event=newCall&callId=blocked'

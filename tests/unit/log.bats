@@ -181,26 +181,27 @@ teardown() {
 	assert_equal "$(check_jsonl)" 1
 }
 
-# hold_lock: takes the log's lock in the background until $T/release exists.
+# hold_lock: takes the writers' lock (.events.jsonl.lock beside the log)
+# in the background until $T/release exists.
 hold_lock() {
 	touch "$LOG"
-	flock "$LOG" sh -c 'touch "$1/held"; while [ ! -e "$1/release" ]; do sleep 0.05; done' sh "$T" &
+	flock "$T/.events.jsonl.lock" sh -c 'touch "$1/held"; while [ ! -e "$1/release" ]; do sleep 0.05; done' sh "$T" &
 	HOLDER=$!
 	while [ ! -e "$T/held" ]; do sleep 0.05; done
 }
 
 # wait_for_opener: returns once a process of the program (valgrind's too)
-# has the log open, that is, waits for the lock.
+# has the writers' lock open, that is, waits for it.
 wait_for_opener() {
 	local i p
 	for i in $(seq 1 200); do
 		for p in $(pgrep -f sipgate-webhook); do
 			[ "$(readlink "/proc/$p/exe")" != /usr/bin/flock ] || continue
-			ls -l "/proc/$p/fd" 2> /dev/null | grep -q -- "-> $LOG\$" && return 0
+			ls -l "/proc/$p/fd" 2> /dev/null | grep -q -- "-> $T/.events.jsonl.lock\$" && return 0
 		done
 		sleep 0.05
 	done
-	echo "the program never opened the log" >&2
+	echo "the program never opened the writers' lock" >&2
 	return 1
 }
 
@@ -338,4 +339,51 @@ wait_for_opener() {
 	# The health check still tells monitoring that the log is gone.
 	cgi REQUEST_METHOD=GET SIPGATE_LOG="$T/no/such/dir/events.jsonl" < /dev/null
 	assert_status 503
+}
+
+@test "a reader holding a shared lock on the log, as a backup job does, delays no writer" {
+	touch "$LOG"
+	flock -s "$LOG" sh -c 'touch "$1/held"; while [ ! -e "$1/release" ]; do sleep 0.05; done' sh "$T" &
+	reader=$!
+	while [ ! -e "$T/held" ]; do sleep 0.05; done
+	start=$(date +%s%N)
+	post 'event=newCall&callId=past-the-reader' SIPGATE_SYNC=1
+	elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	touch "$T/release"
+	wait "$reader"
+	assert_status 200
+	assert_equal "$(last_record -r .params.callId)" past-the-reader
+	run cat "$T/stderr"
+	assert_output ''
+	[ "$elapsed_ms" -lt 1000 ]
+}
+
+@test "the writers' lock is a file beside the log that only its owner may open, outside events.jsonl*" {
+	post 'event=hangup'
+	assert_status 200
+	run stat -c '%a %U' "$T/.events.jsonl.lock"
+	assert_output "600 $(id -un)"
+	run sh -c "cd '$T' && ls events.jsonl*"
+	assert_output events.jsonl
+}
+
+@test "where no lock file can be made beside it, the log itself is the writers' lock" {
+	# A folder the writer may not write in, holding a log it may write.
+	D=$(mktemp -d /tmp/sgw-nolock.XXXXXX)
+	touch "$D/events.jsonl"
+	if [ "$(id -u)" = 0 ]; then
+		chown 65534 "$D/events.jsonl"
+		chmod 0755 "$D"
+		wrapper="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	else
+		chmod 0555 "$D"
+		wrapper=
+	fi
+	CGI_WRAPPER="$wrapper ${MEMCHECK:-}" post 'event=hangup&callId=no-lock-file' SIPGATE_LOG="$D/events.jsonl"
+	chmod 0755 "$D"
+	assert_status 200
+	[ ! -e "$D/.events.jsonl.lock" ]
+	run grep -c no-lock-file "$D/events.jsonl"
+	rm -rf "$D"
+	assert_output 1
 }
