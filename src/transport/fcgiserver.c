@@ -24,6 +24,10 @@
 /* Connections one worker keeps open (nginx and Apache keep idle ones);
  * at the limit the one idle longest is closed for a new one. */
 #define WORKER_CONNS 1024
+/* Descriptors a request may need besides its connection: stdio, the
+ * listener, the log, its lock and folder, the rules, a list, the keys,
+ * syslog, a zone file, and room to spare.  The connections get the rest. */
+#define FDS_RESERVED 24
 /* A worker that dies sooner than this after its start is replaced only
  * after this pause, so that a worker failing at once does not spin. */
 #define RESTART_PAUSE_MS 1000
@@ -89,6 +93,7 @@ struct conn {
 };
 
 static struct conn conns[WORKER_CONNS];
+static size_t conn_cap = WORKER_CONNS;	/* what the descriptor limit leaves */
 static size_t nconns;
 static struct pollfd pfd[WORKER_CONNS + 1];
 
@@ -206,7 +211,7 @@ static int accept_new(int listener, fcgiconn_handler handler, long long now)
 	int fd;
 
 	for (;;) {
-		if (nconns == WORKER_CONNS && make_room() < 0)
+		if (nconns >= conn_cap && make_room() < 0)
 			return 0;
 		fd = accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
@@ -220,7 +225,7 @@ static int accept_new(int listener, fcgiconn_handler handler, long long now)
 		c->fd = fd;
 		c->last = now;
 		if ((c->fc = fcgiconn_new(now, handler, fdio_stderr,
-		    workers * WORKER_CONNS, workers)) == NULL) {
+		    workers * (unsigned)conn_cap, workers)) == NULL) {
 			close(fd);
 			return -1;
 		}
@@ -245,7 +250,7 @@ static void round_trip(int listener, fcgiconn_handler handler, long long *accept
 	struct timespec ts;
 	size_t i, first = 0;
 	long long now = clock_now_ms(), ms = wait_until - now;
-	int idle = nconns < WORKER_CONNS;
+	int idle = nconns < conn_cap;
 
 	for (i = 0; i < nconns && !idle; i++)
 		idle = fcgiconn_idle(conns[i].fc);
@@ -275,17 +280,27 @@ static void round_trip(int listener, fcgiconn_handler handler, long long *accept
 		*accept_after = now + 1000;
 }
 
-/* Enough descriptors for every connection, where the hard limit allows. */
-static void raise_fd_limit(void)
+/* Enough descriptors for every connection, where the hard limit allows;
+ * below that, fewer connections, so that a request accepted can always
+ * open its log: the idle longest makes room for a new one. */
+static void size_for_fd_limit(void)
 {
 	struct rlimit rl;
-	rlim_t want = WORKER_CONNS + 64;
+	rlim_t want = WORKER_CONNS + FDS_RESERVED;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want) {
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0) {
+		say("cannot read the descriptor limit: %s", strerror(errno));
+		return;
+	}
+	if (rl.rlim_cur < want) {
 		rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
 		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
 			say("cannot raise the descriptor limit to %ld: %s", (long)rl.rlim_cur, strerror(errno));
+		if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+			return;
 	}
+	if (rl.rlim_cur < want)
+		conn_cap = rl.rlim_cur > FDS_RESERVED + 1 ? (size_t)(rl.rlim_cur - FDS_RESERVED) : 1;
 }
 
 static int worker(int listener, fcgiconn_handler handler,
@@ -303,7 +318,7 @@ static int worker(int listener, fcgiconn_handler handler,
 		say("cannot set up the signals: %s", strerror(errno));
 		return 1;
 	}
-	raise_fd_limit();
+	size_for_fd_limit();
 	if (fcntl(listener, F_SETFL, fcntl(listener, F_GETFL) | O_NONBLOCK) < 0)
 		say("cannot make the listening socket non-blocking: %s", strerror(errno));
 	cgi_req(&env);
