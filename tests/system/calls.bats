@@ -228,6 +228,17 @@ assert sorted(r["outcome"] for r in rows) == ["answered", "missed", "missed"]' "
 {"day":"2026-11-26","to":"4922","calls":1,"answered":0,"missed":1,"mean_ring_s":4}'
 }
 
+@test "calls-daily.jq counts by the local day: 00:30 in Berlin is not the day before" {
+	printf '%s\n' '{"started":"2026-11-25T23:30:00.000Z","to":"4921","outcome":"missed","ring_s":5}' \
+		'{"started":"2026-11-25T10:00:00.000Z","to":"4921","outcome":"answered","ring_s":3}' > "$T/calls"
+	run env TZ=Europe/Berlin jq -c -n -f "$TOP/contrib/calls-daily.jq" "$T/calls"
+	assert_success
+	assert_line --index 0 '{"day":"2026-11-25","to":"4921","calls":1,"answered":1,"missed":0,"mean_ring_s":3}'
+	assert_line --index 1 '{"day":"2026-11-26","to":"4921","calls":1,"answered":0,"missed":1,"mean_ring_s":5}'
+	run env TZ=UTC jq -c -n -f "$TOP/contrib/calls-daily.jq" "$T/calls"
+	assert_line --index 0 '{"day":"2026-11-25","to":"4921","calls":2,"answered":1,"missed":1,"mean_ring_s":4}'
+}
+
 # silent_calls N: N newCalls a second apart, none answered or ended (what
 # SIPGATE_FOLLOW=none leaves in the log).
 silent_calls() {
