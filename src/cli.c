@@ -1,6 +1,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,35 @@
 
 static int usage(FILE *out);
 
+/* The header of path, whose first len bytes are head, walked chunk by
+ * chunk through the file however far its metadata goes. */
+static int wav_file(const char *path, const unsigned char *head, size_t len, size_t size,
+    struct wav_info *w, char *why, size_t why_len)
+{
+	struct wav_walk walk;
+	unsigned char window[WAV_HEAD_MAX];
+	ssize_t n;
+	int rc = wav_begin(&walk, head, len, size, why, why_len), fd = -1;
+
+	while (rc == 1) {
+		if (fd < 0 && (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0)
+			break;
+		if ((n = pread(fd, window, sizeof window, (off_t)walk.pos)) < 0)
+			break;
+		rc = wav_walk(&walk, window, (size_t)n, size, why, why_len);
+		if (rc == 1 && n == 0) {
+			snprintf(why, why_len, "the file ends before its %s chunk: truncated",
+			    walk.have_fmt ? "data" : "fmt");
+			rc = -1;
+		}
+	}
+	if (rc == 1)
+		snprintf(why, why_len, "cannot read past the first bytes: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return rc == 0 ? wav_finish(&walk, size, w, why, why_len) : -1;
+}
+
 /* One announcement: "FILE: ok (...)" or what is wrong and how to mend it. */
 static int check_audio(const char *path)
 {
@@ -37,7 +67,7 @@ static int check_audio(const char *path)
 	char why[256];
 	size_t len;
 	unsigned char *head = (unsigned char *)file_head(path, WAV_HEAD_MAX, &len, &st, why, sizeof why);
-	int rc = head ? wav_check(head, len, (size_t)st.st_size, &w, why, sizeof why) : -1;
+	int rc = head ? wav_file(path, head, len, (size_t)st.st_size, &w, why, sizeof why) : -1;
 
 	free(head);
 	if (rc == 0) {

@@ -68,57 +68,76 @@ static void describe(const struct wav_info *w, char *what, size_t len)
 		what[strlen(what) - 2] = '\0';
 }
 
-/* Walks the chunks to the data chunk, reading fmt on the way; *pos is
- * then the data chunk's offset. */
-static int find_data(const unsigned char *p, size_t len, size_t file_size,
-    struct wav_info *info, size_t *pos, char *why, size_t why_len)
+int wav_walk(struct wav_walk *w, const unsigned char *p, size_t len, size_t file_size,
+    char *why, size_t why_len)
 {
-	int have_fmt = 0;
-
-	for (*pos = 12;;) {
+	for (;;) {
 		unsigned long size;
 
-		if (*pos + 8 > len) {
-			snprintf(why, why_len, *pos + 8 > file_size ?
-			    "the file ends before its %s chunk: truncated" :
-			    "no %s chunk in the first 64 KiB", have_fmt ? "data" : "fmt");
+		if (w->pos + 8 > file_size) {
+			snprintf(why, why_len, "the file ends before its %s chunk: truncated",
+			    w->have_fmt ? "data" : "fmt");
 			return -1;
 		}
-		size = le32(p + *pos + 4);
-		if (memcmp(p + *pos, "fmt ", 4) == 0) {
-			if (size > len - *pos - 8) {
-				snprintf(why, why_len, "the file ends inside its fmt chunk: truncated");
-				return -1;
+		if (len < 8)
+			return 1;
+		size = le32(p + 4);
+		if (memcmp(p, "fmt ", 4) == 0) {
+			if (size > len - 8) {
+				if (w->pos + 8 + size > file_size) {
+					snprintf(why, why_len, "the file ends inside its fmt chunk: truncated");
+					return -1;
+				}
+				if (size > WAV_HEAD_MAX - 8) {
+					snprintf(why, why_len, "a fmt chunk of %lu bytes: a broken header", size);
+					return -1;
+				}
+				return 1;
 			}
-			if (read_fmt(p + *pos + 8, size, info, why, why_len) < 0)
+			if (read_fmt(p + 8, size, &w->info, why, why_len) < 0)
 				return -1;
-			have_fmt = 1;
-		} else if (memcmp(p + *pos, "data", 4) == 0) {
-			if (!have_fmt) {
+			w->have_fmt = 1;
+		} else if (memcmp(p, "data", 4) == 0) {
+			if (!w->have_fmt) {
 				snprintf(why, why_len, "audio data before the fmt chunk: a broken header");
 				return -1;
 			}
-			info->data_bytes = size;
+			w->info.data_bytes = size;
 			return 0;
 		}
 		/* Chunks are padded to an even length. */
-		*pos = size > len ? len : *pos + 8 + size + (size & 1);
+		size += size & 1;
+		if (size > file_size - w->pos - 8) {
+			snprintf(why, why_len, "the file ends before its %s chunk: truncated",
+			    w->have_fmt ? "data" : "fmt");
+			return -1;
+		}
+		w->pos += 8 + size;
+		if (size > len - 8)
+			return 1;
+		p += 8 + size;
+		len -= 8 + size;
 	}
 }
 
-int wav_check(const unsigned char *p, size_t len, size_t file_size,
-    struct wav_info *info, char *why, size_t why_len)
+int wav_begin(struct wav_walk *w, const unsigned char *p, size_t len, size_t file_size,
+    char *why, size_t why_len)
 {
-	size_t pos;
-	char what[128];
-
-	memset(info, 0, sizeof *info);
+	memset(w, 0, sizeof *w);
 	if (len < 12 || memcmp(p, "RIFF", 4) != 0 || memcmp(p + 8, "WAVE", 4) != 0) {
 		snprintf(why, why_len, "not a WAV file (no RIFF/WAVE header)");
 		return -1;
 	}
-	if (find_data(p, len, file_size, info, &pos, why, why_len) < 0)
-		return -1;
+	w->pos = 12;
+	return wav_walk(w, p + 12, len - 12, file_size, why, why_len);
+}
+
+int wav_finish(const struct wav_walk *w, size_t file_size, struct wav_info *info,
+    char *why, size_t why_len)
+{
+	char what[128];
+
+	*info = w->info;
 	describe(info, what, sizeof what);
 	if (what[0]) {
 		snprintf(why, why_len, "%s: sipgate plays only 8 kHz mono 16-bit PCM WAV", what);
@@ -128,10 +147,24 @@ int wav_check(const unsigned char *p, size_t len, size_t file_size,
 		snprintf(why, why_len, "no audio (an empty data chunk)");
 		return -1;
 	}
-	if (info->data_bytes > file_size - pos - 8) {
+	if (info->data_bytes > file_size - w->pos - 8) {
 		snprintf(why, why_len, "the data chunk announces %lu bytes, the file holds %zu: truncated",
-		    info->data_bytes, file_size > pos + 8 ? file_size - pos - 8 : 0);
+		    info->data_bytes, file_size > w->pos + 8 ? file_size - w->pos - 8 : 0);
 		return -1;
 	}
 	return 0;
+}
+
+int wav_check(const unsigned char *p, size_t len, size_t file_size,
+    struct wav_info *info, char *why, size_t why_len)
+{
+	struct wav_walk w;
+	int rc = wav_begin(&w, p, len, file_size, why, why_len);
+
+	*info = w.info;
+	if (rc == 1)
+		snprintf(why, why_len, "no %s chunk in the first 64 KiB", w.have_fmt ? "data" : "fmt");
+	if (rc != 0)
+		return -1;
+	return wav_finish(&w, file_size, info, why, why_len);
 }

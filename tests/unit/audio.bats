@@ -106,3 +106,23 @@ SOX="convert it: sox"
 	assert_failure 1
 	assert_line "$T/media/main.wav: cannot open: No such file or directory"
 }
+
+@test "a WAV whose audio starts after 64 KiB of metadata, before or after its fmt chunk, is fine" {
+	python3 - "$T" <<'EOP'
+import struct, sys
+fmt = b'fmt ' + struct.pack('<IHHIIHH', 16, 1, 1, 8000, 16000, 2, 16)
+meta = b'LIST' + struct.pack('<I', 70001) + b'x' * 70001 + b'\0'
+data = b'data' + struct.pack('<I', 16000) + b'\1' * 16000
+for name, chunks in (('meta-first.wav', meta + fmt + data), ('fmt-first.wav', fmt + meta + data),
+                     ('meta-cut.wav', fmt + meta)):
+    body = b'WAVE' + chunks
+    open(sys.argv[1] + '/' + name, 'wb').write(b'RIFF' + struct.pack('<I', len(body)) + body)
+EOP
+	audio "$T/meta-first.wav" "$T/fmt-first.wav"
+	assert_success
+	assert_line --index 0 "$T/meta-first.wav: ok (8000 Hz, mono, 16-bit PCM, 1.0 s)"
+	assert_line --index 1 "$T/fmt-first.wav: ok (8000 Hz, mono, 16-bit PCM, 1.0 s)"
+	audio "$T/meta-cut.wav"
+	assert_failure
+	assert_output "$T/meta-cut.wav: the file ends before its data chunk: truncated"
+}
