@@ -247,7 +247,8 @@ install-files: all
 	$(INSTALL) -m 0755 $(PROG) $(DESTDIR)$(CGIDIR)/sipgate-webhook
 	ln -sf $(CGIDIR)/sipgate-webhook $(DESTDIR)$(BINDIR)/sipgate-webhook
 	$(INSTALL) -m 0644 contrib/calls.jq contrib/calls-csv.jq contrib/calls-daily.jq \
-		contrib/rsyslog-sender.conf contrib/rsyslog-collector.conf $(DESTDIR)$(SHAREDIR)/
+		contrib/rsyslog-sender.conf contrib/rsyslog-collector.conf \
+		contrib/sipgate-webhook-collector.logrotate $(DESTDIR)$(SHAREDIR)/
 	for f in $(EXAMPLES); do \
 		sed 's|/usr/local/lib/cgi-bin|$(CGIDIR)|g' $$f > $(DESTDIR)$(DOCDIR)/examples/$${f##*/} && \
 		chmod 0644 $(DESTDIR)$(DOCDIR)/examples/$${f##*/} || exit 1; \

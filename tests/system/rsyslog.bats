@@ -143,3 +143,32 @@ send() {
 	assert_equal "$(jq -r .outcome "$RS/calls" | sort | uniq -c | tr -s ' ')" " 1000 missed"
 	assert_equal "$(jq -r .callId "$RS/calls" | sort -u | wc -l | tr -d ' ')" 1000
 }
+
+@test "the collector's file rotated with the shipped logrotate file: rsyslog writes into the new one" {
+	start_collector
+	start_server a apache
+	send a 1 5
+	for _ in $(seq 100); do
+		[ "$(cat "$RS/collector/all-events.jsonl" 2> /dev/null | wc -l)" -ge 10 ] && break
+		sleep 0.1
+	done
+	assert_equal "$(wc -l < "$RS/collector/all-events.jsonl" | tr -d ' ')" 10
+	# The shipped rotation, for this collector: its file, its rsyslogd (the
+	# HUP rsyslog-rotate sends the system's), run as root here.
+	sed -e "s|/var/log/sipgate-webhook/all-events.jsonl|$RS/collector/all-events.jsonl|" \
+		-e "s|/usr/lib/rsyslog/rsyslog-rotate|kill -HUP \$(cat $RS/collector/pid)|" \
+		-e "s|create 0640 root adm|create 0640|" \
+		"$TOP/contrib/sipgate-webhook-collector.logrotate" > "$RS/logrotate.conf"
+	grep -q 'kill -HUP' "$RS/logrotate.conf"
+	logrotate -f -s "$RS/logrotate.state" "$RS/logrotate.conf"
+	[ -f "$RS/collector/all-events.jsonl.1" ]
+	send a 6 10
+	for _ in $(seq 100); do
+		[ "$(cat "$RS/collector/all-events.jsonl" 2> /dev/null | wc -l)" -ge 10 ] && break
+		sleep 0.1
+	done
+	assert_equal "$(wc -l < "$RS/collector/all-events.jsonl" | tr -d ' ')" 10
+	assert_equal "$(wc -l < "$RS/collector/all-events.jsonl.1" | tr -d ' ')" 10
+	run grep -c '"callId":"a-[6-9]\|"callId":"a-10"' "$RS/collector/all-events.jsonl"
+	assert_output 10
+}
