@@ -9,11 +9,20 @@ FIXTURES="$TOP/tests/fixtures"
 
 # What the program was built with, as build/facts says: its bounds (make
 # check shortens them), in the units the tests wait in, and whether it has
-# the system-call filter (not in the sanitizers' and valgrind's builds).
-CGI_READ_MS=5000 FCGI_REQUEST_MS=5000 LOG_LOCK_SECONDS=8 SECCOMP=1
+# the system-call filter (not in the sanitizers' and valgrind's builds) and
+# Landlock (not in valgrind's).
+CGI_READ_MS=5000 FCGI_REQUEST_MS=5000 LOG_LOCK_SECONDS=8 SECCOMP=1 SANDBOX=1
 # shellcheck disable=SC1091
 [ ! -s "$TOP/build/facts" ] || . "$TOP/build/facts"
 BODY_SECONDS=$((CGI_READ_MS / 1000))
+# The health check's body in such a build.
+if [ "$SANDBOX" = 0 ]; then
+	HEALTH_OK="ok, but no sandbox: Landlock: not in this build; seccomp: not in this build"
+elif [ "$SECCOMP" = 0 ]; then
+	HEALTH_OK="ok, but sandbox without seccomp: not in this build"
+else
+	HEALTH_OK=ok
+fi
 FCGI_BODY_SECONDS=$((FCGI_REQUEST_MS / 1000))
 
 load '/usr/lib/bats/bats-support/load'
