@@ -35,6 +35,22 @@ fuzz() {
 	[ -z "$(ls "$T"/crash-* 2> /dev/null)" ]
 }
 
+@test "every fuzz target has its test here, and every test its target" {
+	ls "$TOP"/tests/fuzz/fuzz-*.c | sed 's|.*/fuzz-\(.*\)\.c$|\1|' | sort > "$T/targets"
+	grep -o '^	fuzz [a-z]*$' "$BATS_TEST_FILENAME" | sed 's/.* //' | sort > "$T/tested"
+	run diff "$T/targets" "$T/tested"
+	assert_success
+	[ "$(wc -l < "$T/targets")" -ge 7 ]
+}
+
+@test "the tree keeps a few hundred fuzz inputs at most: seeds, regressions, a minimised corpus" {
+	run sh -c "find '$TOP/tests/fuzz/seeds' '$TOP/tests/fuzz/corpus' '$TOP/tests/fuzz/regress' -type f | wc -l"
+	[ "$output" -le 400 ]
+	# Each regression input is named after its bug, not by its hash.
+	run sh -c "ls '$TOP'/tests/fuzz/regress/* | grep -E '^[0-9a-f]{40}\$'"
+	assert_output ''
+}
+
 @test "fuzz the form decoder and the record writer (valid JSON asserted)" {
 	fuzz form
 }
