@@ -224,8 +224,8 @@ static const int worker_calls[] = {
 };
 
 #define LD(field) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, field))
-#define ARG_LO(n) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[n]))
-#define ARG_HI(n) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[n]) + 4)
+#define ARG_LO(n) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)offsetof(struct seccomp_data, args[n]))
+#define ARG_HI(n) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)offsetof(struct seccomp_data, args[n]) + 4)
 #define RET(v) BPF_STMT(BPF_RET | BPF_K, (v))
 #define ALLOW RET(SECCOMP_RET_ALLOW)
 #define REFUSE RET(SECCOMP_RET_TRAP)

@@ -47,6 +47,13 @@ srv_prepare() {
 	fi
 	mkdir -p "$(dirname "$SRV_LOG")"
 	: > "$SRV_DIR/pids"
+	# The menus' key as the shipped confs take it: from a file.
+	if [ -n "${SRV_STATE_KEY:-}" ]; then
+		mkdir "$SRV_DIR/secret"
+		printf '%s\n' "$SRV_STATE_KEY" > "$SRV_DIR/secret/state-key"
+		chmod 0644 "$SRV_DIR/secret/state-key"
+		chmod 0755 "$SRV_DIR/secret"
+	fi
 	if [ "$(id -u)" = 0 ]; then
 		SRV_USER=www-data
 		chown www-data:www-data "$SRV_DIR/log" "$SRV_DIR/run" "$(dirname "$SRV_LOG")"
@@ -63,7 +70,7 @@ srv_settings() {
 	    -e "s|/run/fcgiwrap.socket|$SRV_DIR/run/fcgiwrap.socket|" \
 	    -e "s|/run/sipgate-webhook.sock|$SRV_DIR/run/sipgate-webhook.sock|" \
 	    -e "${SRV_RULES_COPY:+s%#\(SetEnv\|fastcgi_param\) SIPGATE_RULES /etc/sipgate-webhook/rules%\1 SIPGATE_RULES $SRV_RULES_COPY%}" \
-	    -e "${SRV_STATE_KEY:+s%#\(SetEnv\|fastcgi_param\) SIPGATE_STATE_KEY change-me-to-a-long-random-string%\1 SIPGATE_STATE_KEY $SRV_STATE_KEY%}" \
+	    -e "${SRV_STATE_KEY:+s%#\(SetEnv\|fastcgi_param\) SIPGATE_STATE_KEY_FILE /etc/sipgate-webhook/state-key%\1 SIPGATE_STATE_KEY_FILE $SRV_DIR/secret/state-key%}" \
 	    -e "${SRV_URL:+s%#\(SetEnv\|fastcgi_param\) SIPGATE_WEBHOOK_URL https://hooks.example.org/sipgate%\1 SIPGATE_WEBHOOK_URL $SRV_URL%}" \
 	    -e "s|include fastcgi_params;|include /etc/nginx/fastcgi_params;|" \
 	    "$1"
@@ -190,7 +197,7 @@ srv_unit_settings() {
 		sed -e "s|^SIPGATE_LOG=.*|SIPGATE_LOG=$SRV_LOG|" \
 		    -e "s|^SIPGATE_SIGNATURE=.*|SIPGATE_SIGNATURE=${SRV_SIGNATURE:-require}|"
 	[ -z "$SRV_RULES_COPY" ] || echo "SIPGATE_RULES=$SRV_RULES_COPY"
-	[ -z "${SRV_STATE_KEY:-}" ] || echo "SIPGATE_STATE_KEY=$SRV_STATE_KEY"
+	[ -z "${SRV_STATE_KEY:-}" ] || echo "SIPGATE_STATE_KEY_FILE=$SRV_DIR/secret/state-key"
 	[ -z "${SRV_URL:-}" ] || echo "SIPGATE_WEBHOOK_URL=$SRV_URL"
 	echo "SIPGATE_WORKERS=${SRV_WORKERS:-2}"
 	[ -z "${SRV_SYNC:-}" ] || echo "SIPGATE_SYNC=$SRV_SYNC"

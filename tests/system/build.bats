@@ -67,7 +67,8 @@ copy_tree() {
 	assert_equal "$(stat -c %a "$T/root/usr/lib/cgi-bin/sipgate-webhook")" 755
 	# The command on PATH is the same binary.
 	assert_equal "$(readlink "$T/root/usr/bin/sipgate-webhook")" /usr/lib/cgi-bin/sipgate-webhook
-	for f in calls.jq calls-csv.jq calls-daily.jq rsyslog-sender.conf rsyslog-collector.conf; do
+	for f in calls.jq calls-csv.jq calls-daily.jq rsyslog-sender.conf rsyslog-collector.conf \
+	    sipgate-webhook-collector.logrotate; do
 		cmp "$TOP/contrib/$f" "$T/root/usr/share/sipgate-webhook/$f"
 	done
 	# The man pages name the paths of this install.
@@ -82,7 +83,7 @@ copy_tree() {
 	[ "$docs" -ge 5 ]
 	# Nothing lands outside DESTDIR's tree.
 	run find "$T/root" -type f
-	assert_equal "${#lines[@]}" $((20 + docs))
+	assert_equal "${#lines[@]}" $((21 + docs))
 	# LOG_OWNER for systems without www-data.
 	run make -C "$T/tree" install DESTDIR="$T/other" PREFIX=/usr LOG_OWNER=root:root
 	assert_success
