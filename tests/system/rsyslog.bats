@@ -144,15 +144,21 @@ send() {
 	assert_equal "$(jq -r .callId "$RS/calls" | sort -u | wc -l | tr -d ' ')" 1000
 }
 
+# collected N: waits up to 10 s for the collector's file to hold N lines,
+# then asserts it holds exactly N.
+collected() {
+	for _ in $(seq 100); do
+		[ "$(cat "$RS/collector/all-events.jsonl" 2> /dev/null | wc -l)" -ge "$1" ] && break
+		sleep 0.1
+	done
+	assert_equal "$(wc -l < "$RS/collector/all-events.jsonl" | tr -d ' ')" "$1"
+}
+
 @test "the collector's file rotated with the shipped logrotate file: rsyslog writes into the new one" {
 	start_collector
 	start_server a apache
 	send a 1 5
-	for _ in $(seq 100); do
-		[ "$(cat "$RS/collector/all-events.jsonl" 2> /dev/null | wc -l)" -ge 10 ] && break
-		sleep 0.1
-	done
-	assert_equal "$(wc -l < "$RS/collector/all-events.jsonl" | tr -d ' ')" 10
+	collected 10
 	# The shipped rotation, for this collector: its file, its rsyslogd (the
 	# HUP rsyslog-rotate sends the system's), run as root here.
 	sed -e "s|/var/log/sipgate-webhook/all-events.jsonl|$RS/collector/all-events.jsonl|" \
@@ -163,11 +169,7 @@ send() {
 	logrotate -f -s "$RS/logrotate.state" "$RS/logrotate.conf"
 	[ -f "$RS/collector/all-events.jsonl.1" ]
 	send a 6 10
-	for _ in $(seq 100); do
-		[ "$(cat "$RS/collector/all-events.jsonl" 2> /dev/null | wc -l)" -ge 10 ] && break
-		sleep 0.1
-	done
-	assert_equal "$(wc -l < "$RS/collector/all-events.jsonl" | tr -d ' ')" 10
+	collected 10
 	assert_equal "$(wc -l < "$RS/collector/all-events.jsonl.1" | tr -d ' ')" 10
 	run grep -c '"callId":"a-[6-9]\|"callId":"a-10"' "$RS/collector/all-events.jsonl"
 	assert_output 10
