@@ -30,6 +30,8 @@ CFLAGS  += -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sani
 LDFLAGS += -fsanitize=address,undefined
 LINK_STATIC =
 SECCOMP = 0
+# LeakSanitizer reads /proc at exit: the sandbox lets this build read it.
+REQUIRED_CPPFLAGS_SANDBOX = -DSANDBOX_READ_PROC
 endif
 
 # make SECCOMP=0: no system-call filter (Landlock stays): for the

@@ -130,6 +130,10 @@ static int add_path(int ruleset, const char *path, uint64_t rights, uint64_t han
 
 static int landlock_enter(const struct sandbox *s, int abi, char *why, size_t why_len)
 {
+#ifdef SANDBOX_READ_PROC
+	/* The sanitizers' build: LeakSanitizer reads /proc at exit. */
+	static const char *const proc = "/proc";
+#endif
 	struct ll_ruleset_attr attr = { 0 };
 	uint64_t rd = LL_FS_READ_FILE | LL_FS_READ_DIR;
 	uint64_t wr = rd | LL_FS_WRITE_FILE | LL_FS_MAKE_REG | LL_FS_TRUNCATE;
@@ -153,6 +157,13 @@ static int landlock_enter(const struct sandbox *s, int abi, char *why, size_t wh
 			close(ruleset);
 			return -1;
 		}
+#ifdef SANDBOX_READ_PROC
+	if (add_path(ruleset, proc, rd, attr.handled_access_fs) < 0) {
+		snprintf(why, why_len, "Landlock: %s: %s", proc, strerror(errno));
+		close(ruleset);
+		return -1;
+	}
+#endif
 	for (i = 0; i < s->nwrite; i++)
 		if (add_path(ruleset, s->write[i], wr, attr.handled_access_fs) < 0) {
 			snprintf(why, why_len, "Landlock: %s: %s", s->write[i], strerror(errno));
