@@ -44,8 +44,11 @@ struct request {
 	struct buf gather_url;	/* a Gather's onData, with the menu state */
 	struct buf record;	/* the log line */
 	const struct rsa_key *key;	/* whose signature counts */
-	char sandbox_why[512];		/* what of the sandbox is missing, or "" */
 };
+
+/* What of the sandbox this process lacks ("" for none), for the health
+ * check: the CGI's, or the FastCGI worker's since its start. */
+static char sandbox_missing[512];
 
 /* The request's time: SIPGATE_NOW in tests, else the transport's clock. */
 static void request_time(const struct conf *c, const struct request *rq,
@@ -301,13 +304,13 @@ static void request_files(struct sandbox *s, const struct conf *c)
 
 /* A CGI: nothing but this request's files from here on, before a byte of
  * the body is read.  What the kernel does not offer the health check says. */
-static void restrict_request(struct request *rq, const struct conf *c)
+static void restrict_request(const struct conf *c)
 {
 	struct sandbox s = { .role = SANDBOX_CGI };
 
 	request_files(&s, c);
-	if (sandbox_enter(&s, rq->sandbox_why, sizeof rq->sandbox_why) == SANDBOX_FULL)
-		rq->sandbox_why[0] = '\0';
+	if (sandbox_enter(&s, sandbox_missing, sizeof sandbox_missing) == SANDBOX_FULL)
+		sandbox_missing[0] = '\0';
 }
 
 int webhook_restrict_worker(const struct req *env)
@@ -315,7 +318,6 @@ int webhook_restrict_worker(const struct req *env)
 	struct sandbox s = { .role = SANDBOX_WORKER };
 	struct conf c = { 0 };
 	struct fail f;
-	char why[512];
 
 	/* A setting the environment gets wrong fails each request; the
 	 * files it did name are the worker's. */
@@ -324,9 +326,11 @@ int webhook_restrict_worker(const struct req *env)
 	/* What the shipped configuration names, whatever a request says. */
 	sandbox_read(&s, "/etc/sipgate-webhook");
 	sandbox_folder_of(&s, CONF_LOG_DEFAULT, 1);
-	if (sandbox_enter(&s, why, sizeof why) == SANDBOX_FULL)
+	if (sandbox_enter(&s, sandbox_missing, sizeof sandbox_missing) == SANDBOX_FULL) {
+		sandbox_missing[0] = '\0';
 		return 0;
-	diag(env, why);
+	}
+	diag(env, sandbox_missing);
 	return -1;
 }
 
@@ -337,7 +341,7 @@ static enum err handle(struct request *rq, struct conf *c, struct fail *f)
 	if ((rc = conf_load(c, rq->in, f)) != ERR_OK)
 		return rc;
 	if (rq->in->sandbox)
-		restrict_request(rq, c);
+		restrict_request(c);
 #ifdef SANDBOX_PROBE
 	sandbox_probe(req_param(rq->in, "SANDBOX_PROBE"), c->log_path);
 #endif
@@ -369,7 +373,7 @@ static int answer(struct request *rq, const struct conf *c,
 			diag(rq->in, f->why);
 		reply_error(&out, f, with_body);
 	} else if (rq->method != CGI_POST) {
-		reply_ok(&out, rq->sandbox_why, with_body);
+		reply_ok(&out, sandbox_missing, with_body);
 	} else {
 		reply_event(&out, rq->steers ? c->follow : 0,
 		    c->webhook_url ? c->webhook_url : rq->url.data,

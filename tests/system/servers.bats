@@ -145,7 +145,7 @@ resp_header() { sed -n "s/^$1: //Ip" "$T/h" | tr -d '\r'; }
 	for s in $RUN; do
 		request "$(url "$s" strict)"
 		assert_equal "$s $CODE" "$s 200"
-		assert_equal "$(cat "$T/b")" ok
+		assert_equal "$(cat "$T/b")" "$HEALTH_OK"
 		request -I "$(url "$s" strict)"
 		assert_equal "$s $CODE" "$s 200"
 	done
@@ -268,11 +268,11 @@ resp_header() { sed -n "s/^$1: //Ip" "$T/h" | tr -d '\r'; }
 		for k in strict open; do
 			request "$(url "$s" "$k")?--check+/etc/passwd"
 			assert_equal "$s $CODE" "$s 200"
-			assert_equal "$(cat "$T/b")" ok
+			assert_equal "$(cat "$T/b")" "$HEALTH_OK"
 			request "$(url "$s" "$k")?--explain+/etc/passwd+--at+@0+x"
-			assert_equal "$(cat "$T/b")" ok
+			assert_equal "$(cat "$T/b")" "$HEALTH_OK"
 			request "$(url "$s" "$k")?--version"
-			assert_equal "$(cat "$T/b")" ok
+			assert_equal "$(cat "$T/b")" "$HEALTH_OK"
 		done
 	done
 }

@@ -54,7 +54,7 @@ NEWCALL='event=newCall&from=492111234567&to=4915791234567&direction=in&callId=12
 	assert_output --partial "sipgate-webhook: forbidden: no X-Sipgate-Signature header"
 	fcgi_request REQUEST_METHOD=GET SERVER_NAME=h SERVER_PORT=80 SCRIPT_NAME=/sipgate < /dev/null
 	assert_status 200
-	assert_equal "$(cat "$T/body")" ok
+	assert_equal "$(cat "$T/body")" "$HEALTH_OK"
 	assert_equal "$(log_lines)" 0
 }
 
