@@ -166,7 +166,7 @@ check:
 # (through cgi() or $$MEMCHECK); a new file joins the list by name.
 VALGRIND_TESTS ?= $(addprefix tests/unit/,allow.bats audio.bats bn.bats decide.bats diff.bats \
 	form.bats harden.bats log.bats menu.bats number.bats reply.bats request.bats rules.bats \
-	signature.bats when.bats) $(addprefix tests/system/,faults.bats hostile.bats syslog.bats)
+	signature.bats when.bats) $(addprefix tests/system/,faults.bats hostile.bats syslog.bats watched.bats)
 valgrind:
 	$(MAKE) LINK_STATIC= SANDBOX=0 all $(TOOLS)
 	tests/setup

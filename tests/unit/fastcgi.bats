@@ -248,40 +248,6 @@ print(got[i:got.find(b'\\r\\n', i)].decode())
 	assert_output --partial '"callId":"123456"'
 }
 
-@test "few descriptors: idle connections never take the ones a push needs; the worker does not spin" {
-	FCGI_WRAP="prlimit --nofile=40:40" fcgi_start SIPGATE_WORKERS=1
-	fcgi_wait_workers 1
-	worker=$(fcgi_workers)
-	# 60 idle connections: more than the limit leaves for connections.
-	python3 -c "
-import socket, sys, time
-socks = []
-for i in range(60):
-    s = socket.socket(socket.AF_UNIX)
-    s.connect('$T/fcgi.sock')
-    socks.append(s)
-sys.stdout.write('open\\n'); sys.stdout.flush()
-time.sleep(6)
-" > "$T/holder" &
-	holder=$!
-	for i in $(seq 50); do grep -q open "$T/holder" && break; sleep 0.1; done
-	t0=$(awk '{ print $14 + $15 }' "/proc/$worker/stat")
-	sleep 2
-	t1=$(awk '{ print $14 + $15 }' "/proc/$worker/stat")
-	# Clock ticks (1/100 s) of CPU in those 2 s: a spinning worker takes ~200.
-	echo "CPU ticks with 60 idle connections: $((t1 - t0))" >&3
-	[ $((t1 - t0)) -lt 20 ]
-	# While they are open, a push is answered and its event logged.
-	fcgi_post "$NEWCALL"
-	assert_status 200
-	assert_equal "$(log_lines)" 1
-	wait "$holder"
-	run cat "$T/fcgi.err"
-	refute_output --partial "Too many open files"
-	refute_output --partial "sipgate-webhook: event:"
-	assert_equal "$(fcgi_workers)" "$worker"
-}
-
 @test "SIPGATE_WORKERS: that many workers; a bad value is refused" {
 	fcgi_start SIPGATE_WORKERS=3
 	fcgi_wait_workers 3
@@ -353,105 +319,9 @@ time.sleep(6)
 	assert_failure
 }
 
-@test "a worker's memory after 100,000 requests is what it was after 1,000" {
-	n=${FCGI_MEMORY_REQUESTS:-100000}
-	# The shipped rules: zones, hours, dates, lists and menus on every call.
-	mkdir "$T/rules"
-	cp "$TOP/contrib/rules.example" "$TOP/contrib/blocklist" "$T/rules/"
-	# A sanitizer build keeps freed memory in quarantine; no quarantine here.
-	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0:thread_local_quarantine_size_kb=0"
-	fcgi_start SIPGATE_WORKERS=1 SIPGATE_RULES="$T/rules/rules.example"
-	fcgi_wait_workers 1
-	worker=$(fcgi_workers)
-	FCGI_OPTS="-k -n 1000 -s" fcgi_post "$NEWCALL"
-	assert_equal "$(sort -u "$T/out")" 200
-	before=$(awk '/^VmRSS/ { print $2 }' "/proc/$worker/status")
-	FCGI_OPTS="-k -n $((n - 1000)) -s" fcgi_post "$NEWCALL"
-	assert_equal "$(sort -u "$T/out")" 200
-	after=$(awk '/^VmRSS/ { print $2 }' "/proc/$worker/status")
-	echo "VmRSS after 1,000: $before kB; after $n: $after kB" >&3
-	assert_equal "$(fcgi_workers)" "$worker"
-	assert_equal "$after kB" "$before kB"
-}
-
 # A file the program reads once must be a second old when read (a write in
 # the same clock tick as the read could leave its time stamps unchanged).
 settle() { sleep 1.1; }
-
-@test "the key is parsed once per worker, and again only when its file changes" {
-	command -v strace > /dev/null || skip "strace is needed"
-	cp "$TOP/src/crypto/sipgate-push.pem" "$T/key.pem"
-	settle
-	fcgi_start SIPGATE_WORKERS=1 SIPGATE_SIGNATURE=require SIPGATE_PUBLIC_KEY="$T/key.pem"
-	fcgi_wait_workers 1
-	worker=$(fcgi_workers)
-	strace -f -e trace=openat -o "$T/trace" -p "$worker" &
-	tracer=$!
-	sleep 0.5
-	len=$(wc -c < "$FIXTURES/signed-newcall.body" | tr -d ' ')
-	sig=$(cat "$FIXTURES/signed-newcall.sig")
-	# shellcheck disable=SC2046
-	FCGI_OPTS="-k -n 20 -s" fcgi_request $(fcgi_vars) CONTENT_LENGTH="$len" \
-		HTTP_X_SIPGATE_SIGNATURE="$sig" < "$FIXTURES/signed-newcall.body"
-	assert_equal "$(sort "$T/out" | uniq -c | sed 's/^ *//')" "20 200"
-	touch -d '2020-01-01' "$T/key.pem"
-	settle
-	# shellcheck disable=SC2046
-	FCGI_OPTS="-k -n 5 -s" fcgi_request $(fcgi_vars) CONTENT_LENGTH="$len" \
-		HTTP_X_SIPGATE_SIGNATURE="$sig" < "$FIXTURES/signed-newcall.body"
-	assert_equal "$(sort "$T/out" | uniq -c | sed 's/^ *//')" "5 200"
-	kill "$tracer"
-	wait "$tracer" || true
-	assert_equal "$(grep -c "key.pem" "$T/trace")" 2
-}
-
-@test "the rules are read once per worker, and again when the file changes" {
-	command -v strace > /dev/null || skip "strace is needed"
-	F='<Response onAnswer="https://hooks.example.org/sipgate" onHangup="https://hooks.example.org/sipgate"'
-	printf 'version 1\nwhen always do reject\nend\n' > "$T/rules"
-	settle
-	fcgi_start SIPGATE_WORKERS=1 SIPGATE_RULES="$T/rules"
-	fcgi_wait_workers 1
-	worker=$(fcgi_workers)
-	strace -f -e trace=openat -o "$T/trace" -p "$worker" &
-	tracer=$!
-	sleep 0.5
-	FCGI_OPTS="-k -n 20 -s" fcgi_post "$NEWCALL"
-	assert_equal "$(sort "$T/out" | uniq -c | sed 's/^ *//')" "20 200"
-	fcgi_post "$NEWCALL"
-	assert_equal "$(tail -n 1 "$T/body")" "$F><Reject reason=\"rejected\"/></Response>"
-	# Edited in place, same inode and size: the time stamps tell.
-	printf 'version 1\nwhen always do hangup\nend\n' > "$T/rules"
-	settle
-	fcgi_post "$NEWCALL"
-	assert_equal "$(tail -n 1 "$T/body")" "$F><Hangup/></Response>"
-	# Half written: left out loudly, as by the CGI, and not kept.
-	printf 'version 1\nwhen always do reject\n' > "$T/rules"
-	settle
-	fcgi_post "$NEWCALL"
-	assert_status 200
-	assert_equal "$(tail -n 1 "$T/body")" "$F/>"
-	assert_equal "$(head -n 1 "$T/stderr")" "sipgate-webhook: $T/rules: no \"end\" line (file truncated?)"
-	# Replaced by rename, then kept again.
-	printf 'version 1\nwhen always do reject\nend\n' > "$T/rules.new"
-	mv "$T/rules.new" "$T/rules"
-	settle
-	FCGI_OPTS="-k -n 5 -s" fcgi_post "$NEWCALL"
-	assert_equal "$(sort "$T/out" | uniq -c | sed 's/^ *//')" "5 200"
-	fcgi_post "$NEWCALL"
-	assert_equal "$(tail -n 1 "$T/body")" "$F><Reject reason=\"rejected\"/></Response>"
-	# Stamped later than now, as a file just written: never trusted, read
-	# by every request.
-	touch -d '+1 hour' "$T/rules"
-	FCGI_OPTS="-k -n 3 -s" fcgi_post "$NEWCALL"
-	assert_equal "$(sort "$T/out" | uniq -c | sed 's/^ *//')" "3 200"
-	kill "$tracer"
-	wait "$tracer" || true
-	# Read: after the edit, the broken file, after the rename, and by each
-	# of the last three requests (the first read was the worker's own,
-	# before it took requests: it knows the files it may read).
-	assert_equal "$(grep -cF "\"$T/rules\"" "$T/trace")" 6
-}
 
 @test "a kept rules file is read again when one of its dates files changes" {
 	F='<Response onAnswer="https://hooks.example.org/sipgate" onHangup="https://hooks.example.org/sipgate"'

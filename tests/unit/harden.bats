@@ -20,16 +20,6 @@ traced() {
 	assert_output 1
 }
 
-@test "no core dumps, and a CPU-time ceiling but no file-size limit" {
-	traced
-	run grep -E 'RLIMIT_CORE, \{rlim_cur=0, rlim_max=0\}' "$T/trace"
-	assert_success
-	run grep -E 'RLIMIT_CPU, \{rlim_cur=20, rlim_max=20\}' "$T/trace"
-	assert_success
-	run grep RLIMIT_FSIZE "$T/trace"
-	assert_failure
-}
-
 @test "a CPU limit the server set lower is kept" {
 	CGI_WRAPPER="prlimit --cpu=5 strace -o $T/trace -e trace=prlimit64,setrlimit" post 'event=hangup'
 	assert_status 200

@@ -2,6 +2,7 @@
 # The event log: one JSON object per line, appended whole or not at all.
 
 load ../helpers
+load ../lib/lock
 
 setup() { common_setup; }
 
@@ -181,51 +182,6 @@ teardown() {
 	assert_equal "$(check_jsonl)" 1
 }
 
-# hold_lock: takes the writers' lock (.events.jsonl.lock beside the log)
-# in the background until $T/release exists.
-hold_lock() {
-	touch "$LOG"
-	flock "$T/.events.jsonl.lock" sh -c 'touch "$1/held"; while [ ! -e "$1/release" ]; do sleep 0.05; done' sh "$T" &
-	HOLDER=$!
-	while [ ! -e "$T/held" ]; do sleep 0.05; done
-}
-
-# wait_for_opener: returns once a process of the program (valgrind's too)
-# has the writers' lock open, that is, waits for it.
-wait_for_opener() {
-	local i p
-	for i in $(seq 1 200); do
-		for p in $(pgrep -f sipgate-webhook); do
-			[ "$(readlink "/proc/$p/exe")" != /usr/bin/flock ] || continue
-			ls -l "/proc/$p/fd" 2> /dev/null | grep -q -- "-> $T/.events.jsonl.lock\$" && return 0
-		done
-		sleep 0.05
-	done
-	echo "the program never opened the writers' lock" >&2
-	return 1
-}
-
-@test "rotated while waiting for the lock: the line lands in the file now at the path" {
-	# It watches the program through /proc and strace, which a process
-	# that is not dumpable (os/harden.c) allows root alone.
-	[ "$(id -u)" = 0 ] || skip_unless_ci_root
-	hold_lock
-	printf 'event=hangup&n=rotated' > "$T/req"
-	cgi CONTENT_LENGTH=22 < "$T/req" &
-	req=$!
-	wait_for_opener
-	mv "$LOG" "$LOG.1"
-	: > "$LOG"
-	rm "$LOG.1"
-	touch "$T/release"
-	wait "$HOLDER"
-	wait "$req"
-	split_response "$T/out"
-	assert_status 200
-	assert_equal "$(check_jsonl)" 1
-	assert_equal "$(jq -r .params.n "$LOG")" rotated
-}
-
 @test "a lock held too long: answered within the bound even with SIGALRM blocked, the event on stderr" {
 	hold_lock
 	printf 'event=hangup' > "$T/req"
@@ -240,54 +196,6 @@ wait_for_opener() {
 	assert_output --partial "sipgate-webhook: event: "
 	[ "$elapsed" -ge $((LOG_LOCK_SECONDS - 1)) ]
 	[ "$elapsed" -le $((LOG_LOCK_SECONDS + 7)) ]
-}
-
-@test "a failed close() after a synced write answers 200: the line is in the log" {
-	# It watches the program through /proc and strace, which a process
-	# that is not dumpable (os/harden.c) allows root alone.
-	[ "$(id -u)" = 0 ] || skip_unless_ci_root
-	command -v strace > /dev/null || { [ "${CI:-}" != true ] || false; skip "strace not installed"; }
-	export ASAN_OPTIONS=detect_leaks=0
-	post 'event=hangup&n=0'
-	# Which close() is the log's: count them in a first run (a dynamically
-	# linked build closes library files first), then fail just that one.
-	CGI_WRAPPER="strace -o $T/trace -e trace=openat,close" post 'event=hangup&n=1' SIPGATE_SYNC=1
-	nth=$(awk -v path="\"$LOG\"" '
-		/^close\(/ { n++; if (fd != "" && $0 ~ "^close\\(" fd "\\)") { print n; exit } }
-		/^openat\(/ && index($0, path) && $NF ~ /^[0-9]+$/ { fd = $NF }' "$T/trace")
-	[ -n "$nth" ]
-	CGI_WRAPPER="strace -o /dev/null -e trace=close -e inject=close:error=EIO:when=$nth" post 'event=hangup&n=2' SIPGATE_SYNC=1
-	assert_status 200
-	run cat "$T/stderr"
-	assert_output --partial "closing $LOG after a synced write failed: Input/output error"
-	assert_equal "$(check_jsonl)" 3
-	# Without the sync, close() may be where the write is reported lost:
-	# the event is rescued, the answer the same.
-	CGI_WRAPPER="strace -o /dev/null -e trace=close -e inject=close:error=EIO:when=$nth" post 'event=hangup&n=3' SIPGATE_SYNC=0
-	assert_status 200
-	run grep -c '"n":"3"' "$T/stderr"
-	assert_output 1
-}
-
-@test "the directory is synced after the write that created the log, and only then" {
-	# It watches the program through /proc and strace, which a process
-	# that is not dumpable (os/harden.c) allows root alone.
-	[ "$(id -u)" = 0 ] || skip_unless_ci_root
-	command -v strace > /dev/null || { [ "${CI:-}" != true ] || false; skip "strace not installed"; }
-	export ASAN_OPTIONS=detect_leaks=0
-	mkdir "$T/logs"
-	LOG="$T/logs/events.jsonl"
-	CGI_WRAPPER="strace -o $T/trace -e trace=openat,open,fsync,fdatasync" post 'event=hangup' SIPGATE_SYNC=1
-	assert_status 200
-	run grep -E "O_DIRECTORY|fsync|fdatasync" "$T/trace"
-	assert_line --index 0 --regexp '^fdatasync\('
-	assert_line --index 1 --regexp "^openat\(AT_FDCWD, \"$T/logs\", O_RDONLY.*O_DIRECTORY"
-	assert_line --index 2 --regexp '^fsync\('
-	CGI_WRAPPER="strace -o $T/trace -e trace=openat,open,fsync,fdatasync" post 'event=hangup' SIPGATE_SYNC=1
-	assert_status 200
-	run grep -c -E "O_DIRECTORY|fsync\(" "$T/trace"
-	assert_output 0
-	assert_equal "$(check_jsonl)" 2
 }
 
 @test "group commit: the flush comes after the lock is released" {

@@ -124,19 +124,3 @@ when from @l do reject' 'event=newCall&direction=in&from=491112'
 	run cat "$T/stderr"
 	assert_output "sipgate-webhook: $T/l.txt: cannot open: No such file or directory"
 }
-
-@test "lists are read only when reached, and only up to the first hit" {
-	command -v strace > /dev/null || { [ "${CI:-}" != true ] || false; skip "strace not installed"; }
-	export ASAN_OPTIONS=detect_leaks=0
-	printf '491111\n' > "$T/a.txt"
-	printf '492222\n' > "$T/b.txt"
-	printf 'version 1\nlist a file a.txt\nlist b file b.txt\nwhen from 493333 do hangup\nwhen from @a do reject\nwhen from @b do reject busy\nend\n' > "$R"
-	CGI_WRAPPER="strace -o $T/trace -e trace=openat" post 'event=newCall&direction=in&from=493333' SIPGATE_RULES="$R" SIPGATE_WEBHOOK_URL=https://x.example/
-	run grep -c -E 'a\.txt|b\.txt' "$T/trace"
-	assert_output 0
-	CGI_WRAPPER="strace -o $T/trace -e trace=openat" post 'event=newCall&direction=in&from=491111' SIPGATE_RULES="$R" SIPGATE_WEBHOOK_URL=https://x.example/
-	run grep -c 'a\.txt' "$T/trace"
-	assert_output 1
-	run grep -c 'b\.txt' "$T/trace"
-	assert_output 0
-}
