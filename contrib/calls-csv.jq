@@ -1,5 +1,5 @@
 # calls-csv.jq: calls.jq's records as CSV for a spreadsheet, with a header.
-#   jq -c -n -f contrib/calls.jq events.jsonl | jq -r -n -f contrib/calls-csv.jq > calls.csv
+#   jq -c -n -R -f contrib/calls.jq events.jsonl | jq -r -n -f contrib/calls-csv.jq > calls.csv
 ["started", "answered", "ended", "direction", "from", "to", "diversion", "outcome",
  "ring_s", "talk_s", "answeredBy", "cause", "users", "dtmf", "rule_line", "callId", "origCallId"],
 (inputs

@@ -3,7 +3,7 @@
 # mean ring time in seconds of the calls that have one.  Days are local
 # days (the TZ of the environment, else the system's): a call at 00:30 in
 # Berlin is that day's, though the log's time says 23:30 UTC the day before.
-#   jq -c -n -f contrib/calls.jq events.jsonl | jq -c -n -f contrib/calls-daily.jq
+#   jq -c -n -R -f contrib/calls.jq events.jsonl | jq -c -n -f contrib/calls-daily.jq
 def local_day:
   if . == null then "unknown"
   else (.[0:19] + "Z" | fromdateiso8601 | strflocaltime("%Y-%m-%d")) end;

@@ -1,6 +1,6 @@
 # calls.jq: one JSON object per call from sipgate-webhook's event log.
 #
-#   jq -c -n -f contrib/calls.jq events.jsonl [more.jsonl ...]
+#   jq -c -n -R -f contrib/calls.jq events.jsonl [more.jsonl ...]
 #
 # Streaming: a call is printed once its hangup has been read and the input
 # has moved on by more than a minute past it (lines are not always in time
@@ -30,10 +30,13 @@ def ms:
 def first_value: if type == "array" then .[0] else . end;
 
 # The next line of the input as {v: value}, {bad: reason} or {eof: true}.
-# jq 1.6 goes on after a line that is not JSON; after a value cut off at the
-# end of a file it reports errors without end, taken here as the end.
+# With -R each line is a string parsed here on its own, so a line that is
+# not JSON (the part of a record a killed writer left, ended by the next
+# writer) costs only itself.  Without -R, jq 1.6 takes the value after
+# such a line with it, and after a value cut off at the end of a file it
+# reports errors without end, taken here as the end.
 def next_line:
-  try {v: input}
+  try (input | if type == "string" then (try {v: fromjson} catch {bad: .}) else {v: .} end)
   catch (if . == "No more inputs" or . == "break" or (tostring | test("at EOF"))
          then {eof: true} else {bad: .} end);
 

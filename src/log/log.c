@@ -22,7 +22,7 @@
 /*
  * O_NONBLOCK keeps a FIFO planted at the log path from blocking the open;
  * only a regular file is accepted, and O_NOFOLLOW refuses a symlink.
- * O_RDWR rather than O_WRONLY: cut_torn_tail() reads the last line.
+ * O_RDWR rather than O_WRONLY: end_torn_line() reads the last byte.
  */
 static int log_open(const char *path, int *created, struct fail *f)
 {
@@ -127,59 +127,49 @@ static int sync_directory(const char *path)
 	return rc;
 }
 
-/* Puts the file back to its size before our write, still under the lock. */
-static enum err roll_back(int fd, const char *path, off_t size, const char *what,
-    int cause, struct fail *f)
+/* Appends one byte, a newline, retrying on EINTR. */
+static int write_newline(int fd)
 {
-	if (ftruncate(fd, size) < 0)
-		return err_fail(f, ERR_LOG, "%s %s: %s; rollback failed too: %s",
-		    what, path, strerror(cause), strerror(errno));
-	return err_fail(f, ERR_LOG, "%s %s: %s", what, path, strerror(cause));
+	ssize_t n;
+
+	do
+		n = write(fd, "\n", 1);
+	while (n < 0 && errno == EINTR);
+	return n == 1 ? 0 : -1;
 }
 
 /*
  * A writer killed by SIGKILL in the middle of a large write() can leave a
- * partial line and no chance to roll it back.  Its request never got a 200,
- * so the next writer, holding the lock, cuts such a tail back to the last
- * complete line.  Sets *size to the file's size afterwards.
+ * partial line and no chance to end it.  Its request never got a 200, so
+ * the next writer, holding the lock, ends that line with a newline: a line
+ * that is not a record, which every reader of the log skips.  The log is
+ * never cut back: a follower such as rsyslog's imfile (reopenOnTruncate)
+ * takes a file that shrinks for a new one and sends it all again.  Adds
+ * the newline to *size.
  */
-static enum err cut_torn_tail(const struct req *r, int fd, const char *path,
+static enum err end_torn_line(const struct req *r, int fd, const char *path,
     off_t *size, struct fail *f)
 {
-	char chunk[4096];
-	off_t end = *size, pos;
-	ssize_t n, i;
+	char last, note[320];
 
-	if (end == 0)
+	if (*size == 0)
 		return ERR_OK;
-	if (pread(fd, chunk, 1, end - 1) != 1)
+	if (pread(fd, &last, 1, *size - 1) != 1)
 		return err_fail(f, ERR_LOG, "cannot read %s: %s", path, strerror(errno));
-	if (chunk[0] == '\n')
+	if (last == '\n')
 		return ERR_OK;
-	for (pos = end; pos > 0; pos -= n) {
-		n = pos < (off_t)sizeof chunk ? (ssize_t)pos : (ssize_t)sizeof chunk;
-		if (pread(fd, chunk, (size_t)n, pos - n) != n)
-			return err_fail(f, ERR_LOG, "cannot read %s: %s", path, strerror(errno));
-		for (i = n; i > 0; i--)
-			if (chunk[i - 1] == '\n')
-				break;
-		if (i > 0) {
-			pos = pos - n + i;
-			break;
-		}
-	}
-	if (ftruncate(fd, pos) < 0)
-		return err_fail(f, ERR_LOG, "cannot cut a torn line off %s: %s", path, strerror(errno));
-	snprintf(chunk, sizeof chunk, "cut a torn last line of %lld bytes off %s (a writer died mid-write)",
-	    (long long)(end - pos), path);
-	diag(r, chunk);
-	*size = pos;
+	if (write_newline(fd) < 0)
+		return err_fail(f, ERR_LOG, "cannot end a torn last line of %s: %s", path, strerror(errno));
+	snprintf(note, sizeof note, "ended a torn last line of %s with a newline (a writer died mid-write)",
+	    path);
+	diag(r, note);
+	*size += 1;
 	return ERR_OK;
 }
 
-/* Appends the line under the lock; *start receives where it begins. */
+/* Appends the line under the lock. */
 static enum err write_locked(const struct req *r, int fd, const char *path,
-    const char *line, size_t len, off_t *start, struct fail *f)
+    const char *line, size_t len, struct fail *f)
 {
 	struct stat st;
 	enum err rc;
@@ -187,16 +177,19 @@ static enum err write_locked(const struct req *r, int fd, const char *path,
 
 	if (fstat(fd, &st) < 0)
 		return err_fail(f, ERR_LOG, "cannot stat %s: %s", path, strerror(errno));
-	if ((rc = cut_torn_tail(r, fd, path, &st.st_size, f)) != ERR_OK)
+	if ((rc = end_torn_line(r, fd, path, &st.st_size, f)) != ERR_OK)
 		return rc;
 	do
 		n = write(fd, line, len);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
-		return roll_back(fd, path, st.st_size, "cannot write to", errno, f);
+		return err_fail(f, ERR_LOG, "cannot write to %s: %s", path, strerror(errno));
+	/* Out of space or over the file-size limit part way: the part
+	 * written becomes a line of its own, now or by the next writer. */
 	if ((size_t)n != len)
-		return roll_back(fd, path, st.st_size, "short write to", ENOSPC, f);
-	*start = st.st_size;
+		return err_fail(f, ERR_LOG, "short write to %s: %s; the part written %s",
+		    path, strerror(ENOSPC), write_newline(fd) == 0 ? "was ended with a newline" :
+		    "is ended by the next writer");
 	return ERR_OK;
 }
 
@@ -204,31 +197,19 @@ static enum err write_locked(const struct req *r, int fd, const char *path,
  * The flush runs after the lock is released, so that writers arriving
  * meanwhile append theirs and the file system commits them together (a
  * group commit); each still answers only once its own line is on disk.
- * If the flush fails, the line is taken back when it is still the last
- * one; with lines after it, it stays (not known to be on disk) and the
- * request fails, with the event in the error log.
+ * If the flush fails, the line stays (the log is never cut back, and it
+ * may be on disk after all) and the request fails, with the event in the
+ * error log.
  */
-static enum err flush(int fd, int lock, const char *path, off_t start, size_t len,
-    int created, struct fail *f)
+static enum err flush(int fd, const char *path, int created, struct fail *f)
 {
-	struct timespec deadline;
-	const char *what;
-	struct stat st;
-	int cause;
-
 	if (fdatasync(fd) < 0)
-		what = "cannot sync";
-	else if (created && sync_directory(path) < 0)
-		what = "cannot sync the directory of";
-	else
-		return ERR_OK;
-	cause = errno;
-	clock_deadline(&deadline, LOG_LOCK_SECONDS * 1000L);
-	if (log_lock(lock, &deadline) == 0 && fstat(fd, &st) == 0 &&
-	    st.st_size == start + (off_t)len)
-		return roll_back(fd, path, start, what, cause, f);
-	return err_fail(f, ERR_LOG, "%s %s: %s; later lines follow this one, so it stays in the log",
-	    what, path, strerror(cause));
+		return err_fail(f, ERR_LOG, "cannot sync %s: %s; the line stays in it, maybe not on disk",
+		    path, strerror(errno));
+	if (created && sync_directory(path) < 0)
+		return err_fail(f, ERR_LOG, "cannot sync the directory of %s: %s; the line stays in it, maybe not on disk",
+		    path, strerror(errno));
+	return ERR_OK;
 }
 
 /*
@@ -310,14 +291,13 @@ enum err log_append(const struct req *r, const char *path, const char *line,
 	enum err rc;
 	int fd, created, lock;
 	char note[320];
-	off_t start = 0;
 
 	if ((fd = open_locked(path, &created, &lock, f)) < 0)
 		return ERR_LOG;
-	rc = write_locked(r, fd, path, line, len, &start, f);
+	rc = write_locked(r, fd, path, line, len, f);
 	flock(lock >= 0 ? lock : fd, LOCK_UN);
 	if (rc == ERR_OK && sync)
-		rc = flush(fd, lock >= 0 ? lock : fd, path, start, len, created, f);
+		rc = flush(fd, path, created, f);
 	if (lock >= 0)
 		close(lock);
 	/*

@@ -2,10 +2,11 @@
  * Each call takes the writers' lock, bounded in time: an flock of
  * .NAME.lock beside the log, which no reader of the log can open (so no
  * reader can stop a writer); then it opens the file at the path (a
- * rotated one is never written to).  One
- * write(), a short write rolled back with ftruncate; with sync, after the
- * lock is released (so concurrent writers share a flush), an fdatasync
- * and, when it created the file, an fsync of the directory. */
+ * rotated one is never written to).  One write(); the file only grows
+ * (a torn or short line is ended with a newline, never cut off, so that a
+ * follower never sees it shrink).  With sync, after the lock is released
+ * (so concurrent writers share a flush), an fdatasync and, when it created
+ * the file, an fsync of the directory. */
 #ifndef LOG_H
 #define LOG_H
 

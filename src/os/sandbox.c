@@ -212,7 +212,7 @@ static int landlock_enter(const struct sandbox *s, int abi, char *why, size_t wh
 /* Every role's calls: files, memory, time, signals, the end. */
 static const int common_calls[] = {
 	SYS_read, SYS_write, SYS_readv, SYS_writev, SYS_pread64, SYS_close, SYS_lseek,
-	SYS_openat, SYS_fstat, SYS_newfstatat, SYS_fcntl, SYS_flock, SYS_ftruncate,
+	SYS_openat, SYS_fstat, SYS_newfstatat, SYS_fcntl, SYS_flock,
 	SYS_fdatasync, SYS_fsync, SYS_getdents64, SYS_munmap, SYS_mremap, SYS_brk,
 	SYS_madvise, SYS_rt_sigprocmask, SYS_rt_sigreturn, SYS_exit, SYS_exit_group,
 	SYS_getpid, SYS_gettid, SYS_getrandom, SYS_clock_gettime, SYS_clock_getres,

@@ -31,7 +31,7 @@ ev() {
 }
 
 calls() {
-	jq -c -n -f "$CALLS" "$@" 2> "$T/calls.err" > "$T/calls"
+	jq -c -n -R -f "$CALLS" "$@" 2> "$T/calls.err" > "$T/calls"
 }
 
 # field CALLID FILTER: the filter applied to that call's record.
@@ -165,6 +165,16 @@ field() {
 	assert_output '"calls.jq: skipped 5 lines that are not events"'
 }
 
+@test "the part of a record a killed writer left, ended by the next writer, costs only its own line" {
+	ev 0 newCall callId=T
+	printf '{"received":"2026-11-26T10:00:00.500Z","event":"dtmf","params":{"callId":"T","dt\n' >> "$E"
+	ev 1 hangup callId=T cause=normalClearing
+	calls "$E"
+	assert_equal "$(field T '[.ended, .cause, .outcome]')" '["2026-11-26T10:00:01.000Z","normalClearing","failed"]'
+	run cat "$T/calls.err"
+	assert_output '"calls.jq: skipped 1 lines that are not events"'
+}
+
 @test "streaming: a call is printed a minute after it ended, in the order calls finished" {
 	ev 0 newCall direction=in callId=first
 	ev 1 newCall direction=in callId=second
@@ -177,7 +187,7 @@ field() {
 	# Printed before the input ended: the same output for a log cut after
 	# line 5 holds the first two already.
 	head -n 5 "$E" > "$T/cut.jsonl"
-	jq -c -n -f "$CALLS" "$T/cut.jsonl" > "$T/cut"
+	jq -c -n -R -f "$CALLS" "$T/cut.jsonl" > "$T/cut"
 	assert_equal "$(jq -r .callId "$T/cut" | tr '\n' ' ')" 'second first third '
 }
 
@@ -218,7 +228,7 @@ a = [r for r in rows if r["callId"] == "a"][0]
 assert a["outcome"] == "answered" and a["ring_s"] == "3" and a["talk_s"] == "60" and a["users"] == "Zentrale", a
 assert sorted(r["outcome"] for r in rows) == ["answered", "missed", "missed"]' "$T/calls.csv"
 	# Missed since a day (the README's one-liner, with a fixed "yesterday").
-	run sh -c "jq -c -n -f '$CALLS' '$E' | jq -r --arg since 2026-11-25 'select(.outcome == \"missed\" and (.started // .ended) >= \$since) | [.started, .from, .to] | @tsv'"
+	run sh -c "jq -c -n -R -f '$CALLS' '$E' | jq -r --arg since 2026-11-25 'select(.outcome == \"missed\" and (.started // .ended) >= \$since) | [.started, .from, .to] | @tsv'"
 	# In the order the calls finished.
 	assert_line --index 0 "$(printf '2026-11-26T10:00:20.000Z\t4950\t4922')"
 	assert_line --index 1 "$(printf '2026-11-26T10:00:10.000Z\t4940\t4921')"
@@ -258,7 +268,7 @@ for i in range(int(sys.argv[1])):
 	silent_calls 15000 > "$T/short.jsonl"
 	silent_calls 30000 > "$T/long.jsonl"
 	for f in short long; do
-		/usr/bin/time -f %M -o "$T/$f.rss" jq -c -n -f "$CALLS" "$T/$f.jsonl" > "$T/$f.calls"
+		/usr/bin/time -f %M -o "$T/$f.rss" jq -c -n -R -f "$CALLS" "$T/$f.jsonl" > "$T/$f.calls"
 	done
 	echo "peak RSS: 15,000 calls $(cat "$T/short.rss") kB, 30,000 calls $(cat "$T/long.rss") kB" >&3
 	assert_equal "$(jq -r .outcome "$T/long.calls" | sort | uniq -c | sed 's/^ *//')" "30000 open"
@@ -269,7 +279,7 @@ for i in range(int(sys.argv[1])):
 	mkfifo "$T/pipe"
 	{ head -n 15000 "$T/long.jsonl"; exec sleep 60; } > "$T/pipe" &
 	feeder=$!
-	jq --unbuffered -c -n -f "$CALLS" < "$T/pipe" > "$T/streamed" &
+	jq --unbuffered -c -n -R -f "$CALLS" < "$T/pipe" > "$T/streamed" &
 	reader=$!
 	for i in $(seq 300); do [ -s "$T/streamed" ] && break; sleep 0.1; done
 	kill "$feeder" 2> /dev/null || true

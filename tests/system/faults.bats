@@ -10,7 +10,7 @@ teardown() {
 	[ -z "${MNT:-}" ] || umount "$MNT"
 }
 
-@test "a full disk while appending: answered as decided, the event on stderr, no partial line" {
+@test "a full disk while appending: answered as decided, the event on stderr, the part written a line of its own" {
 	[ "$(id -u)" = 0 ] || skip_unless_ci_root
 	MNT="$T/tiny"
 	mkdir "$MNT"
@@ -30,11 +30,18 @@ teardown() {
 	assert_output 1
 	run head -n 1 "$T/stderr"
 	assert_output --regexp "(No space left on device|short write)"
-	assert_equal "$(stat -c %s "$LOG")" "$size"
-	assert_equal "$(check_jsonl)" 1
+	# What was written stays (the log never shrinks); once there is room,
+	# the next writer ends it as a line of its own and appends whole.
+	[ "$(stat -c %s "$LOG")" -ge "$size" ]
+	rm -f "$MNT/filler"
+	post 'event=hangup&callId=after'
+	assert_status 200
+	assert_equal "$(last_record -r .params.callId)" after
+	run check_jsonl --torn
+	assert_output --regexp '^2 [01]$'
 }
 
-@test "writers killed with SIGKILL mid-append leave only complete lines" {
+@test "writers killed with SIGKILL mid-append: every record whole, every torn one ended by the next writer" {
 	body="event=newCall&callId=k&pad=$(head -c 60000 /dev/zero | tr '\0' x)"
 	printf '%s' "$body" > "$T/request"
 	len=$(wc -c < "$T/request")
@@ -54,23 +61,29 @@ teardown() {
 	kill $(jobs -p) 2> /dev/null || true
 	wait 2> /dev/null || true
 	pkill -KILL -f -x "$PROG" 2> /dev/null || true
-	# One more writer repairs any torn tail the last kill left.
+	# One more writer ends any torn line the last kill left.
 	post 'event=hangup&callId=last'
 	assert_status 200
-	n=$(check_jsonl)
+	read -r n torn < <(check_jsonl --torn)
 	[ "$n" -ge 2 ]
-	assert_equal "$(jq -r '.params.pad | length' "$LOG" | sort -u | grep -v '^0$' | tr '\n' ' ')" "60000 "
+	assert_equal "$(jq -R 'fromjson? | .params.pad | length' "$LOG" | sort -u | grep -v '^0$' | tr '\n' ' ')" "60000 "
 	assert_equal "$(last_record -r .params.callId)" last
-	echo "# $n complete lines; $(grep -c 'torn last line' "$T/stderr.all" "$T/stderr" | awk -F: '{s+=$2} END {print s+0}') torn tails cut" >&3
+	# Each torn line was reported by the writer that ended it.
+	assert_equal "$(cat "$T/stderr.all" "$T/stderr" | grep -c 'ended a torn last line')" "$torn"
+	echo "# $n complete lines; $torn torn lines ended" >&3
 }
 
-@test "a torn last line left by a killed writer is cut off by the next one" {
+@test "a torn last line left by a killed writer is ended with a newline by the next one, never cut off" {
 	printf '{"received":"x"}\n{"received":"partial' > "$LOG"
+	size=$(stat -c %s "$LOG")
 	post 'event=hangup&callId=next'
 	assert_status 200
-	assert_equal "$(check_jsonl)" 2
+	assert_equal "$(head -c "$size" "$LOG")" "$(printf '{"received":"x"}\n{"received":"partial')"
+	assert_equal "$(sed -n 2p "$LOG")" '{"received":"partial'
+	assert_equal "$(check_jsonl --torn)" "2 1"
+	assert_equal "$(last_record -r .params.callId)" next
 	run cat "$T/stderr"
-	assert_output --partial "cut a torn last line of 20 bytes off"
+	assert_output "sipgate-webhook: ended a torn last line of $LOG with a newline (a writer died mid-write)"
 }
 
 @test "stdin closed early: 400 at once, a line on stderr, nothing logged" {

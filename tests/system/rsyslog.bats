@@ -144,6 +144,22 @@ send() {
 	assert_equal "$(jq -r .callId "$RS/calls" | sort -u | wc -l | tr -d ' ')" 1000
 }
 
+@test "a torn line a killed writer left, ended by the next writer: the sender ships each line once" {
+	start_collector
+	start_server a apache
+	send a 1 4
+	collected 8
+	# What a writer killed mid-write leaves; the sender has read it too.
+	printf '{"received":"2026-11-26T10:00:00.000Z","event":"newCall","params":{"callId":"to' >> "$a_LOG"
+	sleep 1
+	send a 5 5
+	collected 11
+	assert_equal "$(sort "$RS/collector/all-events.jsonl" | uniq -d)" ""
+	assert_equal "$(check_jsonl --torn "$RS/collector/all-events.jsonl")" "10 1"
+	jq -c -n -R -f "$TOP/contrib/calls.jq" "$RS/collector/all-events.jsonl" > "$RS/calls" 2> /dev/null
+	assert_equal "$(jq -r .callId "$RS/calls" | sort | tr '\n' ' ')" "a-1 a-2 a-3 a-4 a-5 "
+}
+
 # collected N: waits up to 10 s for the collector's file to hold N lines,
 # then asserts it holds exactly N.
 collected() {
