@@ -1,5 +1,3 @@
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +8,7 @@
 #include "base/date.h"
 #include "call/decide.h"
 #include "diff.h"
+#include "logs.h"
 #include "push/logline.h"
 #include "replay.h"
 #include "rules/rules.h"
@@ -81,26 +80,6 @@ struct walk {
 	unsigned long calls, skipped;
 };
 
-/* A log to read, or NULL after saying why not: a folder is no log (it
- * would read as empty, and "no change" would be a lie). */
-static FILE *open_log(const char *path)
-{
-	struct stat st;
-	FILE *f;
-
-	if ((f = fopen(path, "re")) == NULL) {
-		fprintf(stderr, "sipgate-webhook: %s: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "sipgate-webhook: %s: a folder, not a log: name its files (%s/events.jsonl*)\n",
-		    path, path);
-		fclose(f);
-		return NULL;
-	}
-	return f;
-}
-
 static int walk_logs(struct walk *w, char **logs, size_t nlogs)
 {
 	struct logline l;
@@ -112,7 +91,7 @@ static int walk_logs(struct walk *w, char **logs, size_t nlogs)
 	int rc;
 
 	for (i = 0; i < nlogs; i++) {
-		if ((f = open_log(logs[i])) == NULL) {
+		if ((f = logs_open(logs[i])) == NULL) {
 			free(line);
 			return -1;
 		}

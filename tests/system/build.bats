@@ -104,7 +104,7 @@ copy_tree() {
 	assert_equal "$(check_jsonl)" 1
 }
 
-@test "the logrotate sample renames and creates, never copytruncate" {
+@test "the logrotate sample renames and creates, never copytruncate, never compresses" {
 	run grep -E '^\s*(create|copytruncate)' "$TOP/contrib/sipgate-webhook.logrotate"
 	assert_output --regexp 'create 0640 www-data adm'
 	refute_output --partial copytruncate
@@ -118,6 +118,12 @@ copy_tree() {
 		post 'event=hangup&n=2'
 		assert_equal "$(jq -r .params.n "$LOG")" 2
 		assert_equal "$(jq -r .params.n "$LOG.1")" 1
+		# Rotations stay uncompressed: every reader of the log reads them.
+		logrotate -f -s "$T/lr.state" "$T/lr.conf"
+		post 'event=hangup&n=3'
+		assert_equal "$(cat "$LOG.2" "$LOG.1" "$LOG" | jq -r .params.n | tr '\n' ' ')" "1 2 3 "
+		run ls "$(dirname "$LOG")"
+		refute_output --partial .gz
 	elif [ "${CI:-}" = true ]; then
 		false
 	fi

@@ -165,3 +165,17 @@ no rule: 1 calls
 	diff_run old.rules old.rules logs/events.jsonl
 	assert_success
 }
+
+@test "a compressed rotation is an error (exit 2), not its calls uncounted and no change" {
+	rules old.rules "${OFFICE[@]}"
+	rules new.rules 'version 1' 'when always do reject' 'end'
+	call 2026-11-02T09:00:00.000Z A 4930500 4930222 events.jsonl.2
+	gzip events.jsonl.2
+	diff_run old.rules new.rules events.jsonl.2.gz events.jsonl
+	assert_failure 2
+	assert_equal "$STDERR" "sipgate-webhook: events.jsonl.2.gz: compressed (gzip): uncompress it first (gunzip -k events.jsonl.2.gz), or keep rotations uncompressed as the shipped logrotate file does"
+	gunzip -k events.jsonl.2.gz
+	diff_run old.rules new.rules events.jsonl.2 events.jsonl
+	assert_failure 1
+	assert_line --index 1 "1 of 1 calls would be answered differently"
+}
