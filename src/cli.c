@@ -21,6 +21,7 @@
 #include "os/sandbox.h"
 #include "push/wav.h"
 #include "replay.h"
+#include "restore.h"
 #include "rules/rules.h"
 #include "webhook.h"
 
@@ -428,6 +429,50 @@ static int diff_command(int argc, char **argv)
 	return rc;
 }
 
+/* Whether this user owns the log's folder, as the writers do: a log or a
+ * lock file made by anyone else (root) could shut the writers out. */
+static int owns_folder_of(const char *log)
+{
+	const char *slash = strrchr(log, '/');
+	char folder[PATH_MAX];
+	struct stat st;
+
+	snprintf(folder, sizeof folder, "%.*s", slash == log ? 1 : (int)(slash - log), log);
+	if (stat(folder, &st) < 0) {
+		fprintf(stderr, "sipgate-webhook: %s: %s\n", folder, strerror(errno));
+		return 0;
+	}
+	if (st.st_uid == geteuid())
+		return 1;
+	fprintf(stderr, "sipgate-webhook: run --restore as the owner of %s (uid %lu), as the writers run: "
+	    "runuser -u USER -- sipgate-webhook --restore FILE...\n", folder, (unsigned long)st.st_uid);
+	return 0;
+}
+
+/* --restore FILE...: into the log SIPGATE_LOG names (the built-in one when
+ * unset), reading only the files and writing only in the log's folder. */
+static int restore_command(int argc, char **argv)
+{
+	const char *log = conf_env("SIPGATE_LOG");
+	struct sandbox s = { .role = SANDBOX_READER };
+	char why[512];
+	int i;
+
+	if (log == NULL)
+		log = CONF_LOG_DEFAULT;
+	if (log[0] != '/') {
+		fprintf(stderr, "sipgate-webhook: SIPGATE_LOG must be an absolute path, not %s\n", log);
+		return 2;
+	}
+	if (!owns_folder_of(log))
+		return 2;
+	for (i = 2; i < argc; i++)
+		sandbox_folder_of(&s, argv[i], 0);
+	sandbox_folder_of(&s, log, 1);
+	(void)sandbox_enter(&s, why, sizeof why);
+	return restore_records(log, argv + 2, (size_t)argc - 2);
+}
+
 /* --explain RULES [--at TIME] [--query QUERY_STRING] BODY, the options
  * anywhere after RULES. */
 static int explain_command(int argc, char **argv)
@@ -488,6 +533,13 @@ static const struct command {
 	{ "--replay", 0, -1, diff_command, "RULES LOG...",
 	  "--replay ...     how many logged calls each rule line decides, and the\n"
 	  "                 lines no call reaches.\n" },
+	{ "--restore", 1, -1, restore_command, "FILE...",
+	  "--restore ...    puts event records rescued from syslog back into the log\n"
+	  "                 (SIPGATE_LOG), each as a writer appends it, under the\n"
+	  "                 writers' lock: a record the log already holds is left\n"
+	  "                 out, as is a line that is not an event record (named on\n"
+	  "                 stderr).  Exit 0, 1 (lines that are not records) or 2 (a\n"
+	  "                 file that cannot be read, or the log refused a record).\n" },
 	{ "--explain", 0, -1, explain_command, "RULES [--at TIME] [--query QUERY_STRING] BODY",
 	  "--explain ...    the dry run of one push: which rule matches at TIME and why\n"
 	  "                 (lines starting with '# '), then the exact XML the CGI would\n"

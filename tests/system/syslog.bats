@@ -48,6 +48,21 @@ received() {
 	assert_equal "$(jq -r .params.callId "$T/from-syslog")" rescued
 }
 
+@test "rescued events put back as the README says: grep, sed and --restore, each record once" {
+	post 'event=newCall&callId=r1&from=491234' SIPGATE_LOG="$T/missing/events.jsonl"
+	post 'event=hangup&callId=r1' SIPGATE_LOG="$T/missing/events.jsonl"
+	received 2
+	mkdir "$T/missing"
+	post 'event=newCall&callId=r2'	SIPGATE_LOG="$T/missing/events.jsonl"
+	grep -h 'sipgate-webhook: {' "$T/syslog" | sed 's/^[^{]*//' > "$T/rescued.jsonl"
+	for _ in 1 2; do
+		run env -i SIPGATE_LOG="$T/missing/events.jsonl" "$PROG" --restore "$T/rescued.jsonl"
+		assert_success
+	done
+	assert_output "restored 0 records to $T/missing/events.jsonl; 2 were there already; 0 lines were not event records"
+	assert_equal "$(jq -r '.event + " " + .params.callId' "$T/missing/events.jsonl" | tr '\n' ',')" "newCall r2,newCall r1,hangup r1,"
+}
+
 @test "a 60 KiB record arrives whole, in one message" {
 	note=$(head -c 60000 /dev/zero | tr '\0' n)
 	post "event=answer&callId=long&note=$note" SIPGATE_LOG="$T/missing/events.jsonl"
