@@ -101,6 +101,7 @@ assert_refused() {
 
 # probe_worker NAME: a FastCGI worker tries NAME while serving a request.
 probe_worker() {
+	fcgi_require
 	fcgi_start SIPGATE_WORKERS=1
 	fcgi_wait_workers 1
 	fcgi_post "$NEWCALL" SANDBOX_PROBE="$1" || true
