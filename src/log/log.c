@@ -140,8 +140,9 @@ static int write_newline(int fd)
 
 /*
  * A writer killed by SIGKILL in the middle of a large write() can leave a
- * partial line and no chance to end it.  Its request never got a 200, so
- * the next writer, holding the lock, ends that line with a newline: a line
+ * partial line and no chance to end it (as can one out of room that could
+ * not write the newline either).  Its request never got a 200, so the
+ * next writer, holding the lock, ends that line with a newline: a line
  * that is not a record, which every reader of the log skips.  The log is
  * never cut back: a follower such as rsyslog's imfile (reopenOnTruncate)
  * takes a file that shrinks for a new one and sends it all again.  Adds
@@ -160,8 +161,8 @@ static enum err end_torn_line(const struct req *r, int fd, const char *path,
 		return ERR_OK;
 	if (write_newline(fd) < 0)
 		return err_fail(f, ERR_LOG, "cannot end a torn last line of %s: %s", path, strerror(errno));
-	snprintf(note, sizeof note, "ended a torn last line of %s with a newline (a writer died mid-write)",
-	    path);
+	snprintf(note, sizeof note, "ended a torn last line of %s with a newline "
+	    "(its writer was killed or ran out of room mid-write)", path);
 	diag(r, note);
 	*size += 1;
 	return ERR_OK;

@@ -83,7 +83,7 @@ teardown() {
 	assert_equal "$(check_jsonl --torn)" "2 1"
 	assert_equal "$(last_record -r .params.callId)" next
 	run cat "$T/stderr"
-	assert_output "sipgate-webhook: ended a torn last line of $LOG with a newline (a writer died mid-write)"
+	assert_output "sipgate-webhook: ended a torn last line of $LOG with a newline (its writer was killed or ran out of room mid-write)"
 }
 
 @test "stdin closed early: 400 at once, a line on stderr, nothing logged" {

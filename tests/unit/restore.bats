@@ -76,18 +76,33 @@ sipgate-webhook: rescued.jsonl:4: not an event record, left out"
 	assert_equal "$(jq -r .params.callId "$LOG" | grep -c '^live$')" 200
 }
 
-@test "the log refuses a record: exit 2, the reason, nothing after it tried" {
+@test "the log refuses a record: exit 2, the reason, nothing after it tried; a second run finishes" {
+	command -v prlimit > /dev/null || { [ "${CI:-}" != true ] || false; skip "prlimit not installed"; }
+	for id in A B C; do record "$id"; done > rescued.jsonl
+	# Room for A and part of B, as a full disk would leave.
+	run --separate-stderr env -i SIPGATE_LOG="$LOG" prlimit --fsize=200 "$PROG" --restore rescued.jsonl
+	assert_failure 2
+	assert_output "restored 1 records to $LOG; 0 were there already; 0 lines were not event records"
+	assert_equal "$stderr" "sipgate-webhook: short write to $LOG: No space left on device; the part written is ended by the next writer"
+	assert_equal "$(wc -c < "$LOG")" 200
+	restore rescued.jsonl
+	assert_success
+	assert_output "restored 2 records to $LOG; 1 were there already; 0 lines were not event records"
+	assert_equal "$STDERR" "sipgate-webhook: ended a torn last line of $LOG with a newline (its writer was killed or ran out of room mid-write)"
+	assert_equal "$(check_jsonl --torn)" "3 1"
+	assert_equal "$(jq -R -r 'fromjson? | .params.callId' "$LOG" | tr '\n' ' ')" "A B C "
+}
+
+@test "the log is not a regular file, or its folder is missing: exit 2, the reason, nothing appended" {
 	record A > rescued.jsonl
-	record B >> rescued.jsonl
 	RESTORE_LOG="$T/missing/events.jsonl" restore rescued.jsonl
 	assert_failure 2
-	assert_output "restored 0 records to $T/missing/events.jsonl; 0 were there already; 0 lines were not event records"
-	assert_equal "$STDERR" "sipgate-webhook: cannot open $T/missing/events.jsonl: No such file or directory"
+	assert_equal "$STDERR" "sipgate-webhook: $T/missing: No such file or directory"
 	ln -s "$T/rescued.jsonl" "$T/link.jsonl"
 	RESTORE_LOG="$T/link.jsonl" restore rescued.jsonl
 	assert_failure 2
 	assert_equal "$STDERR" "sipgate-webhook: $T/link.jsonl: Too many levels of symbolic links"
-	assert_equal "$(wc -l < rescued.jsonl)" 2
+	assert_equal "$(wc -l < rescued.jsonl)" 1
 }
 
 @test "usage: a relative SIPGATE_LOG, a folder or a compressed file to restore from, no file at all" {
