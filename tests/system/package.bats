@@ -203,7 +203,8 @@ EOF
 	run apt remove sipgate-webhook
 	assert_success
 	[ ! -e /usr/lib/cgi-bin/sipgate-webhook ]
-	[ ! -e /usr/bin/sipgate-webhook ] && [ ! -L /usr/bin/sipgate-webhook ]
+	[ ! -e /usr/bin/sipgate-webhook ]
+	[ ! -L /usr/bin/sipgate-webhook ]
 	assert_equal "$(tail -n 1 "$PKGCONF")" '# edited by the admin'
 	[ -f /etc/logrotate.d/sipgate-webhook ]
 	assert_equal "$(wc -l < "$LOGDIR/events.jsonl")" 2
