@@ -138,5 +138,6 @@ sipgate-webhook: rescued.jsonl:4: not an event record, left out"
 	RESTORE_LOG="$T/logs/events.jsonl" restore rescued.jsonl
 	assert_failure 2
 	assert_equal "$STDERR" "sipgate-webhook: run --restore as the owner of $T/logs (uid $owner), as the writers run: runuser -u USER -- sipgate-webhook --restore FILE..."
-	[ ! -e "$T/logs/events.jsonl" ] && [ ! -e "$T/logs/.events.jsonl.lock" ]
+	[ ! -e "$T/logs/events.jsonl" ]
+	[ ! -e "$T/logs/.events.jsonl.lock" ]
 }
