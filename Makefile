@@ -165,7 +165,7 @@ check:
 # The files whose tests start the program or a module's driver themselves
 # (through cgi() or $$MEMCHECK); a new file joins the list by name.
 VALGRIND_TESTS ?= $(addprefix tests/unit/,allow.bats audio.bats bn.bats decide.bats diff.bats \
-	form.bats harden.bats log.bats menu.bats number.bats reply.bats request.bats rules.bats \
+	form.bats harden.bats log.bats menu.bats number.bats reply.bats request.bats restore.bats rules.bats \
 	signature.bats when.bats) $(addprefix tests/system/,faults.bats hostile.bats syslog.bats watched.bats)
 valgrind:
 	$(MAKE) LINK_STATIC= SANDBOX=0 all $(TOOLS)
