@@ -208,12 +208,14 @@ static enum err report_decision(const struct conf *c, struct request *rq,
 /* The log takes the record, or the server's error log and syslog do; the
  * call is answered as decided either way: sipgate does not retry, and an
  * error status would switch every rule off for the call and lose its
- * later events. */
+ * later events.  A transport that appends in its own time does both. */
 static void keep_record(const struct conf *c, struct request *rq)
 {
 	struct fail lf = { 0 };
 
-	if (log_append(rq->in, c->log_path, rq->record.data, rq->record.len,
+	if (rq->in->append)
+		rq->in->append(rq->in->ctx, c->log_path, rq->record.data, rq->record.len, c->sync);
+	else if (log_append(rq->in, c->log_path, rq->record.data, rq->record.len,
 	    c->sync, &lf) != ERR_OK)
 		diag_event(rq->in, lf.why, rq->record.data, rq->record.len);
 }

@@ -12,10 +12,6 @@
 #include "os/clock.h"
 #include "push/diag.h"
 
-/* How long to wait for other writers' locks before giving up. */
-#ifndef LOG_LOCK_SECONDS
-#define LOG_LOCK_SECONDS 8
-#endif
 /* How often the file at the path may be replaced while we wait for it. */
 #define LOG_REOPEN_MAX 8
 
@@ -256,20 +252,19 @@ static int take_lock(int fd, const char *path, const struct timespec *deadline, 
 
 /* Takes the writers' lock, then opens the file that is at path; *lock is
  * the lock's descriptor (the log's own where there is no lock file). */
-static int open_locked(const char *path, int *created, int *lock, struct fail *f)
+static int open_locked(const char *path, const struct timespec *deadline, int *created,
+    int *lock, struct fail *f)
 {
-	struct timespec deadline;
 	int fd, tries;
 
-	clock_deadline(&deadline, LOG_LOCK_SECONDS * 1000L);
-	if ((*lock = lock_open(path)) >= 0 && take_lock(*lock, path, &deadline, f) < 0) {
+	if ((*lock = lock_open(path)) >= 0 && take_lock(*lock, path, deadline, f) < 0) {
 		close(*lock);
 		return -1;
 	}
 	for (tries = 0; tries <= LOG_REOPEN_MAX; tries++) {
 		if ((fd = log_open(path, created, f)) < 0)
 			break;
-		if (*lock < 0 && take_lock(fd, path, &deadline, f) < 0) {
+		if (*lock < 0 && take_lock(fd, path, deadline, f) < 0) {
 			close(fd);
 			return -1;
 		}
@@ -289,11 +284,20 @@ static int open_locked(const char *path, int *created, int *lock, struct fail *f
 enum err log_append(const struct req *r, const char *path, const char *line,
     size_t len, int sync, struct fail *f)
 {
+	struct timespec by;
+
+	clock_deadline(&by, LOG_LOCK_SECONDS * 1000L);
+	return log_append_by(r, path, line, len, sync, &by, f);
+}
+
+enum err log_append_by(const struct req *r, const char *path, const char *line,
+    size_t len, int sync, const struct timespec *by, struct fail *f)
+{
 	enum err rc;
 	int fd, created, lock;
 	char note[320];
 
-	if ((fd = open_locked(path, &created, &lock, f)) < 0)
+	if ((fd = open_locked(path, by, &created, &lock, f)) < 0)
 		return ERR_LOG;
 	rc = write_locked(r, fd, path, line, len, f);
 	flock(lock >= 0 ? lock : fd, LOCK_UN);

@@ -15,8 +15,19 @@
 #include "base/err.h"
 #include "push/req.h"
 
+/* How long a record waits for other writers' locks before giving up
+ * (shortened at build time, as make check does). */
+#ifndef LOG_LOCK_SECONDS
+#define LOG_LOCK_SECONDS 8
+#endif
+
 enum err log_append(const struct req *r, const char *path, const char *line,
     size_t len, int sync, struct fail *f);
+/* The same with the lock waited for until by (CLOCK_MONOTONIC) rather
+ * than for the bound from now: a record that queued meanwhile spends its
+ * time in the queue too. */
+enum err log_append_by(const struct req *r, const char *path, const char *line,
+    size_t len, int sync, const struct timespec *by, struct fail *f);
 
 /* Whether the log could be appended to now, without writing to it. */
 enum err log_check(const char *path, struct fail *f);

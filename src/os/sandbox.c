@@ -9,6 +9,7 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -229,9 +230,15 @@ static const int common_calls[] = {
 /* Sending to syslog (/dev/log), to rescue an event the log refused. */
 static const int syslog_calls[] = { SYS_connect, SYS_sendto, SYS_sendmsg };
 
-/* A FastCGI worker's connections. */
+/* A FastCGI worker's connections, and the thread that appends to its log
+ * (started after the sandbox, which it shares) with the pipe that wakes
+ * the poll loop. */
 static const int worker_calls[] = {
 	SYS_accept4, SYS_accept, SYS_getsockopt, SYS_shutdown, SYS_recvfrom,
+	SYS_pipe2, SYS_futex, SYS_set_robust_list,
+#ifdef SYS_rseq
+	SYS_rseq,
+#endif
 };
 
 #define LD(field) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, field))
@@ -293,6 +300,23 @@ static void allow_without_bits(struct program *p, int call, int n, uint32_t bits
 	put(p, (struct sock_filter)ALLOW);
 }
 
+/* if (nr == call) { if (arg n & bit) allow; else refuse; } */
+static void allow_with_bit(struct program *p, int call, int n, uint32_t bit)
+{
+	put(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)call, 0, 4));
+	put(p, (struct sock_filter)ARG_LO(n));
+	put(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, bit, 0, 1));
+	put(p, (struct sock_filter)ALLOW);
+	put(p, (struct sock_filter)REFUSE);
+}
+
+/* if (nr == call) fail with err; */
+static void fail_call(struct program *p, int call, uint32_t err)
+{
+	put(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)call, 0, 1));
+	put(p, (struct sock_filter)RET(SECCOMP_RET_ERRNO | err));
+}
+
 /* if (nr == call) { if (arg n == value) refuse; else allow; } */
 static void allow_but_arg(struct program *p, int call, int n, uint32_t value)
 {
@@ -329,8 +353,16 @@ static void build(struct program *p, enum sandbox_role role)
 		allow_with_arg(p, SYS_socket, 0, AF_UNIX);
 		allow_calls(p, syslog_calls, sizeof syslog_calls / sizeof *syslog_calls);
 	}
-	if (role == SANDBOX_WORKER)
+	if (role == SANDBOX_WORKER) {
 		allow_calls(p, worker_calls, sizeof worker_calls / sizeof *worker_calls);
+		/* Threads, never processes: clone3's flags are out of the
+		 * filter's reach, so the C library is told it is not there and
+		 * falls back to clone, whose flags must say CLONE_THREAD. */
+#ifdef SYS_clone3
+		fail_call(p, SYS_clone3, ENOSYS);
+#endif
+		allow_with_bit(p, SYS_clone, 0, CLONE_THREAD);
+	}
 	put(p, (struct sock_filter)REFUSE);
 }
 
@@ -475,6 +507,9 @@ void sandbox_probe(const char *what, const char *log_path)
 		char *argv[] = { "/bin/sh", "-c", "true", NULL };
 
 		rc = execve("/bin/sh", argv, argv + 3);
+	} else if (strcmp(what, "fork") == 0) {
+		if ((rc = fork()) == 0)
+			_exit(0);
 	} else if (strcmp(what, "socket") == 0) {
 		struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9) };
 

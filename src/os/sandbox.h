@@ -53,7 +53,7 @@ enum sandbox_level sandbox_available(char *why, size_t why_len);
 
 #ifdef SANDBOX_PROBE
 /* Test builds only (make probe): tries what an attacker would, by name
- * (shadow, outside, write, inlog, exec, socket, ptrace), and says on
+ * (shadow, outside, write, inlog, exec, fork, socket, ptrace), and says on
  * stderr whether it was refused. */
 void sandbox_probe(const char *what, const char *log_path);
 #endif

@@ -36,6 +36,12 @@ struct req {
 	 * written; the decision and the record are handed to this instead.
 	 * NULL for a real request. */
 	void (*dry_run)(void *ctx, const struct decision *d, const char *record);
+	/* Appends the record to the log at path in the transport's own time
+	 * (a FastCGI worker: off its poll loop, so that one record waiting for
+	 * the disk or the lock holds up no other connection), and holds the
+	 * answer until then; it also rescues a record the log refuses.  NULL:
+	 * the story appends it itself. */
+	void (*append)(void *ctx, const char *path, const char *line, size_t len, int sync);
 	/* Where the outcome the request was answered with is left (ERR_OK, or
 	 * the failure its status comes from), or NULL. */
 	enum err *outcome;

@@ -7,6 +7,8 @@
 
 #include "base/buf.h"
 #include "base/msg.h"
+#include "log/log.h"
+#include "push/diag.h"
 #include "transport/cgi.h"
 #include "transport/fcgi.h"
 #include "transport/fcgiconn.h"
@@ -21,6 +23,7 @@ enum phase {
 	WAIT,		/* between requests */
 	PARAMS,		/* a request's FCGI_PARAMS are arriving */
 	BODY,		/* its FCGI_STDIN is arriving */
+	LOGGING,	/* answered, the answer held until the server appended its record */
 	CLOSING,	/* nothing more is read; closed once the output is sent */
 	DONE
 };
@@ -50,17 +53,25 @@ struct fcgiconn {
 	size_t nparams;
 	struct buf body;	/* FCGI_STDIN, up to the largest body taken */
 	size_t body_read;
+
+	/* Records appended by the server (fcgiconn_log_aside): the one the
+	 * request asked for, until the server takes it; the answer from
+	 * out.data[hold] on is not sent until the append is done. */
+	int log_aside, status;
+	char *append_path, *append_line;
+	size_t append_len, hold;
+	int append_sync, holding;
 };
 
 struct fcgiconn *fcgiconn_new(long long now, fcgiconn_handler handler,
-    fcgiconn_diag diag, unsigned max_conns, unsigned max_reqs)
+    fcgiconn_diag report, unsigned max_conns, unsigned max_reqs)
 {
 	struct fcgiconn *c = calloc(1, sizeof *c);
 
 	if (c == NULL)
 		return NULL;
 	c->handler = handler;
-	c->diag = diag;
+	c->diag = report;
 	c->max_conns = max_conns;
 	c->max_reqs = max_reqs;
 	c->phase = WAIT;
@@ -70,6 +81,9 @@ struct fcgiconn *fcgiconn_new(long long now, fcgiconn_handler handler,
 
 static void free_request(struct fcgiconn *c)
 {
+	free(c->append_path);
+	free(c->append_line);
+	c->append_path = c->append_line = NULL;
 	buf_free(&c->raw);
 	buf_free(&c->params);
 	buf_free(&c->body);
@@ -89,9 +103,10 @@ void fcgiconn_free(struct fcgiconn *c)
 	free(c);
 }
 
+/* What may be sent now: all that is queued, but an answer held. */
 static size_t pending(const struct fcgiconn *c)
 {
-	return c->out.len - c->sent;
+	return (c->holding ? c->hold : c->out.len) - c->sent;
 }
 
 /* A protocol error: said once, and the connection is dropped unanswered. */
@@ -168,6 +183,30 @@ static void req_diag(void *ctx, const void *p, size_t len)
 	c->stderr_used = 1;
 }
 
+/* The record goes to the server, and the answer that follows waits. */
+static void req_append(void *ctx, const char *path, const char *line, size_t len, int sync)
+{
+	struct fcgiconn *c = ctx;
+
+	struct req r = { .diag = req_diag, .ctx = c };
+	struct fail f = { 0 };
+
+	free(c->append_path);
+	free(c->append_line);
+	c->append_path = strdup(path);
+	if ((c->append_line = malloc(len)) == NULL || c->append_path == NULL) {
+		/* Out of memory: appended here and now, as the CGI does. */
+		if (log_append(&r, path, line, len, sync, &f) != ERR_OK)
+			diag_event(&r, f.why, line, len);
+		return;
+	}
+	memcpy(c->append_line, line, len);
+	c->append_len = len;
+	c->append_sync = sync;
+	c->hold = c->out.len;
+	c->holding = 1;
+}
+
 
 /* --- a request's life --- */
 
@@ -181,23 +220,33 @@ static void finish(struct fcgiconn *c, long long now)
 		close_after_output(c);
 }
 
-/* Runs the handler over the request as it stands: complete, or stalled
- * (its body stopped coming; the connection closes after the answer). */
-static void serve_request(struct fcgiconn *c, long long now)
+/* The request's streams end, and so does the request. */
+static void end_request(struct fcgiconn *c, long long now)
 {
-	struct req r = { .param = req_param_get, .read = req_read,
-	    .write = req_write, .diag = req_diag, .now = req_wall_clock, .env_settings = 1, .ctx = c };
-	int status;
-
-	c->stderr_used = 0;
-	status = c->handler(&r);
 	fcgi_put_stream(&c->out, FCGI_STDOUT, c->id, NULL, 0);
 	if (c->stderr_used)
 		fcgi_put_stream(&c->out, FCGI_STDERR, c->id, NULL, 0);
-	fcgi_put_end_request(&c->out, c->id, (uint32_t)status, FCGI_REQUEST_COMPLETE);
+	fcgi_put_end_request(&c->out, c->id, (uint32_t)c->status, FCGI_REQUEST_COMPLETE);
+	finish(c, now);
+}
+
+/* Runs the handler over the request as it stands: complete, or stalled
+ * (its body stopped coming; the connection closes after the answer).
+ * With its record still to be appended, the request ends once it is. */
+static void serve_request(struct fcgiconn *c, long long now)
+{
+	struct req r = { .param = req_param_get, .read = req_read,
+	    .write = req_write, .diag = req_diag, .now = req_wall_clock,
+	    .append = c->log_aside ? req_append : NULL, .env_settings = 1, .ctx = c };
+
+	c->stderr_used = 0;
+	c->status = c->handler(&r);
 	if (!c->stdin_ended)
 		c->keep = 0;
-	finish(c, now);
+	if (c->holding)
+		c->phase = LOGGING;
+	else
+		end_request(c, now);
 }
 
 /* Splits the params stream into "name\0value\0" pairs; -1 if it is
@@ -435,7 +484,8 @@ const void *fcgiconn_output(const struct fcgiconn *c, size_t *len)
 void fcgiconn_sent(struct fcgiconn *c, size_t n, long long now)
 {
 	c->sent += n;
-	if (pending(c) > 0)
+	/* A held answer stays where it is until it may go. */
+	if (pending(c) > 0 || c->holding)
 		return;
 	buf_free(&c->out);
 	c->sent = 0;
@@ -447,7 +497,7 @@ void fcgiconn_sent(struct fcgiconn *c, size_t n, long long now)
 
 long long fcgiconn_deadline(const struct fcgiconn *c)
 {
-	long long d = c->phase == CLOSING ? LLONG_MAX : c->deadline;
+	long long d = c->phase == CLOSING || c->phase == LOGGING ? LLONG_MAX : c->deadline;
 
 	if (pending(c) > 0 && c->out_deadline < d)
 		d = c->out_deadline;
@@ -460,7 +510,7 @@ void fcgiconn_timeout(struct fcgiconn *c, long long now)
 		protocol_error(c, "the peer did not take the answer within 10 s");
 		return;
 	}
-	if (c->phase == CLOSING || c->phase == DONE || now < c->deadline)
+	if (c->phase == CLOSING || c->phase == LOGGING || c->phase == DONE || now < c->deadline)
 		return;
 	/* A body that stopped coming is answered as the CGI answers it. */
 	if (c->phase == BODY) {
@@ -494,4 +544,50 @@ int fcgiconn_wants(const struct fcgiconn *c)
 int fcgiconn_idle(const struct fcgiconn *c)
 {
 	return c->phase == WAIT && c->start == c->end && pending(c) == 0;
+}
+
+void fcgiconn_log_aside(struct fcgiconn *c)
+{
+	c->log_aside = 1;
+}
+
+int fcgiconn_take_append(struct fcgiconn *c, char **path, char **line, size_t *len,
+    int *sync)
+{
+	if (c->phase != LOGGING || c->append_line == NULL)
+		return 0;
+	*path = c->append_path;
+	*line = c->append_line;
+	*len = c->append_len;
+	*sync = c->append_sync;
+	c->append_path = c->append_line = NULL;
+	return 1;
+}
+
+/* The answer held since the append was asked for goes out after what the
+ * append had to say: its notes, and the record itself if the log refused
+ * it (to syslog as well), as the story says it in a CGI. */
+void fcgiconn_appended(struct fcgiconn *c, const char *notes, size_t notes_len,
+    const struct fail *refused, const char *line, size_t len, long long now)
+{
+	struct req r = { .diag = req_diag, .ctx = c };
+	struct buf held = { 0 };
+
+	if (c->phase != LOGGING)
+		return;
+	buf_put(&held, c->out.data + c->hold, c->out.len - c->hold);
+	c->out.len = c->hold;
+	req_diag(c, notes, notes_len);
+	if (refused)
+		diag_event(&r, refused->why, line, len);
+	buf_put(&c->out, held.data, held.len);
+	if (held.oom)
+		c->out.oom = 1;
+	buf_free(&held);
+	c->holding = 0;
+	end_request(c, now);
+	if (pending(c) > 0)
+		c->out_deadline = now + FCGI_ANSWER_MS;
+	if (reading(c))
+		parse(c, now);
 }

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
 #include "push/req.h"
 
 /* Bounds, in milliseconds and bytes.  The first three may be shortened
@@ -37,7 +38,7 @@ struct fcgiconn;
  * memory.  max_conns and max_reqs are what FCGI_GET_VALUES reports of the
  * whole server. */
 struct fcgiconn *fcgiconn_new(long long now, fcgiconn_handler handler,
-    fcgiconn_diag diag, unsigned max_conns, unsigned max_reqs);
+    fcgiconn_diag report, unsigned max_conns, unsigned max_reqs);
 void fcgiconn_free(struct fcgiconn *c);
 
 /* Where the next bytes from the peer go, and how many fit (at least 1);
@@ -70,5 +71,16 @@ int fcgiconn_wants(const struct fcgiconn *c);
 /* Whether closing it now loses nothing: no request, record or answer in
  * progress. */
 int fcgiconn_idle(const struct fcgiconn *c);
+
+/* Its requests' records are appended by the server, off its loop: once
+ * one is answered, fcgiconn_take_append hands over the record (1, once;
+ * the strings are the caller's to free), and its answer is held until
+ * fcgiconn_appended says the append is done; refused: the log refused it
+ * (line and len are the record), notes: what the append said. */
+void fcgiconn_log_aside(struct fcgiconn *c);
+int fcgiconn_take_append(struct fcgiconn *c, char **path, char **line, size_t *len,
+    int *sync);
+void fcgiconn_appended(struct fcgiconn *c, const char *notes, size_t notes_len,
+    const struct fail *refused, const char *line, size_t len, long long now);
 
 #endif

@@ -16,9 +16,13 @@
 
 #include "base/msg.h"
 #include "call/conf.h"
+#include "log/log.h"
 #include "os/clock.h"
 #include "os/fdio.h"
+#include "push/diag.h"
+#include "push/memreq.h"
 #include "transport/cgi.h"
+#include "transport/fcgilog.h"
 #include "transport/fcgiserver.h"
 
 /* Connections one worker keeps open (nginx and Apache keep idle ones);
@@ -90,12 +94,13 @@ struct conn {
 	int fd;
 	long long last;		/* its last input or output */
 	struct fcgiconn *fc;
+	struct fcgilog_job *job;	/* its record being appended, or NULL */
 };
 
 static struct conn conns[WORKER_CONNS];
 static size_t conn_cap = WORKER_CONNS;	/* what the descriptor limit leaves */
 static size_t nconns;
-static struct pollfd pfd[WORKER_CONNS + 1];
+static struct pollfd pfd[WORKER_CONNS + 2];
 
 static void on_stop(int sig)
 {
@@ -106,6 +111,9 @@ static void on_stop(int sig)
 /* The last one takes its place: callers walk the array downwards. */
 static void drop(size_t i)
 {
+	/* Its append goes on; nobody waits for the answer now. */
+	if (conns[i].job)
+		conns[i].job->owner = NULL;
 	close(conns[i].fd);
 	fcgiconn_free(conns[i].fc);
 	conns[i] = conns[--nconns];
@@ -149,6 +157,30 @@ static int receive(struct conn *c, long long now)
 	return 0;
 }
 
+/* A request answered: its record goes to the log's thread. */
+static void hand_over(struct conn *c, long long now)
+{
+	struct memreq m = { 0 };
+	struct fail f = { 0 };
+	char *path, *line;
+	struct req r;
+	size_t len;
+	enum err rc;
+	int sync;
+
+	if (c->job || !fcgiconn_take_append(c->fc, &path, &line, &len, &sync))
+		return;
+	if ((c->job = fcgilog_submit(path, line, len, sync, c->fc)) != NULL)
+		return;
+	/* Out of memory for the queue: appended here, as the CGI does. */
+	memreq_init(&r, &m);
+	rc = log_append(&r, path, line, len, sync, &f);
+	fcgiconn_appended(c->fc, m.diag.data, m.diag.len, rc != ERR_OK ? &f : NULL, line, len, now);
+	memreq_free(&m);
+	free(path);
+	free(line);
+}
+
 /* Does what the socket's readiness allows; 0 when the connection is over. */
 static int serve(struct conn *c, short revents, long long now)
 {
@@ -161,10 +193,43 @@ static int serve(struct conn *c, short revents, long long now)
 	if ((wants & FCGI_WANT_READ) && (revents & (POLLIN | POLLERR | POLLHUP)) &&
 	    receive(c, now) < 0)
 		return 0;
+	hand_over(c, now);
 	/* An answer is usually taken at once: no poll round for it. */
 	if ((fcgiconn_wants(c->fc) & FCGI_WANT_WRITE) && send_queued(c, now) < 0)
 		return 0;
 	return !(fcgiconn_wants(c->fc) & FCGI_DONE);
+}
+
+/* Where nobody waits for it any more, a refused record still goes to
+ * syslog, and what it says to the worker's stderr. */
+static void orphan_diag(void *ctx, const void *p, size_t len)
+{
+	(void)ctx;
+	fdio_stderr(p, len);
+}
+
+/* Every append the thread finished: its answer may go. */
+static void appended(long long now)
+{
+	struct req orphan = { .diag = orphan_diag };
+	struct fcgilog_job *j;
+	size_t i;
+
+	while ((j = fcgilog_done()) != NULL) {
+		for (i = 0; j->owner && i < nconns; i++)
+			if (conns[i].fc == j->owner) {
+				conns[i].job = NULL;
+				fcgiconn_appended(conns[i].fc, j->notes.data, j->notes.len,
+				    j->rc != ERR_OK ? &j->fail : NULL, j->line, j->len, now);
+				hand_over(&conns[i], now);	/* a request that was waiting */
+			}
+		if (j->owner == NULL) {
+			orphan_diag(NULL, j->notes.data, j->notes.len);
+			if (j->rc != ERR_OK)
+				diag_event(&orphan, j->fail.why, j->line, j->len);
+		}
+		fcgilog_free(j);
+	}
 }
 
 /* Acts on every deadline that has passed; the nearest one left. */
@@ -229,6 +294,9 @@ static int accept_new(int listener, fcgiconn_handler handler, long long now)
 			close(fd);
 			return -1;
 		}
+		c->job = NULL;
+		if (fcgilog_fd() >= 0)
+			fcgiconn_log_aside(c->fc);
 		nconns++;
 	}
 }
@@ -248,15 +316,19 @@ static void round_trip(int listener, fcgiconn_handler handler, long long *accept
 {
 	sigset_t none;
 	struct timespec ts;
-	size_t i, first = 0;
+	size_t i, first = 0, log_at = 0;
 	long long now = clock_now_ms(), ms = wait_until - now;
-	int idle = nconns < conn_cap;
+	int idle = nconns < conn_cap, listen_at = -1;
 
 	for (i = 0; i < nconns && !idle; i++)
 		idle = fcgiconn_idle(conns[i].fc);
 	if (accepting && idle && now >= *accept_after) {
-		pfd[0] = (struct pollfd){ .fd = listener, .events = POLLIN };
-		first = 1;
+		pfd[first] = (struct pollfd){ .fd = listener, .events = POLLIN };
+		listen_at = (int)first++;
+	}
+	if (fcgilog_fd() >= 0) {
+		pfd[first] = (struct pollfd){ .fd = fcgilog_fd(), .events = POLLIN };
+		log_at = ++first;
 	}
 	for (i = 0; i < nconns; i++)
 		pfd[first + i] = (struct pollfd){ .fd = conns[i].fd,
@@ -276,7 +348,10 @@ static void round_trip(int listener, fcgiconn_handler handler, long long *accept
 	while (i-- > 0)
 		if (pfd[first + i].revents && !serve(&conns[i], pfd[first + i].revents, now))
 			drop(i);
-	if (first && (pfd[0].revents & POLLIN) && accept_new(listener, handler, now) < 0)
+	if (log_at && (pfd[log_at - 1].revents & POLLIN))
+		appended(now);
+	if (listen_at >= 0 && (pfd[listen_at].revents & POLLIN) &&
+	    accept_new(listener, handler, now) < 0)
 		*accept_after = now + 1000;
 }
 
@@ -323,6 +398,8 @@ static int worker(int listener, fcgiconn_handler handler,
 		say("cannot make the listening socket non-blocking: %s", strerror(errno));
 	cgi_req(&env);
 	confine(&env);
+	if (fcgilog_start() < 0)
+		say("appending to the log in the poll loop: cannot start its thread: %s", strerror(errno));
 	while (!stopping)
 		round_trip(listener, handler, &accept_after, 1, expire(clock_now_ms()));
 	/* Requests the server already sent are read; each connection ends
@@ -334,7 +411,8 @@ static int worker(int listener, fcgiconn_handler handler,
 		if (!serve(&conns[i], 0, clock_now_ms()))
 			drop(i);
 	}
-	while (nconns > 0)
+	/* Appends whose connection is gone still finish. */
+	while (nconns > 0 || fcgilog_in_flight() > 0)
 		round_trip(listener, handler, &accept_after, 0, expire(clock_now_ms()));
 	return 0;
 }

@@ -1,9 +1,10 @@
 /* fcgiserver: FastCGI mode.  Finds the listening socket the process was
  * started with (fd 0, as spawn-fcgi and systemd's StandardInput=socket
  * give it, or systemd's LISTEN_FDS=1 on fd 3), starts the workers (the
- * SIPGATE_WORKERS setting, call/conf.h) that accept on it and serve each connection with fcgiconn, and
- * supervises them: a worker that dies is replaced; SIGTERM lets each one
- * finish the request it is in, then ends them all. */
+ * SIPGATE_WORKERS setting, call/conf.h) that accept on it and serve each
+ * connection with fcgiconn, their records appended by a thread of each
+ * (fcgilog), and supervises them: a worker that dies is replaced; SIGTERM
+ * lets each one finish the requests it is in, then ends them all. */
 #ifndef FCGISERVER_H
 #define FCGISERVER_H
 

@@ -5,6 +5,7 @@
 
 load ../helpers
 load ../lib/fcgi
+load ../lib/lock
 
 setup() {
 	common_setup
@@ -373,4 +374,63 @@ settle() { sleep 1.1; }
 	# A param that is set still wins over the process.
 	fcgi_post "$NEWCALL" REMOTE_ADDR=217.116.118.254 SIPGATE_ALLOW_FROM=217.116.118.0/24
 	assert_status 200
+}
+
+# fcgi_background NAME [NAME=VALUE ...]: a POST of $NEWCALL in the
+# background; its output in $T/NAME.out, the time it ended (ns) in
+# $T/NAME.end, its PID in BG_PID.
+fcgi_background() {
+	local name=$1
+	shift
+	printf '%s' "$NEWCALL" > "$T/$name.req"
+	# shellcheck disable=SC2046
+	{ "$FCGI_CLIENT" "$T/fcgi.sock" $(fcgi_vars) CONTENT_LENGTH=${#NEWCALL} "$@" < "$T/$name.req" \
+		> "$T/$name.out" 2>&1; date +%s%N > "$T/$name.end"; } &
+	BG_PID=$!
+}
+
+@test "a record waiting for the writers' lock holds up no other connection; one queued behind it waits no longer than its own bound" {
+	fcgi_start SIPGATE_WORKERS=1
+	fcgi_wait_workers 1
+	hold_lock
+	fcgi_background a
+	a=$BG_PID
+	sleep 0.2
+	fcgi_background b
+	b=$BG_PID
+	sleep 0.2
+	# The health check is answered at once, while both pushes wait.
+	fcgi_request $(fcgi_vars) REQUEST_METHOD=GET < /dev/null
+	assert_status 200
+	[ ! -e "$T/a.end" ]
+	[ ! -e "$T/b.end" ]
+	wait "$a" "$b"
+	touch "$T/release"
+	wait "$HOLDER"
+	# Both answered as decided, their records rescued; the second only
+	# its own bound after it came, not a second bound after the first.
+	for x in a b; do
+		run grep -c -e '^Status: 200 OK' -e "cannot lock $LOG: timed out after $LOG_LOCK_SECONDS s" -e '^sipgate-webhook: event: {' "$T/$x.out"
+		assert_output 3
+	done
+	[ $(( $(cat "$T/b.end") - $(cat "$T/a.end") )) -lt $(( LOG_LOCK_SECONDS * 500000000 )) ]
+}
+
+@test "a record waiting for the disk holds up no other connection" {
+	command -v strace > /dev/null || { [ "${CI:-}" != true ] || false; skip "strace not installed"; }
+	FCGI_WRAP="strace -f -o /dev/null -e trace=fdatasync -e inject=fdatasync:delay_enter=1500000" \
+		fcgi_start SIPGATE_WORKERS=1 SIPGATE_SYNC=1
+	# Under strace the master is not the launcher's child: ask it.
+	fcgi_request $(fcgi_vars) REQUEST_METHOD=GET < /dev/null
+	assert_status 200
+	fcgi_background a
+	a=$BG_PID
+	sleep 0.3
+	fcgi_request $(fcgi_vars) REQUEST_METHOD=GET < /dev/null
+	assert_status 200
+	[ ! -e "$T/a.end" ]
+	wait "$a"
+	run grep -c '^Status: 200 OK' "$T/a.out"
+	assert_output 1
+	assert_equal "$(last_record -r .params.callId)" 123456
 }

@@ -132,6 +132,26 @@ probe_worker() {
 	fi
 }
 
+@test "no process is started: the CGI may not fork, a FastCGI worker may start threads only" {
+	probe_cgi fork
+	if [ "$SECCOMP" = 0 ]; then
+		# The sanitizer and valgrind builds have no filter: Landlock
+		# does not stop a fork.
+		run cat "$T/stderr"
+		assert_output --partial "sandbox probe fork: ALLOWED"
+		return 0
+	fi
+	assert_refused fork clone
+	probe_worker fork
+	assert_refused fork clone
+	# Its log thread started, under the same filter: the worker serves.
+	fcgi_start SIPGATE_WORKERS=1
+	fcgi_wait_workers 1
+	fcgi_post "$NEWCALL"
+	assert_status 200
+	assert_equal "$(last_record -r .params.callId)" 123456
+}
+
 @test "FastCGI worker: no network socket, no tracing" {
 	probe_worker socket
 	assert_refused socket socket
