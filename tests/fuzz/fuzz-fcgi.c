@@ -6,7 +6,9 @@
  * bounded, and that what it sends is a well-formed record stream: version
  * 1, known types, END_REQUEST bodies of 8 bytes with a known status after
  * the end of the request's FCGI_STDOUT, GET_VALUES_RESULT pairs that
- * parse. */
+ * parse.  With bit 1 of the last byte set, records are appended by the
+ * server, as a worker's thread does: each handed over once, its answer
+ * held until the append is done (or refused), at a time the data picks. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -44,6 +46,8 @@ static int handler(const struct req *r)
 		abort();
 	n = snprintf(line, sizeof line, "Status: 200 OK\r\n\r\n%zu\n", total);
 	r->diag(r->ctx, "fuzz: a diagnostic line\n", 24);
+	if (r->append)
+		r->append(r->ctx, "/fuzz/events.jsonl", "{\"fuzz\":1}\n", 11, 1);
 	return r->write(r->ctx, line, (size_t)n) < 0;
 }
 
@@ -119,8 +123,9 @@ static void diag(const char *line, size_t len)
 /* The data is both the stream and, byte by byte where a piece begins,
  * how the transport behaves: the size of the piece read (1 to 64 bytes),
  * whether the peer takes all that is queued or a few bytes, and whether
- * time jumps to the connection's deadline (0xFF, rarely); at the end of
- * the data the peer closes its side (the last byte odd) or goes silent. */
+ * time jumps to the connection's deadline (0xFF, rarely), and when a held
+ * append is done (0x20); at the end of the data the peer closes its side
+ * (the last byte odd) or goes silent. */
 static void jump(struct fcgiconn *c, long long *now)
 {
 	*now = fcgiconn_deadline(c);
@@ -161,8 +166,47 @@ static size_t give(struct fcgiconn *c, const uint8_t *data, size_t size,
 	return pos + n;
 }
 
+/* An append handed over and not yet done. */
+struct append {
+	char *path, *line;
+	size_t len;
+	int sync, open;
+};
+
+/* Takes a record the connection hands over: at most one at a time, and
+ * only one whose answer is held (nothing of it sent yet). */
+static void hand_over(struct fcgiconn *c, struct append *a)
+{
+	char *path, *line;
+	size_t len;
+	int sync;
+
+	if (!fcgiconn_take_append(c, &path, &line, &len, &sync))
+		return;
+	if (a->open || len != 11 || strcmp(path, "/fuzz/events.jsonl") != 0 || !sync ||
+	    memcmp(line, "{\"fuzz\":1}\n", 11) != 0)
+		abort();
+	*a = (struct append){ path, line, len, sync, 1 };
+	/* Handed over once only. */
+	if (fcgiconn_take_append(c, &path, &line, &len, &sync))
+		abort();
+}
+
+/* The append is done: in the log, or refused by it (ctl says which). */
+static void done(struct fcgiconn *c, struct append *a, unsigned char ctl, long long now)
+{
+	static const struct fail refused = { ERR_LOG, "fuzz: the log refused it" };
+
+	fcgiconn_appended(c, ctl & 0x08 ? "fuzz: a note\n" : NULL, ctl & 0x08 ? 13 : 0,
+	    (ctl & 0x11) == 0x11 ? &refused : NULL, a->line, a->len, now);
+	free(a->path);
+	free(a->line);
+	*a = (struct append){ 0 };
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct append a = { 0 };
 	struct fcgiconn *c;
 	struct buf out = { 0 };
 	size_t pos = 0, left;
@@ -172,11 +216,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size == 0 || (c = fcgiconn_new(now, handler, diag, 512, 1)) == NULL)
 		return 0;
+	if (data[size - 1] & 2)
+		fcgiconn_log_aside(c);
 	closes = data[size - 1] & 1;
 	while (!((wants = fcgiconn_wants(c)) & FCGI_DONE)) {
+		ctl = pos < size ? data[pos] : 0;
+		hand_over(c, &a);
+		/* Waiting for nothing but the append: it ends now, or later. */
+		if (a.open && (wants == 0 || (ctl & 0x20))) {
+			done(c, &a, ctl, now);
+			continue;
+		}
 		if (wants == 0 || ++rounds > 1000000 || out.oom)
 			abort();
-		ctl = pos < size ? data[pos] : 0;
 		if (wants & FCGI_WANT_WRITE)
 			take(c, &out, ctl, now);
 		wants = fcgiconn_wants(c);
@@ -184,12 +236,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		if ((wants & FCGI_WANT_READ) && ctl != 0xFF && (pos < size || closes))
 			pos = give(c, data, size, pos, now);
+		else if (a.open && !(wants & FCGI_WANT_WRITE))
+			done(c, &a, ctl, now);
 		else if (!(wants & FCGI_WANT_WRITE) || (ctl & 0x40))
 			jump(c, &now);
 	}
 	fcgiconn_output(c, &left);
-	check_output((const unsigned char *)out.data, out.len, left > 0);
+	check_output((const unsigned char *)out.data, out.len, left > 0 || a.open);
 	fcgiconn_free(c);
+	free(a.path);
+	free(a.line);
 	buf_free(&out);
 	return 0;
 }
