@@ -234,7 +234,7 @@ time.sleep(6)
 	assert_equal "$(fcgi_workers)" "$worker"
 }
 
-@test "a worker's memory after 100,000 requests is what it was after 1,000" {
+@test "a worker's memory after 100,000 requests is what it was after 10,000, within two pages" {
 	fcgi_require
 	n=${FCGI_MEMORY_REQUESTS:-100000}
 	# The shipped rules: zones, hours, dates, lists and menus on every call.
@@ -245,13 +245,17 @@ time.sleep(6)
 	fcgi_start SIPGATE_WORKERS=1 SIPGATE_RULES="$T/rules/rules.example"
 	fcgi_wait_workers 1
 	worker=$(fcgi_workers)
-	FCGI_OPTS="-k -n 1000 -s" fcgi_post "$NEWCALL"
+	# The heap's high-water mark may still rise a page once the log
+	# thread's hand-overs meet requests in another order (seen between
+	# 10,000 and 20,000, then flat to 120,000); a leak of even one small
+	# allocation a request would be megabytes.
+	FCGI_OPTS="-k -n 10000 -s" fcgi_post "$NEWCALL"
 	assert_equal "$(sort -u "$T/out")" 200
 	before=$(awk '/^VmRSS/ { print $2 }' "/proc/$worker/status")
-	FCGI_OPTS="-k -n $((n - 1000)) -s" fcgi_post "$NEWCALL"
+	FCGI_OPTS="-k -n $((n - 10000)) -s" fcgi_post "$NEWCALL"
 	assert_equal "$(sort -u "$T/out")" 200
 	after=$(awk '/^VmRSS/ { print $2 }' "/proc/$worker/status")
-	echo "VmRSS after 1,000: $before kB; after $n: $after kB" >&3
+	echo "VmRSS after 10,000: $before kB; after $n: $after kB" >&3
 	assert_equal "$(fcgi_workers)" "$worker"
-	assert_equal "$after kB" "$before kB"
+	[ "$after" -le $((before + 8)) ]
 }
