@@ -389,6 +389,13 @@ fcgi_background() {
 	BG_PID=$!
 }
 
+# health_answered: the health check (a GET) is answered 200.
+health_answered() {
+	# shellcheck disable=SC2046
+	fcgi_request $(fcgi_vars) REQUEST_METHOD=GET < /dev/null
+	assert_status 200
+}
+
 @test "a record waiting for the writers' lock holds up no other connection; one queued behind it waits no longer than its own bound" {
 	fcgi_start SIPGATE_WORKERS=1
 	fcgi_wait_workers 1
@@ -400,8 +407,7 @@ fcgi_background() {
 	b=$BG_PID
 	sleep 0.2
 	# The health check is answered at once, while both pushes wait.
-	fcgi_request $(fcgi_vars) REQUEST_METHOD=GET < /dev/null
-	assert_status 200
+	health_answered
 	[ ! -e "$T/a.end" ]
 	[ ! -e "$T/b.end" ]
 	wait "$a" "$b"
@@ -421,13 +427,11 @@ fcgi_background() {
 	FCGI_WRAP="strace -f -o /dev/null -e trace=fdatasync -e inject=fdatasync:delay_enter=1500000" \
 		fcgi_start SIPGATE_WORKERS=1 SIPGATE_SYNC=1
 	# Under strace the master is not the launcher's child: ask it.
-	fcgi_request $(fcgi_vars) REQUEST_METHOD=GET < /dev/null
-	assert_status 200
+	health_answered
 	fcgi_background a
 	a=$BG_PID
 	sleep 0.3
-	fcgi_request $(fcgi_vars) REQUEST_METHOD=GET < /dev/null
-	assert_status 200
+	health_answered
 	[ ! -e "$T/a.end" ]
 	wait "$a"
 	run grep -c '^Status: 200 OK' "$T/a.out"
