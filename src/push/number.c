@@ -16,23 +16,27 @@ static int is_separator(char c)
 
 /*
  * Steps 1, 3 and 4 in one pass: separators are skipped, the first of +, 00
- * and 0 that applies is dealt with once, and 1 to 20 digits must remain.
+ * and 0 that applies is dealt with once (after + or 00 a "(0)" is dropped),
+ * and 1 to 20 digits must remain.
  * 0 on success.
  */
 static int normalise(const char *p, size_t len, const char *country,
     char out[NUMBER_MAX + 1])
 {
 	size_t i = 0, j, n = 0;
+	int international = 0;
 
 	while (i < len && is_separator(p[i]))
 		i++;
 	if (i < len && p[i] == '+') {
 		i++;
+		international = 1;
 	} else if (i < len && p[i] == '0') {
 		for (j = i + 1; j < len && is_separator(p[j]); j++)
 			;
 		if (j < len && p[j] == '0') {
 			i = j + 1;
+			international = 1;
 		} else {
 			n = strlen(country);
 			memcpy(out, country, n);
@@ -42,6 +46,11 @@ static int normalise(const char *p, size_t len, const char *country,
 	for (; i < len; i++) {
 		unsigned char c = (unsigned char)p[i];
 
+		/* "+49 (0)211": the trunk 0 that a national caller dials. */
+		if (international && c == '(' && i + 2 < len && p[i + 1] == '0' && p[i + 2] == ')') {
+			i += 2;
+			continue;
+		}
 		if (is_separator((char)c))
 			continue;
 		if (c < '0' || c > '9' || n == NUMBER_MAX)

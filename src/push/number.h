@@ -1,6 +1,7 @@
 /* number: one normalisation for phone numbers in rules and in pushes.
  * Separators go, a leading +, 00 or 0 (that one becomes the country code)
- * is dealt with once, and 1 to 20 digits must remain.  "anonymous" (any
+ * is dealt with once (a "(0)" after + or 00 goes too), and 1 to 20 digits
+ * must remain.  "anonymous" (any
  * case), an empty value and a missing one are anonymous. */
 #ifndef NUMBER_H
 #define NUMBER_H

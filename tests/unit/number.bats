@@ -20,7 +20,7 @@ rejected() { [ "$(verdict "$1" "$2")" = "$F><Reject reason=\"rejected\"/></Respo
 passed() { [ "$(verdict "$1" "$2")" = "$F/>" ]; }
 
 @test "rule side: the written forms of one number are equal" {
-	for form in '"+49 211 1234567"' '"0049 211 1234567"' 0211/1234567 '"(0211) 123-4567"' 492111234567 0211.1234567; do
+	for form in '"+49 211 1234567"' '"+49 (0)211 1234567"' '"0049 211 1234567"' 0211/1234567 '"(0211) 123-4567"' 492111234567 0211.1234567; do
 		rejected "when from $form do reject" 'event=newCall&direction=in&from=492111234567'
 		passed "when from $form do reject" 'event=newCall&direction=in&from=492111234568'
 	done
