@@ -11,6 +11,7 @@
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/scan.h"
+#include "book/book.h"
 #include "call/conf.h"
 #include "call/decide.h"
 #include "cli.h"
@@ -180,6 +181,41 @@ static void check_trust(const struct rules *r)
 		fprintf(stderr, "sipgate-webhook: note: %s: requests run less restricted on this kernel\n", why);
 }
 
+/* SIPGATE_PHONEBOOK as a request would read it, reported as a list file
+ * is: what it could not read and, with verbose, what it holds. */
+static int check_book(const struct rules *r, int verbose)
+{
+	const char *path = conf_env("SIPGATE_PHONEBOOK"), *country = conf_env("SIPGATE_COUNTRY");
+	struct buf warnings = { 0 };
+	struct book *b;
+	char why[400];
+
+	if (path == NULL) {
+		if (r->uses_book && verbose)
+			fprintf(stderr, "%s: a rule names @%s, but SIPGATE_PHONEBOOK is not set here\n",
+			    r->path, RULES_BOOK);
+		return 0;
+	}
+	if (country && (strlen(country) > 3 || strspn(country, "0123456789") != strlen(country) ||
+	    country[0] == '0')) {
+		fprintf(stderr, "SIPGATE_COUNTRY=%.16s: want a country calling code of 1 to 3 digits\n", country);
+		return 1;
+	}
+	b = book_load(path, country ? country : "49", verbose ? &warnings : NULL, why, sizeof why);
+	if (warnings.len)
+		fputs(warnings.data, stderr);
+	buf_free(&warnings);
+	if (b == NULL) {
+		fprintf(stderr, "%s\n", why);
+		return 1;
+	}
+	if (verbose)
+		printf("ok: phonebook %s: %zu numbers on %zu cards from %zu files, %zu cards skipped\n",
+		    path, b->nentries, b->ncards, b->nfiles, b->nskipped);
+	book_free(b);
+	return 0;
+}
+
 /* Errors always; with verbose (--check itself) the warnings, and a valid
  * file is said to be so, with what it holds, so that a silent success is
  * not mistaken for nothing having run.  reader: the web server's user, or
@@ -209,6 +245,10 @@ static int check(const char *path, int verbose, const struct perm_user *reader,
 	}
 	for (i = 0; i < r->nsets; i++)
 		lists += r->sets[i].kind == RULES_SET_LIST;
+	if (check_book(r, verbose) != 0) {
+		rules_free(r);
+		return 1;
+	}
 	if (verbose)
 		printf("ok: %zu rules, %zu menus, %zu lists\n", r->nrules, r->nmenus, lists);
 	rules_free(r);
@@ -252,6 +292,8 @@ static void explain_decided(struct replay *rp, const struct decision *d)
 		buf_puts(&x->notes, "# the call rules run for newCall and dtmf only: no rules\n");
 		return;
 	}
+	if (d->caller)
+		buf_printf(&x->notes, "# caller: %s (the address book)\n", d->caller);
 	if (d->rule)
 		buf_printf(&x->notes, "# %s:%d matched: %s\n", x->rules_path, d->rule->line, d->rule->text);
 	if (d->why)

@@ -49,6 +49,9 @@ void replay_run(struct replay *x, const char *rules_path, time_t t, const char *
 	memreq_set(&x->m, "SIPGATE_WEBHOOK_URL", conf_env("SIPGATE_WEBHOOK_URL"));
 	memreq_set(&x->m, "SIPGATE_FOLLOW", conf_env("SIPGATE_FOLLOW"));
 	memreq_set(&x->m, "SIPGATE_STATE_KEY", conf_env("SIPGATE_STATE_KEY"));
+	/* The address book as it is now, not as it was at the call. */
+	memreq_set(&x->m, "SIPGATE_PHONEBOOK", conf_env("SIPGATE_PHONEBOOK"));
+	memreq_set(&x->m, "SIPGATE_COUNTRY", conf_env("SIPGATE_COUNTRY"));
 	if (replay_url_stand_in()) {
 		memreq_set(&x->m, "HTTP_HOST", "localhost");
 		memreq_set(&x->m, "SCRIPT_NAME", "/sipgate");

@@ -3,9 +3,9 @@
  *
  * Read the settings, check the method and the sender's address, then the
  * media type and the length; read the body, verify its signature, decode
- * it, let the call rules decide (newCall and dtmf), append the event and
- * the decision to the log (or, if it refuses them, to the server's error
- * log and syslog), and answer with the XML that steers the call and
+ * it, find the caller in the address book, let the call rules decide
+ * (newCall and dtmf), append the event and the decision to the log (or,
+ * if it refuses them, to the server's error log and syslog), and answer with the XML that steers the call and
  * subscribes its later events.  Every failure on the way is a struct
  * fail; answer() turns it into the response (err.c has the table).  The
  * request comes in a struct req: its variables, body, clock and error log.
@@ -16,6 +16,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/json.h"
+#include "book/book.h"
 #include "call/conf.h"
 #include "call/decide.h"
 #include "call/record.h"
@@ -69,6 +70,9 @@ struct event {
 	enum sig_outcome signature;
 	struct form form;
 	int dtmf;			/* else newCall, or another event */
+	const struct book *book;	/* SIPGATE_PHONEBOOK's, if it could be read */
+	char book_error[320];		/* else why not */
+	const char *caller;		/* the caller's name from it */
 	struct buf rule_json;		/* the decision, for the record */
 };
 
@@ -125,6 +129,29 @@ static enum err decode(struct request *rq, struct event *ev, struct fail *f)
 	return ERR_OK;
 }
 
+/* The caller's name, for a push that names a caller: the from of a call
+ * that came in (an outgoing call's from is the office's own line).  A
+ * book that cannot be read costs the name, never the call; the admin
+ * hears of it on every request, as of a rules file that cannot be used. */
+static void find_caller(const struct conf *c, struct request *rq, struct event *ev)
+{
+	const struct form_param *from = form_get(&ev->form, "from");
+	const struct form_param *dir = form_get(&ev->form, "direction");
+	const struct book_card *card;
+	struct number v;
+
+	if (c->phonebook == NULL)
+		return;
+	ev->book = book_cache_get(c->phonebook, c->country, ev->book_error, sizeof ev->book_error);
+	if (ev->book == NULL)
+		diag(rq->in, ev->book_error);
+	if (ev->book == NULL || from == NULL || (dir && form_is(dir, "out")))
+		return;
+	number_incoming(from->value, from->value_len, c->country, &v);
+	card = book_find(ev->book, &v);
+	ev->caller = card ? card->name : NULL;
+}
+
 /* The call rules, asked about a newCall or dtmf when there are any. */
 static enum err decide_call(const struct conf *c, struct request *rq,
     struct event *ev, struct fail *f)
@@ -141,6 +168,9 @@ static enum err decide_call(const struct conf *c, struct request *rq,
 	in.key = c->state_key;
 	in.key_len = c->state_key ? strlen(c->state_key) : 0;
 	in.now = ev->now.tv_sec;
+	in.book = ev->book;
+	in.book_error = c->phonebook ? ev->book_error : NULL;
+	in.caller = ev->caller;
 	if ((rc = decide(&in, &rq->decision, f)) != ERR_OK)
 		return rc;
 	rq->decided = 1;
@@ -161,6 +191,7 @@ static enum err record(struct request *rq, struct event *ev, struct fail *f)
 	meta.remote_addr = remote && *remote ? remote : NULL;
 	meta.signature = sig_outcome_name(ev->signature);
 	meta.rule = ev->rule_json.len > 0 ? ev->rule_json.data : NULL;
+	meta.caller = ev->caller;
 	return record_build(&rq->record, &ev->form, &meta, f);
 }
 
@@ -262,6 +293,8 @@ static enum err accept_event(const struct conf *c, struct request *rq,
 	if (rc == ERR_OK)
 		rc = decode(rq, &ev, f);
 	if (rc == ERR_OK)
+		find_caller(c, rq, &ev);
+	if (rc == ERR_OK)
 		rc = decide_call(c, rq, &ev, f);
 	if (rc == ERR_OK)
 		rc = record(rq, &ev, f);
@@ -298,6 +331,7 @@ static void request_files(struct sandbox *s, const struct conf *c)
 	else
 		sandbox_folder_of(s, c->rules, 0);
 	buf_free(&errors);
+	sandbox_folder_of(s, c->phonebook, 0);
 	sandbox_folder_of(s, c->public_key, 0);
 	sandbox_folder_of(s, c->state_key_file.path, 0);
 	sandbox_read(s, "/etc/localtime");

@@ -129,6 +129,15 @@ static int secret_file(const char *v, void *field)
 	return 0;
 }
 
+/* A country calling code: 1 to 3 digits, not starting with 0. */
+static int country(const char *v, void *field)
+{
+	size_t n = strspn(v, "0123456789");
+
+	*(const char **)field = v;
+	return n >= 1 && n <= 3 && v[n] == '\0' && v[0] != '0' ? 0 : -1;
+}
+
 static int epoch(const char *v, void *field)
 {
 	struct conf_now *now = field;
@@ -186,6 +195,10 @@ static const struct conf_setting {
 	  "addresses and CIDR ranges", "the senders allowed, by address or range" },
 	{ "SIPGATE_RULES", CONF_REQUEST, absolute_path, offsetof(struct conf, rules), NULL, 0,
 	  "an absolute path", "the call rules file" },
+	{ "SIPGATE_PHONEBOOK", CONF_REQUEST, absolute_path, offsetof(struct conf, phonebook), NULL, 0,
+	  "an absolute path", "the address book: a vCard file, a folder of .vcf files or number-TAB-name lines" },
+	{ "SIPGATE_COUNTRY", CONF_REQUEST, country, offsetof(struct conf, country), "49", 1,
+	  "a country calling code of 1 to 3 digits", "the country of national numbers in the address book" },
 	{ "SIPGATE_STATE_KEY", CONF_REQUEST, state_key, offsetof(struct conf, state_key), NULL, 0,
 	  "at least " XSTR(STATE_MIN_KEY) " bytes", "the key that signs menu state" },
 	{ "SIPGATE_STATE_KEY_FILE", CONF_REQUEST, secret_file, offsetof(struct conf, state_key_file), NULL, 0,

@@ -40,6 +40,8 @@ struct conf {
 	const char *public_key;		/* SIPGATE_PUBLIC_KEY; NULL: built in */
 	const char *allow_from;		/* SIPGATE_ALLOW_FROM; NULL: anyone */
 	const char *rules;		/* SIPGATE_RULES; NULL: no call rules */
+	const char *phonebook;		/* SIPGATE_PHONEBOOK; NULL: none */
+	const char *country;		/* SIPGATE_COUNTRY */
 	const char *state_key;		/* SIPGATE_STATE_KEY, or the file's; NULL: no MAC */
 	struct conf_secret {
 		const char *path;	/* SIPGATE_STATE_KEY_FILE */

@@ -44,6 +44,22 @@ static int in_list(struct eval *e, int set, const struct number *v)
 	return hit > 0;
 }
 
+/* @phonebook, @phonebook:CATEGORY: a book that cannot be used fails the
+ * evaluation as an unreadable list file does. */
+static int in_book(struct eval *e, const struct rules_item *it, const struct number *v)
+{
+	const struct book_card *card;
+
+	if (e->in->book == NULL) {
+		snprintf(e->d->error, sizeof e->d->error, "@%s: %s", RULES_BOOK,
+		    e->in->book_error ? e->in->book_error : "SIPGATE_PHONEBOOK is not set");
+		e->failed = 1;
+		return 0;
+	}
+	card = book_find(e->in->book, v);
+	return card && (it->text == NULL || book_in_category(card, it->text, strlen(it->text)));
+}
+
 static int number_cond(struct eval *e, const struct rules_cond *c, const char *name)
 {
 	const struct form_param *p = form_get(e->in->form, name);
@@ -56,6 +72,7 @@ static int number_cond(struct eval *e, const struct rules_cond *c, const char *n
 
 		if (it->kind == RULES_ITEM_ANY ? p != NULL && p->value_len > 0 :
 		    it->kind == RULES_ITEM_SET ? in_list(e, it->set, &v) :
+		    it->kind == RULES_ITEM_BOOK ? in_book(e, it, &v) :
 		    number_match(&it->number, &v))
 			return 1;
 	}
@@ -365,6 +382,7 @@ enum err decide(const struct decide_input *in, struct decision *d, struct fail *
 
 	memset(d, 0, sizeof *d);
 	d->name = "pass";
+	d->caller = in->caller;
 	if (id)
 		buf_put(&d->call_id, id->value, id->value_len);
 	if (in->dtmf) {

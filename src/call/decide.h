@@ -10,6 +10,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "book/book.h"
 #include "call/state.h"
 #include "push/form.h"
 #include "rules/rules.h"
@@ -22,6 +23,9 @@ struct decide_input {
 	const char *key;		/* SIPGATE_STATE_KEY, or NULL */
 	size_t key_len;
 	time_t now;
+	const struct book *book;	/* SIPGATE_PHONEBOOK's, or NULL: */
+	const char *book_error;		/* why not (NULL: it is not set) */
+	const char *caller;		/* the caller's name, for --explain */
 };
 
 struct decision {
@@ -42,6 +46,7 @@ struct decision {
 	int stale;			/* ...because the call's menu is gone from them:
 					 * the specification's <Response/>, no report */
 	const struct rules_rule *rule;	/* the rule that matched, for --explain */
+	const char *caller;		/* the address book's name for the caller */
 	struct tm local;		/* the local time the rules saw */
 	int have_local;
 };

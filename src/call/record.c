@@ -169,6 +169,8 @@ enum err record_build(struct buf *out, const struct form *form,
 		json_put_string(out, event ? event->value : "", event ? event->value_len : 0);
 		put_field(out, "signature", meta->signature);
 		put_field(out, "remote_addr", meta->remote_addr);
+		if (meta->caller)
+			put_field(out, "caller", meta->caller);
 		if (meta->rule) {
 			buf_puts(out, ",\"rule\":");
 			buf_puts(out, meta->rule);

@@ -15,6 +15,7 @@ struct record_meta {
 	const char *remote_addr;	/* NULL when the server gave none */
 	const char *signature;		/* valid, invalid, missing, unchecked */
 	const char *rule;		/* the call rules' decision as JSON, or NULL */
+	const char *caller;		/* the caller's name from the address book, or NULL */
 };
 
 /* Appends the record and its final newline to out. */

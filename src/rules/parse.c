@@ -362,6 +362,27 @@ static int misplaced_not(struct parser *p, const char *item, const char *keyword
 	return 1;
 }
 
+/* @phonebook (a known caller) or @phonebook:CATEGORY: the address book's,
+ * whose text keeps the category (NULL: none). */
+static int book_item(struct parser *p, struct rules_item *it)
+{
+	const char *cat = it->text + sizeof RULES_BOOK;
+
+	it->kind = RULES_ITEM_BOOK;
+	p->r->uses_book = 1;
+	if (*cat == '\0') {
+		it->text = NULL;
+		return 0;
+	}
+	if (cat[1] == '\0' || strlen(cat + 1) > RULES_CATEGORY_MAX) {
+		rules_problem(p, p->line, "\"%.40s\": want @%s or @%s:CATEGORY (1 to %d characters)",
+		    it->text, RULES_BOOK, RULES_BOOK, RULES_CATEGORY_MAX);
+		return -1;
+	}
+	it->text = cat + 1;
+	return 0;
+}
+
 static int number_items(struct parser *p, struct rules_cond *c, const char *keyword)
 {
 	char why[200];
@@ -374,6 +395,10 @@ static int number_items(struct parser *p, struct rules_cond *c, const char *keyw
 			return -1;
 		if (strcmp(it->text, "any") == 0) {
 			it->kind = RULES_ITEM_ANY;
+		} else if (strncmp(it->text, "@" RULES_BOOK, sizeof RULES_BOOK) == 0 &&
+		    (it->text[sizeof RULES_BOOK] == '\0' || it->text[sizeof RULES_BOOK] == ':')) {
+			if (book_item(p, it) < 0)
+				return -1;
 		} else if (it->text[0] == '@') {
 			it->kind = RULES_ITEM_SET;
 			it->set = rules_use_set(p, it->text, RULES_SET_LIST);

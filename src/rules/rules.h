@@ -28,14 +28,22 @@
 
 enum rules_direction { RULES_DIR_IN, RULES_DIR_OUT, RULES_DIR_ANY };
 
-enum rules_item_kind { RULES_ITEM_NUMBER, RULES_ITEM_ANY, RULES_ITEM_SET, RULES_ITEM_TEXT };
+/* The name a rule gives the address book: @phonebook, @phonebook:VIP. */
+#define RULES_BOOK "phonebook"
+#define RULES_CATEGORY_MAX 64
+
+enum rules_item_kind {
+	RULES_ITEM_NUMBER, RULES_ITEM_ANY, RULES_ITEM_SET, RULES_ITEM_TEXT,
+	RULES_ITEM_BOOK		/* text: the category, or NULL for any card */
+};
 
 /* One alternative of a condition's comma-separated value. */
 struct rules_item {
 	enum rules_item_kind kind;
 	struct number number;	/* RULES_ITEM_NUMBER (or anonymous) */
 	int set;		/* RULES_ITEM_SET: index into rules.sets */
-	const char *text;	/* RULES_ITEM_TEXT: a user name or a DTMF key */
+	const char *text;	/* RULES_ITEM_TEXT: a user name or a DTMF key;
+				 * RULES_ITEM_BOOK: the category or NULL */
 };
 
 enum rules_cond_kind {
@@ -124,6 +132,7 @@ struct rules {
 	const char *zone;		/* NULL if none */
 	char country[4];
 	const char *flagdir;
+	int uses_book;			/* a rule names @phonebook */
 	struct rules_set *sets;
 	size_t nsets;
 	struct rules_menu *menus;

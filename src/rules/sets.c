@@ -120,6 +120,11 @@ static struct rules_set *define_set(struct parser *p, const char *name, enum rul
 		rules_problem(p, p->line, "bad name \"%.40s\": want 1 to 32 of a-z, 0-9, _ and -", name);
 		return NULL;
 	}
+	if (strcmp(name, RULES_BOOK) == 0) {
+		rules_problem(p, p->line, "@%s is the address book (SIPGATE_PHONEBOOK); name the %s otherwise",
+		    RULES_BOOK, rules_set_what[kind]);
+		return NULL;
+	}
 	if ((i = find_set(p, name)) >= 0) {
 		if (r->sets[i].kind != kind) {
 			rules_problem(p, p->line, "\"%s\" is already a %s (line %d)", name,
