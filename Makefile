@@ -147,9 +147,10 @@ build/tools/bn-tool-portable: tests/tools/bn-tool.c src/crypto/bn.c src/crypto/b
 # and the system tests (tests/system, real servers, the package, the
 # fuzzers), all of them by default.
 TESTS ?= tests/unit tests/system
+# The module tests two files at a time (JOBS), the system tests one by one.
 test: all $(TOOLS) $(PROBE)
 	tests/setup
-	tests/run $(TESTS)
+	JOBS=$${JOBS:-2} tests/run $(TESTS)
 
 # The module tests alone, in seconds: no root, no network, no tests/setup;
 # a build whose deadlines are a second, so that a test that waits one out
@@ -172,7 +173,7 @@ valgrind:
 	tests/setup
 	rm -rf build/valgrind && mkdir -p build/valgrind
 	LINK_STATIC= SANDBOX=0 MEMCHECK="valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --log-file=$(CURDIR)/build/valgrind/%p.log" \
-		tests/run $(VALGRIND_TESTS)
+		JOBS=$${JOBS:-2} tests/run $(VALGRIND_TESTS)
 	@if grep -l . build/valgrind/*.log 2> /dev/null; then \
 		echo "valgrind reported errors: see the files above"; exit 1; fi
 
