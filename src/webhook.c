@@ -19,6 +19,7 @@
 #include "book/book.h"
 #include "call/conf.h"
 #include "call/decide.h"
+#include "call/outcome.h"
 #include "call/record.h"
 #include "call/reply.h"
 #include "call/state.h"
@@ -42,6 +43,10 @@ struct request {
 	int decided;		/* the call rules were asked */
 	struct decision decision;
 	struct buf url;		/* where follow-up events go */
+	int have_facts;		/* the leg's facts go into the follow-up URL */
+	struct outcome_facts facts;
+	struct buf call_id;	/* what they are bound to */
+	struct buf follow_url;	/* the URL with them */
 	struct buf gather_url;	/* a Gather's onData, with the menu state */
 	struct buf record;	/* the log line */
 	const struct rsa_key *key;	/* whose signature counts */
@@ -73,6 +78,9 @@ struct event {
 	const struct book *book;	/* SIPGATE_PHONEBOOK's, if it could be read */
 	char book_error[320];		/* else why not */
 	const char *caller;		/* the caller's name from it */
+	const char *outcome;		/* a hangup's */
+	const char *outcome_basis;
+	long long duration_ms;		/* -1: unknown */
 	struct buf rule_json;		/* the decision, for the record */
 };
 
@@ -178,6 +186,64 @@ static enum err decide_call(const struct conf *c, struct request *rq,
 	return ev->rule_json.oom ? err_fail(f, ERR_INTERNAL, "out of memory") : ERR_OK;
 }
 
+static long long ms_of(const struct timespec *t)
+{
+	return (long long)t->tv_sec * 1000 + t->tv_nsec / 1000000;
+}
+
+/* What the rules did to the leg, for its hangup to read. */
+static unsigned decision_flags(const struct request *rq)
+{
+	const struct rules_action *a = rq->decided ? rq->decision.action : NULL;
+
+	/* A built-in decision (the caller hung up in a menu) is nobody's refusal. */
+	if (a == NULL || rq->decision.line == 0)
+		return 0;
+	if (a->kind == RULES_ACT_PLAY && a->then)
+		a = a->then;
+	return a->kind == RULES_ACT_REJECT || a->kind == RULES_ACT_HANGUP ? OUTCOME_REJECTED :
+	    a->kind == RULES_ACT_VOICEMAIL ? OUTCOME_TO_VOICEMAIL : 0;
+}
+
+/* The facts a newCall starts and a keypad push carries on (signed with the
+ * state key: without one there are none), and what a hangup makes of
+ * the facts it brings back. */
+static void leg_facts(const struct conf *c, struct request *rq, struct event *ev)
+{
+	const struct form_param *id = form_get(&ev->form, "callId");
+	const struct form_param *event = form_get(&ev->form, "event");
+	const struct form_param *cause = form_get(&ev->form, "cause");
+	size_t key_len = c->state_key ? strlen(c->state_key) : 0;
+	struct outcome_facts got;
+	enum outcome_read read = OUTCOME_NONE;
+
+	if (c->state_key && (ev->dtmf || (event && form_is(event, "hangup"))))
+		read = outcome_parse(req_param(rq->in, "QUERY_STRING"), c->state_key, key_len,
+		    id ? id->value : "", id ? id->value_len : 0, &got);
+	if (event && form_is(event, "hangup")) {
+		ev->outcome = outcome_of(cause ? cause->value : NULL, cause ? cause->value_len : 0,
+		    read == OUTCOME_OK ? &got : NULL);
+		ev->outcome_basis = read == OUTCOME_OK ? "call" : read == OUTCOME_NONE ? "hangup" : "refused";
+		if (read == OUTCOME_OK && ms_of(&ev->now) >= got.start_ms)
+			ev->duration_ms = ms_of(&ev->now) - got.start_ms;
+		return;
+	}
+	if (c->state_key == NULL || !rq->steers || (ev->dtmf && read != OUTCOME_OK))
+		return;
+	if (ev->dtmf) {
+		rq->facts.start_ms = got.start_ms;
+		rq->facts.flags = got.flags & OUTCOME_VOICEMAIL_LEG;
+	} else {
+		rq->facts.start_ms = ms_of(&ev->now);
+		rq->facts.flags = outcome_leg(&ev->form);
+	}
+	rq->facts.flags |= decision_flags(rq);
+	rq->have_facts = 1;
+	buf_free(&rq->call_id);
+	if (id)
+		buf_put(&rq->call_id, id->value, id->value_len);
+}
+
 /* The log line: the time, the sender, the signature, every parameter and
  * the decision. */
 static enum err record(struct request *rq, struct event *ev, struct fail *f)
@@ -192,10 +258,14 @@ static enum err record(struct request *rq, struct event *ev, struct fail *f)
 	meta.signature = sig_outcome_name(ev->signature);
 	meta.rule = ev->rule_json.len > 0 ? ev->rule_json.data : NULL;
 	meta.caller = ev->caller;
+	meta.outcome = ev->outcome;
+	meta.outcome_basis = ev->outcome_basis;
+	meta.duration_ms = ev->duration_ms;
 	return record_build(&rq->record, &ev->form, &meta, f);
 }
 
-/* The URLs the reply points sipgate at: onAnswer/onHangup, a Gather's onData. */
+/* The URLs the reply points sipgate at: onAnswer/onHangup (with the leg's
+ * facts), a Gather's onData (with them too, and the menu state). */
 static enum err reply_urls(const struct conf *c, struct request *rq,
     struct fail *f)
 {
@@ -208,9 +278,16 @@ static enum err reply_urls(const struct conf *c, struct request *rq,
 		return ERR_OK;
 	if (c->webhook_url == NULL && (rc = url_derive(&rq->url, rq->in, f)) != ERR_OK)
 		return rc;
+	base = c->webhook_url ? c->webhook_url : rq->url.data;
+	if (rq->have_facts) {
+		outcome_url(&rq->follow_url, base, &rq->facts, c->state_key, strlen(c->state_key),
+		    rq->call_id.len ? rq->call_id.data : "", rq->call_id.len);
+		if (rq->follow_url.oom)
+			return err_fail(f, ERR_INTERNAL, "out of memory building the follow-up URL");
+		base = rq->follow_url.data;
+	}
 	if (!gather)
 		return ERR_OK;
-	base = c->webhook_url ? c->webhook_url : rq->url.data;
 	state_url(&rq->gather_url, base, d->rules->menus[d->gather_menu].name, d->gather_n,
 	    c->state_key, c->state_key ? strlen(c->state_key) : 0,
 	    d->call_id.len ? d->call_id.data : "", d->call_id.len);
@@ -283,7 +360,7 @@ static void keep_refused(const struct conf *c, struct request *rq, struct event 
 static enum err accept_event(const struct conf *c, struct request *rq,
     struct fail *f)
 {
-	struct event ev = { .signature = SIG_UNCHECKED };
+	struct event ev = { .signature = SIG_UNCHECKED, .duration_ms = -1 };
 	enum err rc;
 
 	if ((rc = read_body(rq, &ev, f)) != ERR_OK)
@@ -296,6 +373,8 @@ static enum err accept_event(const struct conf *c, struct request *rq,
 		find_caller(c, rq, &ev);
 	if (rc == ERR_OK)
 		rc = decide_call(c, rq, &ev, f);
+	if (rc == ERR_OK)
+		leg_facts(c, rq, &ev);
 	if (rc == ERR_OK)
 		rc = record(rq, &ev, f);
 	/* sipgate sent it, so it must not vanish with the 400, nor a keypad
@@ -412,7 +491,7 @@ static int answer(struct request *rq, const struct conf *c,
 		reply_ok(&out, sandbox_missing, with_body);
 	} else {
 		reply_event(&out, rq->steers ? c->follow : 0,
-		    c->webhook_url ? c->webhook_url : rq->url.data,
+		    rq->follow_url.len ? rq->follow_url.data : c->webhook_url ? c->webhook_url : rq->url.data,
 		    rq->decided ? &rq->decision : NULL, rq->gather_url.data);
 	}
 	if (rq->unread > 0)
@@ -441,6 +520,8 @@ int webhook_serve(const struct req *in)
 	rc = answer(&rq, &c, &f);
 	decide_free(&rq.decision);
 	buf_free(&rq.url);
+	buf_free(&rq.call_id);
+	buf_free(&rq.follow_url);
 	buf_free(&rq.gather_url);
 	buf_free(&rq.record);
 	return rc;

@@ -9,6 +9,7 @@
 #include "base/hash.h"
 #include "base/json.h"
 #include "call/decide.h"
+#include "call/outcome.h"
 
 static const struct rules_action builtin_hangup = { .kind = RULES_ACT_HANGUP, .menu = -1 };
 
@@ -290,17 +291,6 @@ static void act(struct eval *e, const struct rules_rule *rule, const struct stat
 		outgoing(e->d, e->in->form);
 }
 
-static int is_voicemail_leg(const struct form *f)
-{
-	size_t i;
-
-	for (i = 0; i < f->count; i++)
-		if (f->params[i].name_len == 4 && memcmp(f->params[i].name, "user", 4) == 0 &&
-		    form_is(&f->params[i], "voicemail"))
-			return 1;
-	return 0;
-}
-
 static void new_call(struct eval *e)
 {
 	const struct form_param *dir = form_get(e->in->form, "direction");
@@ -398,7 +388,7 @@ enum err decide(const struct decide_input *in, struct decision *d, struct fail *
 		}
 		strcpy(d->menu, st.menu);
 		d->try_n = st.n;
-	} else if (is_voicemail_leg(in->form)) {
+	} else if (outcome_leg(in->form)) {
 		d->why = "the voicemail leg (user[]=voicemail) is never re-routed";
 		return ERR_OK;
 	}

@@ -171,6 +171,13 @@ enum err record_build(struct buf *out, const struct form *form,
 		put_field(out, "remote_addr", meta->remote_addr);
 		if (meta->caller)
 			put_field(out, "caller", meta->caller);
+		if (meta->outcome) {
+			put_field(out, "outcome", meta->outcome);
+			put_field(out, "outcome_basis", meta->outcome_basis);
+		}
+		if (meta->outcome && meta->duration_ms >= 0)
+			buf_printf(out, ",\"duration_s\":%lld.%03lld", meta->duration_ms / 1000,
+			    meta->duration_ms % 1000);
 		if (meta->rule) {
 			buf_puts(out, ",\"rule\":");
 			buf_puts(out, meta->rule);

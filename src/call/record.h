@@ -16,6 +16,9 @@ struct record_meta {
 	const char *signature;		/* valid, invalid, missing, unchecked */
 	const char *rule;		/* the call rules' decision as JSON, or NULL */
 	const char *caller;		/* the caller's name from the address book, or NULL */
+	const char *outcome;		/* a hangup's outcome, or NULL */
+	const char *outcome_basis;	/* call, hangup or refused: what it rests on */
+	long long duration_ms;		/* since the newCall; -1: unknown */
 };
 
 /* Appends the record and its final newline to out. */

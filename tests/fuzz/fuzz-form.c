@@ -10,7 +10,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct record_meta meta = { "2026-11-26T00:00:00.000Z", "192.0.2.1", "unchecked" };
+	struct record_meta meta = { "2026-11-26T00:00:00.000Z", "192.0.2.1", "unchecked", .duration_ms = -1 };
 	struct buf line = { 0 };
 	struct form form;
 	struct fail f;

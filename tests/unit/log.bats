@@ -7,7 +7,7 @@ load ../lib/lock
 setup() { common_setup; }
 
 @test "a record has received, event, signature, remote_addr and params" {
-	post 'event=hangup&cause=busy'
+	post 'event=answer&callId=1'
 	assert_status 200
 	run last_record 'keys_unsorted'
 	assert_output '["received","event","signature","remote_addr","params"]'

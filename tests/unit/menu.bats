@@ -30,6 +30,11 @@ mac() {
 	printf 'v1|%s|%s|%s' "$1" "$2" "$3" | openssl dgst -sha256 -hmac "$KEY" -r | cut -c1-32
 }
 
+# outcome_mac CALLID START_MS FLAGS: the MAC of a leg's facts.
+outcome_mac() {
+	printf 'o1|%s|%s|%s' "$1" "$2" "$3" | openssl dgst -sha256 -hmac "$KEY" -r | cut -c1-32
+}
+
 # dtmf QUERY BODY [VAR=value ...]: a dtmf push through the CGI.
 dtmf() {
 	local q=$1 b=$2
@@ -46,9 +51,10 @@ state() { echo "m=$1&n=$2&c=$(mac "${3:-123456}" "$1" "$2")"; }
 
 @test "the Gather: state URL with &amp;, escaped Play URL, explicit defaults, self-closing without Play" {
 	post 'event=newCall&direction=in&to=492111234560&callId=123456' SIPGATE_RULES="$R" \
-		SIPGATE_STATE_KEY="$KEY" SIPGATE_WEBHOOK_URL='https://pbx.example/hook?customer=1&x=2'
+		SIPGATE_STATE_KEY="$KEY" SIPGATE_WEBHOOK_URL='https://pbx.example/hook?customer=1&x=2' SIPGATE_NOW=@0
 	assert_status 200
-	assert_equal "$(second_line)" "<Response onAnswer=\"https://pbx.example/hook?customer=1&amp;x=2\" onHangup=\"https://pbx.example/hook?customer=1&amp;x=2\"><Gather onData=\"https://pbx.example/hook?customer=1&amp;x=2&amp;m=main&amp;n=0&amp;c=$(mac 123456 main 0)\" maxDigits=\"1\" timeout=\"5000\"><Play><Url>https://media.example/main.wav?a=1&amp;b=2</Url></Play></Gather></Response>"
+	local o="o=0.-.$(outcome_mac 123456 0 -)"
+	assert_equal "$(second_line)" "<Response onAnswer=\"https://pbx.example/hook?customer=1&amp;x=2&amp;$o\" onHangup=\"https://pbx.example/hook?customer=1&amp;x=2&amp;$o\"><Gather onData=\"https://pbx.example/hook?customer=1&amp;x=2&amp;$o&amp;m=main&amp;n=0&amp;c=$(mac 123456 main 0)\" maxDigits=\"1\" timeout=\"5000\"><Play><Url>https://media.example/main.wav?a=1&amp;b=2</Url></Play></Gather></Response>"
 	post 'event=newCall&direction=in&to=492111234561&callId=123456' SIPGATE_RULES="$R" SIPGATE_WEBHOOK_URL=https://pbx.example/hook
 	assert_equal "$(second_line)" '<Response onAnswer="https://pbx.example/hook" onHangup="https://pbx.example/hook"><Gather onData="https://pbx.example/hook?m=quiet&amp;n=0" maxDigits="4" timeout="0"/></Response>'
 }
