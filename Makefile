@@ -255,7 +255,9 @@ serve: all
 EXAMPLES = apache-example.conf nginx-fcgiwrap.conf contrib/sipgate-webhook.logrotate \
 	contrib/rules.example contrib/blocklist contrib/sipgate-webhook.socket \
 	contrib/sipgate-webhook.service contrib/nginx-fastcgi.conf \
-	contrib/nginx-fastcgi-upstream.conf contrib/apache-fastcgi.conf
+	contrib/nginx-fastcgi-upstream.conf contrib/apache-fastcgi.conf \
+	contrib/phonebook-vdirsyncer.conf contrib/sipgate-webhook-phonebook.service \
+	contrib/sipgate-webhook-phonebook.timer
 install: install-files install-logdir
 
 install-files: all

@@ -113,10 +113,12 @@ signed() {
 	run dpkg-query -W -f='${Conffiles}\n' sipgate-webhook
 	for f in "$PKGCONF" /etc/nginx/snippets/sipgate-webhook.conf \
 	    /etc/nginx/snippets/sipgate-webhook-fastcgi.conf /etc/nginx/snippets/sipgate-webhook-upstream.conf \
-	    /etc/logrotate.d/sipgate-webhook /etc/sipgate-webhook/rules.example /etc/sipgate-webhook/blocklist.example; do
+	    /etc/logrotate.d/sipgate-webhook /etc/sipgate-webhook/rules.example /etc/sipgate-webhook/blocklist.example \
+	    /etc/sipgate-webhook/phonebook-vdirsyncer.conf; do
 		assert_output --partial " $f "
 	done
 	for f in /lib/systemd/system/sipgate-webhook.socket /lib/systemd/system/sipgate-webhook.service \
+	    /lib/systemd/system/sipgate-webhook-phonebook.service /lib/systemd/system/sipgate-webhook-phonebook.timer \
 	    /usr/share/man/man8/sipgate-webhook.8.gz /usr/share/man/man5/sipgate-webhook-rules.5.gz \
 	    /usr/share/sipgate-webhook/calls.jq /usr/share/sipgate-webhook/calls-csv.jq \
 	    /usr/share/sipgate-webhook/calls-daily.jq /usr/share/sipgate-webhook/rsyslog-sender.conf \
@@ -133,6 +135,7 @@ signed() {
 	# Nothing is switched on by the installation.
 	run a2query -q -c sipgate-webhook
 	assert_failure
+	[ ! -e /etc/systemd/system/timers.target.wants/sipgate-webhook-phonebook.timer ]
 }
 
 @test "the installed man pages render without a warning" {
@@ -311,13 +314,16 @@ readme_line() {
 	assert_failure
 }
 
-@test "purge removes configuration, log and Apache's state of it" {
+@test "purge removes configuration, log, the synced address book and Apache's state of it" {
+	# What the address book's sync would have left.
+	mkdir -p /var/lib/sipgate-webhook-phonebook/contacts
+	echo 'BEGIN:VCARD' > /var/lib/sipgate-webhook-phonebook/contacts/a.vcf
 	run apt purge sipgate-webhook
 	assert_success
 	for f in "$PKGCONF" /etc/apache2/conf-enabled/sipgate-webhook.conf /etc/nginx/snippets/sipgate-webhook.conf \
 	    /etc/logrotate.d/sipgate-webhook /etc/sipgate-webhook "$LOGDIR" /usr/share/sipgate-webhook \
 	    /usr/share/doc/sipgate-webhook /var/lib/apache2/conf/disabled_by_maint/sipgate-webhook \
-	    /lib/systemd/system/sipgate-webhook.socket; do
+	    /lib/systemd/system/sipgate-webhook.socket /var/lib/sipgate-webhook-phonebook; do
 		[ ! -e "$f" ] && [ ! -L "$f" ] || { echo "left behind: $f" >&2; return 1; }
 	done
 	run dpkg-query -W -f='${Status}' sipgate-webhook
