@@ -340,6 +340,29 @@ settle() { sleep 1.1; }
 	assert_equal "$(tail -n 1 "$T/body")" "$F><Reject reason=\"rejected\"/></Response>"
 }
 
+@test "a kept address book folder is read again when a card is added or the folder touched, not on every request" {
+	mkdir "$T/book"
+	printf 'BEGIN:VCARD\nVERSION:3.0\nFN:Erst\nTEL:0211 1234567\nEND:VCARD\n' > "$T/book/a.vcf"
+	settle
+	fcgi_start SIPGATE_WORKERS=1 SIPGATE_PHONEBOOK="$T/book"
+	fcgi_post "$NEWCALL"
+	assert_equal "$(tail -n 1 "$LOG" | jq -r .caller)" Erst
+	# Edited in place: the folder's stamps stay, so the kept copy holds.
+	printf 'BEGIN:VCARD\nVERSION:3.0\nFN:Zweit\nTEL:0211 1234567\nEND:VCARD\n' > "$T/book/a.vcf"
+	fcgi_post "$NEWCALL"
+	assert_equal "$(tail -n 1 "$LOG" | jq -r .caller)" Erst
+	touch "$T/book"
+	settle
+	fcgi_post "$NEWCALL"
+	assert_equal "$(tail -n 1 "$LOG" | jq -r .caller)" Zweit
+	# A card renamed into the folder, as a sync writes one.
+	printf 'BEGIN:VCARD\nVERSION:4.0\nFN:Neu\nTEL:+49 30 1234567\nEND:VCARD\n' > "$T/new.tmp"
+	mv "$T/new.tmp" "$T/book/b.vcf"
+	settle
+	fcgi_post 'event=newCall&from=49301234567&to=4915791234567&direction=in&callId=2'
+	assert_equal "$(tail -n 1 "$LOG" | jq -r .caller)" Neu
+}
+
 @test "systemd socket activation: LISTEN_FDS=1 serves; other counts are refused" {
 	fcgi_start_activated SIPGATE_WORKERS=2
 	fcgi_post "$NEWCALL"
