@@ -252,6 +252,23 @@ caller() {
 	assert_equal "$(caller | wc -c)" 201
 }
 
+@test "a book of 3,000 cards is read and sorted inside the sandbox, in each of its forms" {
+	local i
+	for i in $(seq 1000 3999); do
+		printf 'BEGIN:VCARD\nVERSION:3.0\nFN:Kontakt %s\nTEL:030 555%s\nEND:VCARD\n' "$i" "$i" > "$T/card$i.vcf"
+	done
+	mkdir "$T/folder"
+	cp "$T"/card*.vcf "$T/folder/"
+	cat "$T"/card*.vcf > "$T/all.vcf"
+	for i in $(seq 1000 3999); do printf '030 555%s\tKontakt %s\n' "$i" "$i"; done > "$T/all.txt"
+	for BOOK in "$T/folder" "$T/all.vcf" "$T/all.txt"; do
+		call 49305552718
+		assert_status 200
+		assert_equal "$(caller)" "Kontakt 2718"
+		[ ! -s "$T/stderr" ] || { cat "$T/stderr"; return 1; }
+	done
+}
+
 @test "a book over 64 MB is refused whole, by name" {
 	truncate -s 67108865 "$T/big.txt"
 	call 49211123456 newCall in SIPGATE_PHONEBOOK="$T/big.txt"
