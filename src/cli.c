@@ -515,6 +515,36 @@ static int restore_command(int argc, char **argv)
 	return restore_records(log, argv + 2, (size_t)argc - 2);
 }
 
+/* --phonebook-index BOOK: the address book as an index on stdout, read
+ * as SIPGATE_COUNTRY says, with what it leaves out on stderr. */
+static int phonebook_index_command(int argc, char **argv)
+{
+	const char *country = conf_env("SIPGATE_COUNTRY");
+	struct sandbox s = { .role = SANDBOX_READER };
+	struct buf warnings = { 0 };
+	struct book *b;
+	char why[512];
+	int rc = 0;
+
+	(void)argc;
+	sandbox_folder_of(&s, argv[2], 0);
+	(void)sandbox_enter(&s, why, sizeof why);
+	b = book_load(argv[2], country ? country : "49", &warnings, why, sizeof why);
+	if (warnings.len)
+		fputs(warnings.data, stderr);
+	buf_free(&warnings);
+	if (b == NULL) {
+		fprintf(stderr, "sipgate-webhook: %s\n", why);
+		return 2;
+	}
+	if (fflush(stdout) != 0 || book_write_index(b, 1) < 0) {
+		fprintf(stderr, "sipgate-webhook: cannot write the index: %s\n", strerror(errno));
+		rc = 2;
+	}
+	book_free(b);
+	return rc;
+}
+
 /* --explain RULES [--at TIME] [--query QUERY_STRING] BODY, the options
  * anywhere after RULES. */
 static int explain_command(int argc, char **argv)
@@ -582,6 +612,12 @@ static const struct command {
 	  "                 out, as is a line that is not an event record (named on\n"
 	  "                 stderr).  Exit 0, 1 (lines that are not records) or 2 (a\n"
 	  "                 file that cannot be read, or the log refused a record).\n" },
+	{ "--phonebook-index", 1, 1, phonebook_index_command, "BOOK",
+	  "--phonebook-index BOOK  writes the address book (a vCard file, a folder of\n"
+	  "                 .vcf files or number<TAB>name lines) to stdout as an index:\n"
+	  "                 its numbers in sipgate's form, sorted, which a request\n"
+	  "                 searches without reading the whole book.  What it leaves\n"
+	  "                 out goes to stderr.  Exit 0, or 2.\n" },
 	{ "--explain", 0, -1, explain_command, "RULES [--at TIME] [--query QUERY_STRING] BODY",
 	  "--explain ...    the dry run of one push: which rule matches at TIME and why\n"
 	  "                 (lines starting with '# '), then the exact XML the CGI would\n"

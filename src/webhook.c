@@ -77,7 +77,8 @@ struct event {
 	int dtmf;			/* else newCall, or another event */
 	const struct book *book;	/* SIPGATE_PHONEBOOK's, if it could be read */
 	char book_error[320];		/* else why not */
-	const char *caller;		/* the caller's name from it */
+	const char *caller;		/* the caller's name from it: */
+	char caller_name[BOOK_NAME_MAX + 1];
 	const char *outcome;		/* a hangup's */
 	const char *outcome_basis;
 	long long duration_ms;		/* -1: unknown */
@@ -156,8 +157,11 @@ static void find_caller(const struct conf *c, struct request *rq, struct event *
 	if (ev->book == NULL || from == NULL || (dir && form_is(dir, "out")))
 		return;
 	number_incoming(from->value, from->value_len, c->country, &v);
-	card = book_find(ev->book, &v);
-	ev->caller = card ? card->name : NULL;
+	/* A copy: a search of an index overwrites the card it found. */
+	if ((card = book_find(ev->book, &v)) != NULL) {
+		snprintf(ev->caller_name, sizeof ev->caller_name, "%s", card->name);
+		ev->caller = ev->caller_name;
+	}
 }
 
 /* The call rules, asked about a newCall or dtmf when there are any. */
@@ -440,6 +444,7 @@ int webhook_restrict_worker(const struct req *env)
 	request_files(&s, &c);
 	/* What the shipped configuration names, whatever a request says. */
 	sandbox_read(&s, "/etc/sipgate-webhook");
+	sandbox_read(&s, CONF_PHONEBOOK_DIR);
 	sandbox_folder_of(&s, CONF_LOG_DEFAULT, 1);
 	if (sandbox_enter(&s, sandbox_missing, sizeof sandbox_missing) == SANDBOX_FULL) {
 		sandbox_missing[0] = '\0';

@@ -32,6 +32,18 @@ struct book_entry {
 	size_t seq;			/* order of reading: the first card wins */
 };
 
+/* The first line of an index (--phonebook-index): number<TAB>name
+ * <TAB>categories lines in sipgate's form, sorted, searched in place. */
+#define BOOK_INDEX_HEADER "# sipgate-webhook phonebook index 1\n"
+
+/* Where a search of an index puts the card it found. */
+struct book_slot {
+	struct book_card card;
+	char name[BOOK_NAME_MAX + 1];
+	char cats[512];
+	const char *cat[16];
+};
+
 struct arena;
 
 struct book {
@@ -40,6 +52,9 @@ struct book {
 	struct book_entry *entries;	/* sorted by digits, each number once */
 	size_t nentries, cap;
 	size_t ncards, nfiles, nskipped;
+	char *index;			/* an index, mapped (NULL: a table) */
+	size_t index_len;
+	struct book_slot *slot;
 	struct file_id id;		/* the file, or the folder */
 	struct arena *arena;
 };
@@ -53,8 +68,13 @@ struct book *book_load(const char *path, const char *country, struct buf *warnin
 void book_free(struct book *b);
 
 /* The card for number v: the card with exactly v, else the one whose
- * number v extends (see BOOK_BASE_MIN); NULL if none. */
+ * number v extends (see BOOK_BASE_MIN); NULL if none.  From an index the
+ * card is valid until the next look-up in the same book. */
 const struct book_card *book_find(const struct book *b, const struct number *v);
+
+/* Writes the book's numbers as an index to out, sorted; -1 on a write
+ * error (errno). */
+int book_write_index(const struct book *b, int fd);
 
 /* Whether the card is in category cat (ASCII case ignored). */
 int book_in_category(const struct book_card *c, const char *cat, size_t cat_len);

@@ -1,6 +1,7 @@
 /* extern: what the address book's readers (vcard.c, tsv.c), its cards
- * (card.c) and its table (table.c) share, private to book/.  A reader
- * turns one file's text into cards and hands each number to book_add. */
+ * (card.c), its table (table.c) and its index (index.c) share, private to
+ * book/.  A reader turns one file's text into cards and hands each number
+ * to book_add. */
 #ifndef BOOK_EXTERN_H
 #define BOOK_EXTERN_H
 
@@ -26,6 +27,9 @@ struct book_card *book_card_new(struct book *b, const char *name, size_t len,
  * 0, or -1 with a warning when it is not a number; -2: out of memory. */
 int book_add(const struct book_at *at, int line, const struct book_card *card,
     const char *value, size_t len);
+
+/* The card whose number is digits in the index b holds, or NULL. */
+const struct book_card *book_index_find(const struct book *b, const char *digits);
 
 /* The readers: 0, or -1 when out of memory. */
 int book_read_vcards(const struct book_at *at, const char *data, size_t len);

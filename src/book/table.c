@@ -1,14 +1,17 @@
 /* The address book's table: its files read (one, or a folder's .vcf files
  * in name order), every number normalised once and sorted, so that a
  * caller is found by binary search. */
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "base/arena.h"
 #include "book/extern.h"
@@ -53,6 +56,63 @@ static int read_text(const struct book_at *at, const char *data, size_t len)
 	if (len - i >= 11 && strncasecmp(data + i, "BEGIN:VCARD", 11) == 0)
 		return book_read_vcards(at, data + i, len - i);
 	return book_read_tsv(at, data + i, len - i);
+}
+
+/* An index is mapped, not read: a search touches the pages it bisects and
+ * no more.  Only a check (warnings) reads it through, to count it and to
+ * see that it is in order.  1: path is an index, kept in b; 0: it is not
+ * (or cannot be mapped), and is read as any book; -1: it cannot be used. */
+static int map_index(struct book *b, const struct book_at *at, const char *path,
+    struct stat *st, char *why, size_t why_len)
+{
+	const size_t hlen = sizeof BOOK_INDEX_HEADER - 1;
+	char head[sizeof BOOK_INDEX_HEADER];
+	const char *p, *end, *prev = NULL;
+	size_t prev_len = 0, line = 1;
+	void *data;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return 0;
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) || (size_t)st->st_size < hlen ||
+	    pread(fd, head, hlen, 0) != (ssize_t)hlen || memcmp(head, BOOK_INDEX_HEADER, hlen) != 0) {
+		close(fd);
+		return 0;
+	}
+	if ((size_t)st->st_size > BOOK_FILE_MAX) {
+		close(fd);
+		snprintf(why, why_len, "larger than %zu bytes", BOOK_FILE_MAX);
+		return -1;
+	}
+	data = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (data == MAP_FAILED)
+		return 0;
+	b->index = data;
+	b->index_len = (size_t)st->st_size;
+	b->nfiles = 1;
+	if ((b->slot = arena_alloc(b->arena, sizeof *b->slot)) == NULL) {
+		snprintf(why, why_len, "out of memory");
+		return -1;
+	}
+	p = b->index + hlen;
+	end = b->index + b->index_len;
+	while (at->warnings && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl : end;
+		const char *tab = memchr(p, '\t', (size_t)(e - p));
+		size_t n = tab ? (size_t)(tab - p) : (size_t)(e - p);
+		int c = prev ? strncmp(prev, p, n < prev_len ? n : prev_len) : -1;
+
+		line++;
+		if (prev && (c > 0 || (c == 0 && prev_len >= n)))
+			book_warn(at, (int)line, "out of order; make the index again with --phonebook-index");
+		b->nentries++;
+		b->ncards++;
+		prev = p;
+		prev_len = n;
+		p = e + 1;
+	}
+	return 1;
 }
 
 static int read_one(struct book *b, struct buf *warnings, const char *path, int vcard_only,
@@ -164,8 +224,12 @@ struct book *book_load(const char *path, const char *country, struct buf *warnin
 	b->path = arena_strndup(a, path, strlen(path));
 	snprintf(b->country, sizeof b->country, "%s", country);
 	at.b = b;
-	rc = S_ISDIR(st.st_mode) ? read_folder(b, warnings, path, reason, sizeof reason) :
-	    read_one(b, warnings, path, 0, &budget, reason, sizeof reason);
+	if (S_ISDIR(st.st_mode))
+		rc = read_folder(b, warnings, path, reason, sizeof reason);
+	else if ((rc = map_index(b, &at, path, &st, reason, sizeof reason)) == 0)
+		rc = read_one(b, warnings, path, 0, &budget, reason, sizeof reason);
+	else
+		rc = rc > 0 ? 0 : -1;
 	if (rc == 0 && b->path == NULL) {
 		rc = -1;
 		snprintf(reason, sizeof reason, "out of memory");
@@ -175,7 +239,8 @@ struct book *book_load(const char *path, const char *country, struct buf *warnin
 		book_free(b);
 		return NULL;
 	}
-	settle(b, &at);
+	if (b->index == NULL)
+		settle(b, &at);
 	/* The folder's own stamps, taken before its files were read: a
 	 * change during the read makes the next look read it again. */
 	file_id_set(&b->id, &st);
@@ -184,8 +249,11 @@ struct book *book_load(const char *path, const char *country, struct buf *warnin
 
 void book_free(struct book *b)
 {
-	if (b)
+	if (b) {
+		if (b->index)
+			munmap(b->index, b->index_len);
 		arena_free(b->arena);
+	}
 }
 
 static const struct book_entry *lookup(const struct book *b, const char *digits)
@@ -206,23 +274,33 @@ static const struct book_entry *lookup(const struct book *b, const char *digits)
 	return NULL;
 }
 
-const struct book_card *book_find(const struct book *b, const struct number *v)
+/* The card with exactly digits, from the table or the index. */
+static const struct book_card *exact(const struct book *b, const char *digits)
 {
 	const struct book_entry *e;
+
+	if (b->index)
+		return book_index_find(b, digits);
+	return (e = lookup(b, digits)) != NULL ? e->card : NULL;
+}
+
+const struct book_card *book_find(const struct book *b, const struct number *v)
+{
+	const struct book_card *c;
 	char base[NUMBER_MAX + 1];
 	size_t n, k;
 
 	if (b == NULL || v->kind != NUMBER_DIGITS)
 		return NULL;
-	if ((e = lookup(b, v->digits)) != NULL)
-		return e->card;
+	if ((c = exact(b, v->digits)) != NULL)
+		return c;
 	n = strlen(v->digits);
 	/* The longest number on a card that the caller's extends. */
 	for (k = n - 1; k >= BOOK_BASE_MIN && k + BOOK_EXT_MAX >= n; k--) {
 		memcpy(base, v->digits, k);
 		base[k] = '\0';
-		if ((e = lookup(b, base)) != NULL)
-			return e->card;
+		if ((c = exact(b, base)) != NULL)
+			return c;
 	}
 	return NULL;
 }

@@ -28,6 +28,9 @@
 #define CONF_LOG_DEFAULT "/var/log/sipgate-webhook/events.jsonl"
 #endif
 
+/* Where the shipped address book sync writes the book and its index. */
+#define CONF_PHONEBOOK_DIR "/var/lib/sipgate-webhook-phonebook"
+
 enum conf_signature { CONF_SIG_REQUIRE, CONF_SIG_LOG, CONF_SIG_OFF };
 
 /* A request's settings. */

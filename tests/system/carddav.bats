@@ -72,14 +72,16 @@ card() {
 sync_book() {
 	local line
 	grep '^ExecStart=' "$TOP/contrib/sipgate-webhook-phonebook.service" | sed 's/^ExecStart=//' |
-		sed "s|/etc/sipgate-webhook/phonebook-vdirsyncer.conf|$T/vdirsyncer.conf|" > "$T/exec"
+		sed -e "s|/etc/sipgate-webhook/phonebook-vdirsyncer.conf|$T/vdirsyncer.conf|" \
+			-e "s|/var/lib/sipgate-webhook-phonebook|$STATE|g" \
+			-e "s|/usr/local/lib/cgi-bin/sipgate-webhook|$PROG|g" > "$T/exec"
 	while IFS= read -r line; do
 		eval "$line" >> "$T/sync.log" 2>&1 || { cat "$T/sync.log" >&2; return 1; }
 	done < "$T/exec"
 }
 
 caller_of() {
-	post "event=newCall&from=$1&to=4921199999999&direction=in&callId=c1" SIPGATE_PHONEBOOK="$STATE/contacts"
+	post "event=newCall&from=$1&to=4921199999999&direction=in&callId=c1" SIPGATE_PHONEBOOK="$STATE/phonebook.index"
 	assert_status 200
 	tail -n 1 "$LOG" | jq -r '.caller // "none"'
 }
@@ -88,6 +90,7 @@ caller_of() {
 	assert_equal "$(card weber 'Dr. Weber' '+49 (0)211 123-456')" 201
 	sync_book
 	ls "$STATE/contacts"/*.vcf > /dev/null
+	head -n 1 "$STATE/phonebook.index" | grep -qx '# sipgate-webhook phonebook index 1'
 	assert_equal "$(caller_of 49211123456)" "Dr. Weber"
 	assert_equal "$(caller_of 4930555000)" none
 	assert_equal "$(card kunz 'Praxis Kunz' '030 555000')" 201

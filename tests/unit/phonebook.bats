@@ -8,6 +8,7 @@ load ../helpers
 setup() {
 	common_setup
 	BOOK="$T/book.vcf"
+	R="$T/rules"
 	crlf() { printf '%s\r\n' "$@"; }
 	crlf BEGIN:VCARD VERSION:3.0 'FN:Dr. Weber' 'N:Weber;Anna;;Dr.;' \
 		'TEL;TYPE=work,voice:+49 (0)211 123-456' 'item1.TEL;TYPE=cell:0171 2345' ' 678' \
@@ -267,6 +268,68 @@ caller() {
 		assert_equal "$(caller)" "Kontakt 2718"
 		[ ! -s "$T/stderr" ] || { cat "$T/stderr"; return 1; }
 	done
+}
+
+@test "--phonebook-index: the index names the same callers, extensions and categories as its book" {
+	printf '0211 123456\tZentrale\tKunden,VIP\n0211 12345612\tDurchwahl 12\n030 555\tBerlin\n' > "$T/book.txt"
+	run env -i ${MEMCHECK:-} "$PROG" --phonebook-index "$T/book.txt"
+	assert_success
+	printf '%s\n' "$output" > "$T/index"
+	assert_equal "$(head -n 1 "$T/index")" '# sipgate-webhook phonebook index 1'
+	assert_equal "$(sed -n 2p "$T/index")" "$(printf '49211123456\tZentrale\tKunden,VIP')"
+	assert_equal "$(sed -n 3p "$T/index")" "$(printf '4921112345612\tDurchwahl 12')"
+	BOOK="$T/index"
+	call 4921112345612
+	assert_equal "$(caller)" "Durchwahl 12"
+	call 4921112345699
+	assert_equal "$(caller)" Zentrale
+	call 49211123456999999
+	assert_equal "$(caller)" none
+	call 4930555
+	assert_equal "$(caller)" Berlin
+	call 4930556
+	assert_equal "$(caller)" none
+	call 1
+	assert_equal "$(caller)" none
+	printf 'version 1\nwhen from @phonebook:vip do reject\nend\n' > "$R"
+	call 49211123456 newCall in SIPGATE_RULES="$R"
+	grep -q '<Reject reason="rejected"/>' "$T/body"
+	call 4930555 newCall in SIPGATE_RULES="$R"
+	! grep -q '<Reject' "$T/body"
+	# An index of an index is the same index.
+	run env -i ${MEMCHECK:-} "$PROG" --phonebook-index "$T/index"
+	assert_success
+	assert_equal "$output" "$(cat "$T/index")"
+}
+
+@test "--phonebook-index: a vCard folder's cards, every line searchable; --check counts it and finds a line out of order" {
+	local i
+	mkdir "$T/cards"
+	for i in $(seq 100 399); do
+		printf 'BEGIN:VCARD\nVERSION:4.0\nFN:K %s\nTEL:0171 55%s\nTEL:+49 30 77%s\nEND:VCARD\n' "$i" "$i" "$i" > "$T/cards/$i.vcf"
+	done
+	"$PROG" --phonebook-index "$T/cards" > "$T/index"
+	assert_equal "$(wc -l < "$T/index")" 601
+	BOOK="$T/index"
+	for i in 100 101 250 398 399; do
+		call "4917155$i"
+		assert_equal "$(caller)" "K $i"
+		call "493077$i"
+		assert_equal "$(caller)" "K $i"
+	done
+	printf 'version 1\nend\n' > "$R"
+	run env -i SIPGATE_PHONEBOOK="$T/index" ${MEMCHECK:-} "$PROG" --check "$R"
+	assert_success
+	assert_line "ok: phonebook $T/index: 600 numbers on 600 cards from 1 files, 0 cards skipped"
+	sed -i '3{h;d};4G' "$T/index"
+	run env -i SIPGATE_PHONEBOOK="$T/index" ${MEMCHECK:-} "$PROG" --check "$R"
+	assert_line "$T/index:4: out of order; make the index again with --phonebook-index"
+}
+
+@test "--phonebook-index: a book that cannot be read is exit 2 with the reason" {
+	run env -i ${MEMCHECK:-} "$PROG" --phonebook-index "$T/missing"
+	assert_failure 2
+	assert_output "sipgate-webhook: phonebook $T/missing: No such file or directory"
 }
 
 @test "a book over 64 MB is refused whole, by name" {
