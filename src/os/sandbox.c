@@ -252,7 +252,7 @@ static const int worker_calls[] = {
 #define REFUSE RET(SECCOMP_RET_TRAP)
 
 struct program {
-	struct sock_filter op[160];
+	struct sock_filter op[256];
 	size_t n;
 	int full;
 };
