@@ -48,9 +48,13 @@ copy_tree() {
 	[ -f "$T/root/usr/share/man/man5/sipgate-webhook-rules.5" ]
 	for f in apache-example.conf nginx-fcgiwrap.conf sipgate-webhook.logrotate rules.example blocklist \
 	    sipgate-webhook.socket sipgate-webhook.service nginx-fastcgi.conf nginx-fastcgi-upstream.conf \
-	    apache-fastcgi.conf; do
+	    apache-fastcgi.conf phonebook-vdirsyncer.conf sipgate-webhook-phonebook.service \
+	    sipgate-webhook-phonebook.timer; do
 		[ -f "$T/root/usr/share/doc/sipgate-webhook/examples/$f" ]
 	done
+	# The address book's sync makes its index with the binary of this install.
+	grep -q "&& /usr/lib/cgi-bin/sipgate-webhook --phonebook-index contacts >" \
+		"$T/root/usr/share/doc/sipgate-webhook/examples/sipgate-webhook-phonebook.service"
 	# The unit starts the binary where this install put it.
 	assert_equal "$(grep '^ExecStart=' "$T/root/usr/share/doc/sipgate-webhook/examples/sipgate-webhook.service")" \
 		"ExecStart=/usr/lib/cgi-bin/sipgate-webhook"
@@ -83,7 +87,7 @@ copy_tree() {
 	[ "$docs" -ge 5 ]
 	# Nothing lands outside DESTDIR's tree.
 	run find "$T/root" -type f
-	assert_equal "${#lines[@]}" $((21 + docs))
+	assert_equal "${#lines[@]}" $((24 + docs))
 	# LOG_OWNER for systems without www-data.
 	run make -C "$T/tree" install DESTDIR="$T/other" PREFIX=/usr LOG_OWNER=root:root
 	assert_success
