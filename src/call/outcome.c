@@ -28,21 +28,13 @@ static void flag_text(unsigned flags, char out[NLETTERS + 1])
 static void mac_hex(const char *key, size_t key_len, const char *call_id, size_t call_id_len,
     long long start_ms, const char *flags, char hex[STATE_MAC_HEX + 1])
 {
-	static const char digits[] = "0123456789abcdef";
-	unsigned char mac[SHA256_LEN];
 	struct buf msg = { 0 };
-	size_t i;
 
 	buf_puts(&msg, "o1|");
 	buf_put(&msg, call_id, call_id_len);
 	buf_printf(&msg, "|%lld|%s", start_ms, flags);
-	hmac_sha256(key, key_len, msg.oom ? "" : msg.data, msg.oom ? 0 : msg.len, mac);
+	state_mac(key, key_len, &msg, hex);
 	buf_free(&msg);
-	for (i = 0; i < STATE_MAC_BYTES; i++) {
-		hex[2 * i] = digits[mac[i] >> 4];
-		hex[2 * i + 1] = digits[mac[i] & 15];
-	}
-	hex[STATE_MAC_HEX] = '\0';
 }
 
 /* START.FLAGS.MAC from v[0..len). */

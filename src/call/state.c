@@ -5,24 +5,30 @@
 #include "push/form.h"
 #include "rules/rules.h"
 
-static void mac_hex(const char *key, size_t key_len, const char *call_id,
-    size_t call_id_len, const char *menu, int n, char hex[STATE_MAC_HEX + 1])
+void state_mac(const char *key, size_t key_len, const struct buf *msg, char hex[STATE_MAC_HEX + 1])
 {
 	static const char digits[] = "0123456789abcdef";
 	unsigned char mac[SHA256_LEN];
-	struct buf msg = { 0 };
 	size_t i;
 
-	buf_puts(&msg, "v1|");
-	buf_put(&msg, call_id, call_id_len);
-	buf_printf(&msg, "|%s|%d", menu, n);
-	hmac_sha256(key, key_len, msg.oom ? "" : msg.data, msg.oom ? 0 : msg.len, mac);
-	buf_free(&msg);
+	hmac_sha256(key, key_len, msg->oom ? "" : msg->data, msg->oom ? 0 : msg->len, mac);
 	for (i = 0; i < STATE_MAC_BYTES; i++) {
 		hex[2 * i] = digits[mac[i] >> 4];
 		hex[2 * i + 1] = digits[mac[i] & 15];
 	}
 	hex[STATE_MAC_HEX] = '\0';
+}
+
+static void mac_hex(const char *key, size_t key_len, const char *call_id,
+    size_t call_id_len, const char *menu, int n, char hex[STATE_MAC_HEX + 1])
+{
+	struct buf msg = { 0 };
+
+	buf_puts(&msg, "v1|");
+	buf_put(&msg, call_id, call_id_len);
+	buf_printf(&msg, "|%s|%d", menu, n);
+	state_mac(key, key_len, &msg, hex);
+	buf_free(&msg);
 }
 
 static int is(const struct form_param *p, const char *name)

@@ -26,6 +26,10 @@ struct state {
 	int n;
 };
 
+/* The first STATE_MAC_BYTES of HMAC-SHA256(key, msg) in hex, as every
+ * signed value in a URL of ours carries it. */
+void state_mac(const char *key, size_t key_len, const struct buf *msg, char hex[STATE_MAC_HEX + 1]);
+
 /* Reads QUERY_STRING (may be NULL); key NULL: no MAC expected. */
 enum state_result state_parse(const char *query, const char *key, size_t key_len,
     const char *call_id, size_t call_id_len, struct state *st);
