@@ -297,7 +297,10 @@ print(got[i:got.find(b'\\r\\n', i)].decode())
 	[ "$ok" -gt 1000 ]
 	logged=$(check_jsonl)
 	[ "$logged" -ge "$ok" ]
-	[ "$logged" -le $((ok + 1)) ]
+	# The worker's log thread appends the records of every connection it
+	# holds before their answers go out: at most the client's 8 connections
+	# were logged and not answered when it died.
+	[ "$logged" -le $((ok + 8)) ]
 	fcgi_wait_workers 2
 }
 
