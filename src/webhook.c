@@ -82,6 +82,7 @@ struct event {
 	const char *outcome;		/* a hangup's */
 	const char *outcome_basis;
 	long long duration_ms;		/* -1: unknown */
+	struct outcome_facts facts;	/* a hangup's, when it brought them */
 	struct buf rule_json;		/* the decision, for the record */
 };
 
@@ -230,16 +231,19 @@ static void leg_facts(const struct conf *c, struct request *rq, struct event *ev
 		ev->outcome_basis = read == OUTCOME_OK ? "call" : read == OUTCOME_NONE ? "hangup" : "refused";
 		if (read == OUTCOME_OK && ms_of(&ev->now) >= got.start_ms)
 			ev->duration_ms = ms_of(&ev->now) - got.start_ms;
+		if (read == OUTCOME_OK)
+			ev->facts = got;
 		return;
 	}
 	if (c->state_key == NULL || !rq->steers || (ev->dtmf && read != OUTCOME_OK))
 		return;
 	if (ev->dtmf) {
-		rq->facts.start_ms = got.start_ms;
+		rq->facts = got;
 		rq->facts.flags = got.flags & OUTCOME_VOICEMAIL_LEG;
 	} else {
 		rq->facts.start_ms = ms_of(&ev->now);
 		rq->facts.flags = outcome_leg(&ev->form);
+		outcome_users(&ev->form, &rq->facts);
 	}
 	rq->facts.flags |= decision_flags(rq);
 	rq->have_facts = 1;
@@ -265,6 +269,8 @@ static enum err record(struct request *rq, struct event *ev, struct fail *f)
 	meta.outcome = ev->outcome;
 	meta.outcome_basis = ev->outcome_basis;
 	meta.duration_ms = ev->duration_ms;
+	meta.users = ev->facts.users;
+	meta.nusers = ev->facts.nusers;
 	return record_build(&rq->record, &ev->form, &meta, f);
 }
 

@@ -21,6 +21,8 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+/* p[0..n) as a URL query value: all but RFC 3986's unreserved as %XX. */
+void buf_put_urlencoded(struct buf *b, const char *p, size_t n);
 void buf_free(struct buf *b);
 
 #endif

@@ -25,14 +25,18 @@ static void flag_text(unsigned flags, char out[NLETTERS + 1])
 	out[n] = '\0';
 }
 
+/* The lengths keep "A|B" one user and "A", "B" two. */
 static void mac_hex(const char *key, size_t key_len, const char *call_id, size_t call_id_len,
-    long long start_ms, const char *flags, char hex[STATE_MAC_HEX + 1])
+    const struct outcome_facts *facts, const char *flags, char hex[STATE_MAC_HEX + 1])
 {
 	struct buf msg = { 0 };
+	size_t i;
 
 	buf_puts(&msg, "o1|");
 	buf_put(&msg, call_id, call_id_len);
-	buf_printf(&msg, "|%lld|%s", start_ms, flags);
+	buf_printf(&msg, "|%lld|%s", facts->start_ms, flags);
+	for (i = 0; i < facts->nusers; i++)
+		buf_printf(&msg, "|%zu:%s", strlen(facts->users[i]), facts->users[i]);
 	state_mac(key, key_len, &msg, hex);
 	buf_free(&msg);
 }
@@ -67,6 +71,36 @@ static int split(const char *v, size_t len, struct outcome_facts *facts, char fl
 	return 0;
 }
 
+/* A user name that can be carried: 1 to 64 bytes, no NUL. */
+static int carried(const char *v, size_t len)
+{
+	return len > 0 && len <= OUTCOME_USER_MAX && memchr(v, '\0', len) == NULL;
+}
+
+static void add_user(struct outcome_facts *facts, const char *v, size_t len)
+{
+	memcpy(facts->users[facts->nusers], v, len);
+	facts->users[facts->nusers++][len] = '\0';
+}
+
+/* The u= parameters, in order; -1 if one could never have been ours. */
+static int read_users(const struct form *form, struct outcome_facts *facts)
+{
+	size_t i;
+
+	facts->nusers = 0;
+	for (i = 0; i < form->count; i++) {
+		const struct form_param *p = &form->params[i];
+
+		if (p->name_len != 1 || p->name[0] != 'u' || p->bracketed)
+			continue;
+		if (facts->nusers == OUTCOME_USERS_MAX || !carried(p->value, p->value_len))
+			return -1;
+		add_user(facts, p->value, p->value_len);
+	}
+	return 0;
+}
+
 enum outcome_read outcome_parse(const char *query, const char *key, size_t key_len,
     const char *call_id, size_t call_id_len, struct outcome_facts *facts)
 {
@@ -88,10 +122,11 @@ enum outcome_read outcome_parse(const char *query, const char *key, size_t key_l
 			dup |= o != NULL, o = &form.params[i];
 	if (o == NULL)
 		rc = OUTCOME_NONE;
-	else if (!dup && key != NULL && split(o->value, o->value_len, facts, flags, &mac) == 0) {
+	else if (!dup && key != NULL && split(o->value, o->value_len, facts, flags, &mac) == 0 &&
+	    read_users(&form, facts) == 0) {
 		/* One spelling of the flags only, so that a MAC covers one meaning. */
 		flag_text(facts->flags, canon);
-		mac_hex(key, key_len, call_id, call_id_len, facts->start_ms, canon, want);
+		mac_hex(key, key_len, call_id, call_id_len, facts, canon, want);
 		if (strcmp(canon, flags) == 0 && hmac_equal(want, mac, STATE_MAC_HEX))
 			rc = OUTCOME_OK;
 	}
@@ -104,11 +139,30 @@ void outcome_url(struct buf *out, const char *base, const struct outcome_facts *
 {
 	char flags[NLETTERS + 1], hex[STATE_MAC_HEX + 1];
 
+	size_t i;
+
 	flag_text(facts->flags, flags);
-	mac_hex(key, key_len, call_id, call_id_len, facts->start_ms, flags, hex);
+	mac_hex(key, key_len, call_id, call_id_len, facts, flags, hex);
 	buf_puts(out, base);
 	buf_putc(out, strchr(base, '?') ? '&' : '?');
 	buf_printf(out, "o=%lld.%s.%s", facts->start_ms, flags, hex);
+	for (i = 0; i < facts->nusers; i++) {
+		buf_puts(out, "&u=");
+		buf_put_urlencoded(out, facts->users[i], strlen(facts->users[i]));
+	}
+}
+
+void outcome_users(const struct form *form, struct outcome_facts *facts)
+{
+	size_t i;
+
+	facts->nusers = 0;
+	for (i = 0; i < form->count && facts->nusers < OUTCOME_USERS_MAX; i++) {
+		const struct form_param *p = &form->params[i];
+
+		if (p->name_len == 4 && memcmp(p->name, "user", 4) == 0 && carried(p->value, p->value_len))
+			add_user(facts, p->value, p->value_len);
+	}
 }
 
 unsigned outcome_leg(const struct form *form)

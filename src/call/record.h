@@ -8,6 +8,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "call/outcome.h"
 #include "push/form.h"
 
 struct record_meta {
@@ -19,6 +20,8 @@ struct record_meta {
 	const char *outcome;		/* a hangup's outcome, or NULL */
 	const char *outcome_basis;	/* call, hangup or refused: what it rests on */
 	long long duration_ms;		/* since the newCall; -1: unknown */
+	const char (*users)[OUTCOME_USER_MAX + 1];	/* the users the newCall rang */
+	size_t nusers;
 };
 
 /* Appends the record and its final newline to out. */

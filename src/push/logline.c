@@ -137,36 +137,17 @@ static int skip(struct cursor *c, int depth)
 	return eat(c, close) ? 0 : -1;
 }
 
-static void put_encoded(struct buf *b, const char *p, size_t len)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)p[i];
-
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || (ch && strchr("-._~", ch))) {
-			buf_putc(b, (char)ch);
-		} else {
-			buf_putc(b, '%');
-			buf_putc(b, hex[ch >> 4]);
-			buf_putc(b, hex[ch & 15]);
-		}
-	}
-}
-
 /* name=value, or name[]=value for an array's each. */
 static void put_pair(struct buf *body, const struct buf *name, const struct buf *value,
     int bracketed)
 {
 	if (body->len > 0)
 		buf_putc(body, '&');
-	put_encoded(body, name->data ? name->data : "", name->len);
+	buf_put_urlencoded(body, name->data ? name->data : "", name->len);
 	if (bracketed)
 		buf_puts(body, "%5B%5D");
 	buf_putc(body, '=');
-	put_encoded(body, value->data ? value->data : "", value->len);
+	buf_put_urlencoded(body, value->data ? value->data : "", value->len);
 }
 
 /* Keeps the first value of callId, from and to as they are. */

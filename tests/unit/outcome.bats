@@ -45,9 +45,35 @@ newcall() {
 
 @test "the newCall's reply carries its facts, signed, in onAnswer and onHangup" {
 	newcall
-	mac=$(printf 'o1|A|1000000|-' | openssl dgst -sha256 -hmac "$KEY" -r | cut -c1-32)
-	assert_equal "$Q" "o=1000000.-.$mac"
-	grep -qF "onAnswer=\"https://pbx.example/hook?o=1000000.-.$mac\"" "$T/body"
+	mac=$(printf 'o1|A|1000000|-|5:Alice' | openssl dgst -sha256 -hmac "$KEY" -r | cut -c1-32)
+	assert_equal "$Q" "o=1000000.-.$mac&u=Alice"
+	grep -qF "onAnswer=\"https://pbx.example/hook?o=1000000.-.$mac&amp;u=Alice\"" "$T/body"
+}
+
+@test "the users the newCall rang reach the hangup record, any name, the first 8 of a group" {
+	local many='' i
+	for i in 2 3 4 5 6 7 8 9 10; do many="$many&user%5B%5D=U$i"; done
+	newcall A "&user%5B%5D=M%C3%BCller%2C%20Anna%20%26%20Co"
+	ended cancel
+	assert_equal "$(tail -n 1 "$LOG" | jq -c .users)" '["Alice","Müller, Anna & Co"]'
+	newcall B "$many"
+	ended cancel B
+	assert_equal "$(tail -n 1 "$LOG" | jq -c .users)" '["Alice","U2","U3","U4","U5","U6","U7","U8"]'
+}
+
+@test "a user added to or changed in the URL makes the facts refused" {
+	newcall
+	local good=$Q
+	Q="$good&u=Mallory"
+	ended cancel
+	assert_equal "$(outcome)" '["missed","refused",null]'
+	assert_equal "$(tail -n 1 "$LOG" | jq -c .users)" null
+	Q=${good/u=Alice/u=Alicf}
+	ended cancel
+	assert_equal "$(outcome)" '["missed","refused",null]'
+	Q=$good
+	ended cancel
+	assert_equal "$(outcome)" '["missed","call",65]'
 }
 
 @test "normalClearing: answered, 65 s after the newCall" {
@@ -126,6 +152,7 @@ newcall() {
 	[[ $Q == o=1000000.m.* ]]
 	ended normalClearing
 	assert_equal "$(outcome)" '["voicemail","call",65]'
+	assert_equal "$(tail -n 1 "$LOG" | jq -c .users)" '["Alice"]'
 	push 1010 'event=dtmf&dtmf=1&callId=A' "$G"
 	Q=$(hangup_query)
 	ended normalClearing

@@ -125,8 +125,8 @@ for i, l in enumerate(lines):
         if m.group(2):
             args += ['--query', m.group(2)]
         out = subprocess.run(args + [m.group(3)], env=env, capture_output=True, text=True).stdout
-        # The leg's signed facts (o=..., outcome.bats) are left out, as the page says.
-        got = [re.sub(r'(\?|&amp;)o=[0-9]+\.[a-z-]+\.[0-9a-f]{32}', '', x).replace('hook&amp;', 'hook?')
+        # The leg's signed facts (o=... and u=..., outcome.bats) are left out, as the page says.
+        got = [re.sub(r'(\?|&amp;)(o=[0-9]+\.[a-z-]+\.[0-9a-f]{32}|u=[^&"]*)', '', x).replace('hook&amp;', 'hook?')
                for x in out.split('\n') if x.startswith('<Response')]
         shown = block(i)
         if got != shown:
