@@ -264,9 +264,11 @@ install-files: all
 	$(INSTALL) -d $(DESTDIR)$(CGIDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(DOCDIR)/examples \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SHAREDIR)
 	$(INSTALL) -m 0755 $(PROG) $(DESTDIR)$(CGIDIR)/sipgate-webhook
+	sed 's|/usr/local/share/sipgate-webhook|$(SHAREDIR)|' contrib/rsyslog-alerts.conf > $(DESTDIR)$(SHAREDIR)/rsyslog-alerts.conf
+	chmod 0644 $(DESTDIR)$(SHAREDIR)/rsyslog-alerts.conf
 	ln -sf $(CGIDIR)/sipgate-webhook $(DESTDIR)$(BINDIR)/sipgate-webhook
 	$(INSTALL) -m 0644 contrib/calls.jq contrib/calls-csv.jq contrib/calls-daily.jq \
-		contrib/rsyslog-sender.conf contrib/rsyslog-collector.conf \
+		contrib/rsyslog-sender.conf contrib/rsyslog-collector.conf contrib/apprise-alert \
 		contrib/sipgate-webhook-collector.logrotate $(DESTDIR)$(SHAREDIR)/
 	for f in $(EXAMPLES); do \
 		sed 's|/usr/local/lib/cgi-bin|$(CGIDIR)|g' $$f > $(DESTDIR)$(DOCDIR)/examples/$${f##*/} && \

@@ -269,8 +269,7 @@ static enum err record(struct request *rq, struct event *ev, struct fail *f)
 	meta.outcome = ev->outcome;
 	meta.outcome_basis = ev->outcome_basis;
 	meta.duration_ms = ev->duration_ms;
-	meta.users = ev->facts.users;
-	meta.nusers = ev->facts.nusers;
+	meta.facts = &ev->facts;
 	return record_build(&rq->record, &ev->form, &meta, f);
 }
 

@@ -153,15 +153,16 @@ static void put_field(struct buf *out, const char *name, const char *value)
 		buf_puts(out, "null");
 }
 
-static void put_users(struct buf *out, const char (*users)[OUTCOME_USER_MAX + 1], size_t n)
+/* The users the newCall rang, which its facts carried. */
+static void put_users(struct buf *out, const struct outcome_facts *facts)
 {
 	size_t i;
 
 	buf_puts(out, ",\"users\":[");
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < facts->nusers; i++) {
 		if (i > 0)
 			buf_putc(out, ',');
-		json_put_string(out, users[i], strlen(users[i]));
+		json_put_string(out, facts->users[i], strlen(facts->users[i]));
 	}
 	buf_putc(out, ']');
 }
@@ -188,8 +189,8 @@ enum err record_build(struct buf *out, const struct form *form,
 			put_field(out, "outcome", meta->outcome);
 			put_field(out, "outcome_basis", meta->outcome_basis);
 		}
-		if (meta->outcome && meta->nusers > 0)
-			put_users(out, meta->users, meta->nusers);
+		if (meta->outcome && meta->facts && meta->facts->nusers > 0)
+			put_users(out, meta->facts);
 		if (meta->outcome && meta->duration_ms >= 0)
 			buf_printf(out, ",\"duration_s\":%lld.%03lld", meta->duration_ms / 1000,
 			    meta->duration_ms % 1000);

@@ -20,8 +20,7 @@ struct record_meta {
 	const char *outcome;		/* a hangup's outcome, or NULL */
 	const char *outcome_basis;	/* call, hangup or refused: what it rests on */
 	long long duration_ms;		/* since the newCall; -1: unknown */
-	const char (*users)[OUTCOME_USER_MAX + 1];	/* the users the newCall rang */
-	size_t nusers;
+	const struct outcome_facts *facts;	/* a hangup's signed facts, or NULL */
 };
 
 /* Appends the record and its final newline to out. */

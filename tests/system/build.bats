@@ -75,6 +75,10 @@ copy_tree() {
 	    sipgate-webhook-collector.logrotate; do
 		cmp "$TOP/contrib/$f" "$T/root/usr/share/sipgate-webhook/$f"
 	done
+	# The missed-call alerts name their apprise adapter where it went.
+	cmp "$TOP/contrib/apprise-alert" "$T/root/usr/share/sipgate-webhook/apprise-alert"
+	grep -qF 'binary="/usr/bin/python3 /usr/share/sipgate-webhook/apprise-alert ' \
+		"$T/root/usr/share/sipgate-webhook/rsyslog-alerts.conf"
 	# The man pages name the paths of this install.
 	run grep -h -e '/share/sipgate-webhook/calls.jq' -e '/doc/sipgate-webhook/README.md' "$T/root/usr/share/man/man8/sipgate-webhook.8"
 	assert_line ".I /usr/share/sipgate-webhook/calls.jq"
@@ -87,7 +91,7 @@ copy_tree() {
 	[ "$docs" -ge 5 ]
 	# Nothing lands outside DESTDIR's tree.
 	run find "$T/root" -type f
-	assert_equal "${#lines[@]}" $((24 + docs))
+	assert_equal "${#lines[@]}" $((26 + docs))
 	# LOG_OWNER for systems without www-data.
 	run make -C "$T/tree" install DESTDIR="$T/other" PREFIX=/usr LOG_OWNER=root:root
 	assert_success

@@ -122,7 +122,8 @@ signed() {
 	    /usr/share/man/man8/sipgate-webhook.8.gz /usr/share/man/man5/sipgate-webhook-rules.5.gz \
 	    /usr/share/sipgate-webhook/calls.jq /usr/share/sipgate-webhook/calls-csv.jq \
 	    /usr/share/sipgate-webhook/calls-daily.jq /usr/share/sipgate-webhook/rsyslog-sender.conf \
-	    /usr/share/sipgate-webhook/rsyslog-collector.conf /usr/share/doc/sipgate-webhook/README.md.gz \
+	    /usr/share/sipgate-webhook/rsyslog-collector.conf /usr/share/sipgate-webhook/rsyslog-alerts.conf \
+	    /usr/share/sipgate-webhook/apprise-alert /usr/share/doc/sipgate-webhook/README.md.gz \
 	    /usr/share/doc/sipgate-webhook/examples/apache-fastcgi.conf; do
 		[ -f "$f" ] || { echo "missing: $f" >&2; return 1; }
 	done

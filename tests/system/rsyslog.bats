@@ -8,6 +8,7 @@
 
 load ../helpers
 load ../lib/servers
+load ../lib/rsyslog
 
 # rsyslogd and its RELP output module (Debian's rsyslog-relp).
 have_relp() {
@@ -35,40 +36,13 @@ setup() {
 }
 
 teardown() {
-	local p d
-	for p in "$RS"/*/pid; do
-		[ -f "$p" ] && kill -TERM "$(cat "$p")" 2> /dev/null
-	done
+	local d
+	kill_rsyslogs
 	for d in $SERVER_DIRS; do
 		SRV_DIR=$d srv_stop
 		rm -rf "$d"
 	done
-	sleep 0.2
-	for p in "$RS"/*/pid; do
-		[ -f "$p" ] && kill -KILL "$(cat "$p")" 2> /dev/null
-	done
 	rm -rf "$RS"
-}
-
-# rsyslog NAME CONF: a private rsyslogd with its own work folder.
-start_rsyslog() {
-	local name=$1
-	mkdir -p "$RS/$name/work"
-	{ echo "global(workDirectory=\"$RS/$name/work\")"; cat; } > "$RS/$name/rsyslog.conf"
-	rsyslogd -N1 -f "$RS/$name/rsyslog.conf" > "$RS/$name/check" 2>&1 || { cat "$RS/$name/check" >&2; return 1; }
-	setsid rsyslogd -n -f "$RS/$name/rsyslog.conf" -i "$RS/$name/pid" > "$RS/$name/out" 2>&1 &
-	for _ in $(seq 50); do [ -s "$RS/$name/pid" ] && return 0; sleep 0.1; done
-	echo "rsyslogd $name did not start" >&2
-	cat "$RS/$name/out" >&2
-	return 1
-}
-
-stop_rsyslog() {
-	local pid
-	pid=$(cat "$RS/$1/pid")
-	kill -TERM "$pid"
-	for _ in $(seq 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
-	rm -f "$RS/$1/pid"
 }
 
 start_collector() {
