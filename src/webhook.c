@@ -154,7 +154,7 @@ static void find_caller(const struct conf *c, struct request *rq, struct event *
 		return;
 	ev->book = book_cache_get(c->phonebook, c->country, ev->book_error, sizeof ev->book_error);
 	if (ev->book == NULL)
-		diag(rq->in, ev->book_error);
+		diag_monitor(rq->in, "config", ev->book_error);
 	if (ev->book == NULL || from == NULL || (dir && form_is(dir, "out")))
 		return;
 	number_incoming(from->value, from->value_len, c->country, &v);
@@ -316,7 +316,7 @@ static enum err report_decision(const struct conf *c, struct request *rq,
 	if (d->error[0] && c->rules_strict)
 		return err_fail(f, ERR_CONFIG, "%s", d->error);
 	if (d->error[0])
-		diag(rq->in, d->error);
+		diag_monitor(rq->in, "config", d->error);
 	if (d->note[0])
 		diag(rq->in, d->note);
 	return ERR_OK;
@@ -494,7 +494,9 @@ static int answer(struct request *rq, const struct conf *c,
 	int rc = 0;
 
 	if (f->code != ERR_OK) {
-		if (err_to_stderr(f->code))
+		if (err_monitor(f->code))
+			diag_monitor(rq->in, err_monitor(f->code), f->why);
+		else if (err_to_stderr(f->code))
 			diag(rq->in, f->why);
 		reply_error(&out, f, with_body);
 	} else if (rq->method != CGI_POST) {

@@ -7,6 +7,7 @@ static const struct {
 	const char *status;
 	const char *public_text;	/* NULL: the detailed reason is shown */
 	int to_stderr;			/* the admin must hear of it */
+	const char *monitor;		/* and monitoring counts it as this */
 } table[] = {
 	[ERR_OK]         = { "200 OK", NULL },
 	[ERR_METHOD]     = { "405 Method Not Allowed", NULL },
@@ -17,12 +18,12 @@ static const struct {
 	[ERR_SHORT_BODY] = { "400 Bad Request", NULL, 1 },
 	[ERR_BAD_FORM]   = { "400 Bad Request", NULL },
 	[ERR_NO_EVENT]   = { "400 Bad Request", NULL },
-	[ERR_ADDRESS]    = { "403 Forbidden", "forbidden: source address not allowed", 1 },
-	[ERR_SIGNATURE]  = { "403 Forbidden", NULL, 1 },
+	[ERR_ADDRESS]    = { "403 Forbidden", "forbidden: source address not allowed", 1, "refused" },
+	[ERR_SIGNATURE]  = { "403 Forbidden", NULL, 1, "refused" },
 	/* A menu state sipgate never sends: the requester's problem, not the admin's. */
 	[ERR_STATE]      = { "403 Forbidden", NULL, 0 },
-	[ERR_LOG]        = { "503 Service Unavailable", "event log unavailable; see the server's error log", 1 },
-	[ERR_CONFIG]     = { "500 Internal Server Error", "server misconfigured; see the server's error log", 1 },
+	[ERR_LOG]        = { "503 Service Unavailable", "event log unavailable; see the server's error log", 1, "log" },
+	[ERR_CONFIG]     = { "500 Internal Server Error", "server misconfigured; see the server's error log", 1, "config" },
 	[ERR_INTERNAL]   = { "500 Internal Server Error", "internal error; see the server's error log", 1 },
 };
 
@@ -50,4 +51,9 @@ const char *err_public(const struct fail *f)
 int err_to_stderr(enum err code)
 {
 	return table[code].to_stderr;
+}
+
+const char *err_monitor(enum err code)
+{
+	return table[code].monitor;
 }

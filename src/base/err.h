@@ -43,4 +43,8 @@ const char *err_public(const struct fail *f);
  * faults, refused senders and bodies cut short, not every malformed request. */
 int err_to_stderr(enum err code);
 
+/* What monitoring counts the failure as ("refused", "log", "config"), or
+ * NULL: a refused sender, an unwritable log, a setting that fails. */
+const char *err_monitor(enum err code);
+
 #endif

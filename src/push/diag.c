@@ -1,3 +1,4 @@
+#include <string.h>
 #include <syslog.h>
 
 #include "base/buf.h"
@@ -13,12 +14,12 @@ static void emit(const struct req *r, struct buf *b)
 
 /* One datagram per record, opened and closed here so that no socket stays
  * open in a process that otherwise opens none. */
-static void to_syslog(const char *record, size_t len)
+static void to_syslog(int priority, const char *line, size_t len)
 {
-	if (len > 0 && record[len - 1] == '\n')
+	if (len > 0 && line[len - 1] == '\n')
 		len--;
 	openlog("sipgate-webhook", 0, LOG_DAEMON);
-	syslog(LOG_ERR, "%.*s", (int)len, record);
+	syslog(priority, "%.*s", (int)len, line);
 	closelog();
 }
 
@@ -39,7 +40,20 @@ void diag_event(const struct req *r, const char *reason, const char *record,
 	buf_puts(&b, "sipgate-webhook: event: ");
 	buf_put(&b, record, len);
 	emit(r, &b);
-	to_syslog(record, len);
+	to_syslog(LOG_ERR, record, len);
+}
+
+void diag_monitor(const struct req *r, const char *kind, const char *reason)
+{
+	struct buf b = { 0 };
+
+	diag(r, reason);
+	msg_escaped(&b, kind, strlen(kind), 0);
+	buf_puts(&b, ": ");
+	msg_escaped(&b, reason, strlen(reason), 0);
+	if (!b.oom)
+		to_syslog(LOG_WARNING, b.data, b.len);
+	buf_free(&b);
 }
 
 void diag_body(const struct req *r, const char *reason, const char *body,

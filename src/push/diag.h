@@ -20,6 +20,10 @@ void diag(const struct req *r, const char *reason);
 void diag_event(const struct req *r, const char *reason, const char *record,
     size_t len);
 
+/* As diag, and "KIND: <reason>" to syslog (LOG_DAEMON, LOG_WARNING), where
+ * monitoring counts the kinds: refused, log, config (docs/monitoring.md). */
+void diag_monitor(const struct req *r, const char *kind, const char *reason);
+
 /* The reason, then the body with every byte outside printable ASCII and
  * the backslash written as \xNN, cut after DIAG_BODY_MAX bytes. */
 void diag_body(const struct req *r, const char *reason, const char *body,

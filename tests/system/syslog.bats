@@ -73,15 +73,30 @@ received() {
 	assert_equal "$(check_jsonl "$T/from-syslog")" 1
 }
 
-@test "events the log takes, and refused requests, send nothing to syslog" {
+@test "events the log takes and malformed requests send nothing to syslog" {
 	post 'event=hangup&callId=fine'
 	assert_status 200
 	post 'event=hangup' CONTENT_TYPE=text/plain
 	assert_status 415
-	cgi REQUEST_METHOD=GET SIPGATE_LOG="$T/missing/events.jsonl" < /dev/null
-	assert_status 503
 	sleep 0.3
 	assert_equal "$(wc -c < "$T/syslog")" 0
+}
+
+@test "for monitoring, a refused push, an unwritable log and a rules file that fails each send one daemon.warning line" {
+	post 'event=newCall&callId=forged' SIPGATE_SIGNATURE=require
+	assert_status 403
+	cgi REQUEST_METHOD=GET SIPGATE_LOG="$T/missing/events.jsonl" < /dev/null
+	assert_status 503
+	post 'event=newCall&callId=r' SIPGATE_RULES="$T/no-rules"
+	assert_status 200
+	received 3
+	sleep 0.3
+	# <28> is LOG_DAEMON (3 << 3) | LOG_WARNING (4).
+	run sed 's/^<28>[A-Z][a-z]\{2\} [ 0-9]\{2\} [0-9:]\{8\} sipgate-webhook: //' "$T/syslog"
+	assert_equal "${#lines[@]}" 3
+	assert_line 'refused: forbidden: no X-Sipgate-Signature header'
+	assert_line --regexp '^log: .*/missing/events.jsonl'
+	assert_line --regexp "^config: $T/no-rules: cannot open"
 }
 
 @test "FastCGI mode: the rescued record goes to syslog too, and to the server as FCGI_STDERR" {
