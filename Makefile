@@ -269,6 +269,7 @@ install-files: all
 	ln -sf $(CGIDIR)/sipgate-webhook $(DESTDIR)$(BINDIR)/sipgate-webhook
 	$(INSTALL) -m 0644 contrib/calls.jq contrib/calls-csv.jq contrib/calls-daily.jq \
 		contrib/rsyslog-sender.conf contrib/rsyslog-collector.conf contrib/apprise-alert \
+		contrib/sipgate-webhook.mtail contrib/sipgate-webhook.rules.yml \
 		contrib/sipgate-webhook-collector.logrotate $(DESTDIR)$(SHAREDIR)/
 	for f in $(EXAMPLES); do \
 		sed 's|/usr/local/lib/cgi-bin|$(CGIDIR)|g' $$f > $(DESTDIR)$(DOCDIR)/examples/$${f##*/} && \

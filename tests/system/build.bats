@@ -72,7 +72,7 @@ copy_tree() {
 	# The command on PATH is the same binary.
 	assert_equal "$(readlink "$T/root/usr/bin/sipgate-webhook")" /usr/lib/cgi-bin/sipgate-webhook
 	for f in calls.jq calls-csv.jq calls-daily.jq rsyslog-sender.conf rsyslog-collector.conf \
-	    sipgate-webhook-collector.logrotate; do
+	    sipgate-webhook-collector.logrotate sipgate-webhook.mtail sipgate-webhook.rules.yml; do
 		cmp "$TOP/contrib/$f" "$T/root/usr/share/sipgate-webhook/$f"
 	done
 	# The missed-call alerts name their apprise adapter where it went.
@@ -91,7 +91,7 @@ copy_tree() {
 	[ "$docs" -ge 5 ]
 	# Nothing lands outside DESTDIR's tree.
 	run find "$T/root" -type f
-	assert_equal "${#lines[@]}" $((26 + docs))
+	assert_equal "${#lines[@]}" $((28 + docs))
 	# LOG_OWNER for systems without www-data.
 	run make -C "$T/tree" install DESTDIR="$T/other" PREFIX=/usr LOG_OWNER=root:root
 	assert_success

@@ -123,7 +123,8 @@ signed() {
 	    /usr/share/sipgate-webhook/calls.jq /usr/share/sipgate-webhook/calls-csv.jq \
 	    /usr/share/sipgate-webhook/calls-daily.jq /usr/share/sipgate-webhook/rsyslog-sender.conf \
 	    /usr/share/sipgate-webhook/rsyslog-collector.conf /usr/share/sipgate-webhook/rsyslog-alerts.conf \
-	    /usr/share/sipgate-webhook/apprise-alert /usr/share/doc/sipgate-webhook/README.md.gz \
+	    /usr/share/sipgate-webhook/apprise-alert /usr/share/sipgate-webhook/sipgate-webhook.mtail \
+	    /usr/share/sipgate-webhook/sipgate-webhook.rules.yml /usr/share/doc/sipgate-webhook/README.md.gz \
 	    /usr/share/doc/sipgate-webhook/examples/apache-fastcgi.conf; do
 		[ -f "$f" ] || { echo "missing: $f" >&2; return 1; }
 	done
