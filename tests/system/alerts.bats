@@ -120,10 +120,11 @@ arrived() {
 	return 1
 }
 
-# settled N: N of each arrived, and no more come in the next 3 s.
+# settled N: N of each arrived, and no more come in the next 2 s (a
+# message follows its call within a fraction of a second here).
 settled() {
 	arrived "$1"
-	sleep 3
+	sleep 2
 	assert_equal "$(mails)" "$1"
 	assert_equal "$(posts)" "$1"
 }
