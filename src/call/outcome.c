@@ -138,7 +138,6 @@ void outcome_url(struct buf *out, const char *base, const struct outcome_facts *
     const char *key, size_t key_len, const char *call_id, size_t call_id_len)
 {
 	char flags[NLETTERS + 1], hex[STATE_MAC_HEX + 1];
-
 	size_t i;
 
 	flag_text(facts->flags, flags);

@@ -48,7 +48,7 @@ void diag_monitor(const struct req *r, const char *kind, const char *reason)
 	struct buf b = { 0 };
 
 	diag(r, reason);
-	msg_escaped(&b, kind, strlen(kind), 0);
+	buf_puts(&b, kind);
 	buf_puts(&b, ": ");
 	msg_escaped(&b, reason, strlen(reason), 0);
 	if (!b.oom)
