@@ -5,16 +5,12 @@
 #include <time.h>
 
 #include "base/buf.h"
-#include "base/date.h"
 #include "call/decide.h"
 #include "diff.h"
 #include "logs.h"
 #include "push/logline.h"
 #include "replay.h"
 #include "rules/rules.h"
-
-/* A longer line is no record of the program's (bodies are at most 64 KiB). */
-#define LINE_MAX_BYTES (1u << 20)
 
 /* How one push was decided. */
 struct outcome {
@@ -62,68 +58,22 @@ static void describe(char *out, size_t len, const struct outcome *o, const char 
 		snprintf(out, len, "%s (no rule)", o->action);
 }
 
-/* The log's "received" (2026-03-04T07:30:00.000Z) in seconds; -1 if not. */
-static time_t received_at(const char *s)
-{
-	long long secs;
-	const char *end = date_scan(s, &secs);
-
-	if (end == NULL || (*end != '.' && *end != 'Z'))
-		return -1;
-	return (time_t)secs;
-}
-
-/* Calls each newCall record of the logs with its time; counts the lines
- * that are not records.  -1 if a log cannot be read. */
+/* Counts the newCall records of the logs and hands each on with its time
+ * in seconds. */
 struct walk {
+	struct logs_walk lw;	/* first: the walk's callback finds the rest */
 	void (*call)(struct walk *w, const struct logline *l, time_t t);
-	unsigned long calls, skipped;
+	unsigned long calls;
 };
 
-static int walk_logs(struct walk *w, char **logs, size_t nlogs)
+static int each_newcall(struct logs_walk *lw, const struct logline *l, long long ms)
 {
-	struct logline l;
-	char *line = NULL;
-	size_t cap = 0, i;
-	ssize_t n;
-	time_t t;
-	FILE *f;
-	int rc;
+	struct walk *w = (struct walk *)lw;
 
-	for (i = 0; i < nlogs; i++) {
-		if ((f = logs_open(logs[i])) == NULL) {
-			free(line);
-			return -1;
-		}
-		while ((n = getline(&line, &cap, f)) > 0) {
-			if ((size_t)n > LINE_MAX_BYTES) {
-				w->skipped++;
-				continue;
-			}
-			if ((rc = logline_parse(line, (size_t)n, &l)) < 0) {
-				fprintf(stderr, "sipgate-webhook: out of memory\n");
-				logline_free(&l);
-				fclose(f);
-				free(line);
-				return -1;
-			}
-			if (rc == 0 || (t = received_at(l.received.data)) < 0)
-				w->skipped++;
-			else if (strcmp(l.event.data, "newCall") == 0) {
-				w->calls++;
-				w->call(w, &l, t);
-			}
-			logline_free(&l);
-		}
-		if (ferror(f)) {
-			fprintf(stderr, "sipgate-webhook: %s: %s\n", logs[i], strerror(errno));
-			fclose(f);
-			free(line);
-			return -1;
-		}
-		fclose(f);
+	if (strcmp(l->event.data, "newCall") == 0) {
+		w->calls++;
+		w->call(w, l, (time_t)(ms / 1000));
 	}
-	free(line);
 	return 0;
 }
 
@@ -184,17 +134,17 @@ static void compare(struct walk *w, const struct logline *l, time_t t)
 int diff_logs(const struct diff_rules *old, const struct diff_rules *new,
     char **logs, size_t nlogs)
 {
-	struct diff_walk d = { { compare, 0, 0 }, old, new, 0, NULL, 0 };
+	struct diff_walk d = { { { each_newcall, NULL, 0 }, compare, 0 }, old, new, 0, NULL, 0 };
 	size_t i;
-	int rc = walk_logs(&d.w, logs, nlogs);
+	int rc = logs_walk(&d.w.lw, logs, nlogs);
 
 	if (rc == 0) {
 		printf("%lu of %lu calls would be answered differently\n", d.differ, d.w.calls);
 		for (i = 0; i < d.npairs; i++)
 			fprintf(stderr, "%lu calls: %s\n", d.pairs[i].n, d.pairs[i].pair);
-		if (d.w.skipped)
+		if (d.w.lw.skipped)
 			fprintf(stderr, "sipgate-webhook: skipped %lu lines that are not event records\n",
-			    d.w.skipped);
+			    d.w.lw.skipped);
 	}
 	free(d.pairs);
 	return rc < 0 ? 2 : d.differ > 0;
@@ -224,7 +174,7 @@ int diff_replay(const struct diff_rules *r, char **logs, size_t nlogs)
 {
 	struct buf errors = { 0 };
 	const struct rules *rules = rules_cache_get(r->path, &errors);
-	struct line_walk lw = { { tally, 0, 0 }, r, NULL, 0 };
+	struct line_walk lw = { { { each_newcall, NULL, 0 }, tally, 0 }, r, NULL, 0 };
 	size_t i;
 	int rc, last = 0;
 
@@ -237,7 +187,7 @@ int diff_replay(const struct diff_rules *r, char **logs, size_t nlogs)
 	lw.nlines = (size_t)last + 1;
 	if ((lw.by_line = calloc(lw.nlines, sizeof *lw.by_line)) == NULL)
 		return 2;
-	if ((rc = walk_logs(&lw.w, logs, nlogs)) == 0) {
+	if ((rc = logs_walk(&lw.w.lw, logs, nlogs)) == 0) {
 		/* The rules again: the walk may have read the file anew. */
 		rules = rules_cache_get(r->path, &errors);
 		buf_free(&errors);
@@ -253,9 +203,9 @@ int diff_replay(const struct diff_rules *r, char **logs, size_t nlogs)
 				printf("%s:%d: %lu calls: %s\n", r->shown, rule->line, n, rule->text);
 		}
 		printf("no rule: %lu calls\n%lu calls in all\n", lw.by_line[0], lw.w.calls);
-		if (lw.w.skipped)
+		if (lw.w.lw.skipped)
 			fprintf(stderr, "sipgate-webhook: skipped %lu lines that are not event records\n",
-			    lw.w.skipped);
+			    lw.w.lw.skipped);
 	}
 	free(lw.by_line);
 	return rc < 0 ? 2 : 0;

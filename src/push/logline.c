@@ -137,6 +137,19 @@ static int skip(struct cursor *c, int depth)
 	return eat(c, close) ? 0 : -1;
 }
 
+/* An object, kept as written (it was written as JSON by the program). */
+static int kept(struct cursor *c, struct buf *out)
+{
+	const char *start;
+
+	space(c);
+	start = c->p;
+	if (c->p == c->end || *c->p != '{' || skip(c, 0) < 0)
+		return -1;
+	buf_put(out, start, (size_t)(c->p - start));
+	return 0;
+}
+
 /* name=value, or name[]=value for an array's each. */
 static void put_pair(struct buf *body, const struct buf *name, const struct buf *value,
     int bracketed)
@@ -165,6 +178,32 @@ static void remember(struct logline *l, const struct buf *name, const struct buf
 		buf_put(keep, value->data ? value->data : "", value->len);
 }
 
+/* Its length, then its bytes: a value may hold any byte, NUL too. */
+static void put_counted(struct buf *pairs, const struct buf *s)
+{
+	buf_put(pairs, &s->len, sizeof s->len);
+	buf_put(pairs, s->data ? s->data : "", s->len);
+}
+
+int logline_pair(const struct logline *l, size_t *pos, const char **name, size_t *nlen,
+    const char **value, size_t *vlen)
+{
+	const struct buf *p = &l->pairs;
+	const char **out[2] = { name, value };
+	size_t *len[2] = { nlen, vlen };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (p->len - *pos < sizeof(size_t))
+			return 0;
+		memcpy(len[i], p->data + *pos, sizeof(size_t));
+		*pos += sizeof(size_t);
+		*out[i] = p->data + *pos;
+		*pos += *len[i];
+	}
+	return 1;
+}
+
 /* One value of name: into the rebuilt body and, if wanted, kept. */
 static int take_value(struct cursor *c, struct logline *l, const struct buf *name,
     struct buf *value, int bracketed)
@@ -174,6 +213,8 @@ static int take_value(struct cursor *c, struct logline *l, const struct buf *nam
 		return -1;
 	put_pair(&l->body, name, value, bracketed);
 	remember(l, name, value);
+	put_counted(&l->pairs, name);
+	put_counted(&l->pairs, value);
 	return 0;
 }
 
@@ -237,6 +278,9 @@ int logline_parse(const char *line, size_t len, struct logline *l)
 		if (strcmp(key.data, "received") == 0 ? string(&c, &l->received) < 0 :
 		    strcmp(key.data, "event") == 0 ? string(&c, &l->event) < 0 :
 		    strcmp(key.data, "params") == 0 ? params(&c, l) < 0 :
+		    strcmp(key.data, "caller") == 0 ? string(&c, &l->caller) < 0 :
+		    strcmp(key.data, "outcome") == 0 ? string(&c, &l->outcome) < 0 :
+		    strcmp(key.data, "rule") == 0 ? kept(&c, &l->rule) < 0 :
 		    skip(&c, 0) < 0)
 			goto out;
 	} while (eat(&c, ','));
@@ -253,8 +297,12 @@ out:
 	terminate(&l->call_id);
 	terminate(&l->from);
 	terminate(&l->to);
+	terminate(&l->rule);
+	terminate(&l->caller);
+	terminate(&l->outcome);
 	if (l->received.oom || l->event.oom || l->body.oom || l->call_id.oom ||
-	    l->from.oom || l->to.oom)
+	    l->from.oom || l->to.oom || l->pairs.oom || l->rule.oom || l->caller.oom ||
+	    l->outcome.oom)
 		rc = -1;
 	return rc;
 }
@@ -267,4 +315,8 @@ void logline_free(struct logline *l)
 	buf_free(&l->call_id);
 	buf_free(&l->from);
 	buf_free(&l->to);
+	buf_free(&l->pairs);
+	buf_free(&l->rule);
+	buf_free(&l->caller);
+	buf_free(&l->outcome);
 }

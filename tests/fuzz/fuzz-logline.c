@@ -1,7 +1,9 @@
 /* libFuzzer: any bytes as a line of the event log, through the reader
  * --diff and --replay use.  Asserts that a record has a time and an event,
  * that the form body it rebuilds is well-formed x-www-form-urlencoded, and
- * that every field is NUL-terminated whatever the line. */
+ * that every field is NUL-terminated whatever the line, and that the list
+ * of parameters --calls walks ends exactly at its end, one pair per
+ * '=' of the body. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +43,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (!urlencoded(l.body.data, l.body.len))
 		abort();
+	if (l.rule.data[l.rule.len] != '\0' || l.caller.data[l.caller.len] != '\0' ||
+	    l.outcome.data[l.outcome.len] != '\0')
+		abort();
+	{
+		size_t pos = 0, nlen, vlen, pairs = 0, eqs = 0, i;
+		const char *name, *value;
+
+		while (logline_pair(&l, &pos, &name, &nlen, &value, &vlen))
+			pairs++;
+		if (pos != l.pairs.len)
+			abort();
+		for (i = 0; i < l.body.len; i++)
+			eqs += l.body.data[i] == '=';
+		if (pairs != eqs)
+			abort();
+	}
 	logline_free(&l);
 	return 0;
 }
