@@ -64,7 +64,7 @@ OBJS    = $(SRCS:src/%.c=build/%.o)
 # The program's entry and the commands around the story (they call
 # webhook_serve); the rest, the story included, is what tools and fuzzers
 # link.
-PROGOBJS = main.o cli.o replay.o diff.o logs.o restore.o
+PROGOBJS = main.o cli.o replay.o diff.o logs.o restore.o calls.o
 LIBOBJS = $(filter-out $(addprefix build/,$(PROGOBJS)),$(OBJS))
 TOOLS   = $(patsubst tests/tools/%.c,build/tools/%,$(wildcard tests/tools/*.c)) build/tools/bn-tool-portable
 

@@ -51,6 +51,7 @@ def merge($e; $t):
   | .from = (.from // ($p.from | first_value))
   | .to = (.to // ($p.to | first_value))
   | .diversion = (.diversion // ($p.diversion | first_value))
+  | .caller = (.caller // $e.caller)
   | if $e.event == "newCall" and (.started_ms == null or $t < .started_ms) then
       .started = $e.received | .started_ms = $t
       | .users = ($p.user | if . == null then null elif type == "array" then . else [.] end)
@@ -67,6 +68,7 @@ def merge($e; $t):
       | .voicemail = (($p.user | first_value) == "voicemail")
     elif $e.event == "hangup" and (.ended_ms == null or $t < .ended_ms) then
       .ended = $e.received | .ended_ms = $t | .cause = ($p.cause | first_value)
+      | .logged_outcome = $e.outcome
     elif $e.event == "dtmf" then
       .dtmf += [[$t, ($p.dtmf | first_value | tostring)]]
     else . end;
@@ -88,6 +90,8 @@ def seconds($a; $b): if $a == null or $b == null then null else ($b - $a) / 1000
 def outcome:
   if rejected then "rejected"
   elif .ended_ms == null then "open"
+  # The program's own word, where the hangup's record has it.
+  elif .logged_outcome != null then .logged_outcome
   elif .answered_ms != null then (if .voicemail then "voicemail" else "answered" end)
   elif .cause == "cancel" or .cause == "noAnswer" then "missed"
   elif .cause == "busy" then "busy"
@@ -95,7 +99,7 @@ def outcome:
   else "failed" end;
 
 def record:
-  {callId, origCallId, xcid, direction, from, to, diversion, users, started,
+  {callId, origCallId, xcid, direction, from, caller, to, diversion, users, started,
    answered, ended,
    ring_s: (if .started_ms == null then null
             else seconds(.started_ms; .answered_ms // .ended_ms) end),

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "base/date.h"
 #include "base/scan.h"
 #include "book/book.h"
+#include "calls.h"
 #include "call/conf.h"
 #include "call/decide.h"
 #include "cli.h"
@@ -471,6 +473,39 @@ static int diff_command(int argc, char **argv)
 	return rc;
 }
 
+/* --calls [--since TIME] [--until TIME] [--format json|csv] LOG...: reads
+ * only the logs' folders. */
+static int calls_command(int argc, char **argv)
+{
+	struct calls_opts o = { CALLS_JSON, LLONG_MIN, LLONG_MAX };
+	struct sandbox s = { .role = SANDBOX_READER };
+	char why[512];
+	time_t t;
+	int i, j;
+
+	for (i = 2; i + 1 < argc && argv[i][0] == '-'; i += 2) {
+		if (strcmp(argv[i], "--format") == 0 && strcmp(argv[i + 1], "json") == 0)
+			o.format = CALLS_JSON;
+		else if (strcmp(argv[i], "--format") == 0 && strcmp(argv[i + 1], "csv") == 0)
+			o.format = CALLS_CSV;
+		else if ((strcmp(argv[i], "--since") == 0 || strcmp(argv[i], "--until") == 0) &&
+		    parse_time(argv[i + 1], &t) == 0)
+			*(argv[i][2] == 's' ? &o.since_ms : &o.until_ms) = (long long)t * 1000;
+		else if (strcmp(argv[i], "--since") == 0 || strcmp(argv[i], "--until") == 0) {
+			fprintf(stderr, "sipgate-webhook: %s %s: want @EPOCH_SECONDS or 2026-03-04T19:30:00+01:00\n",
+			    argv[i], argv[i + 1]);
+			return 2;
+		} else
+			return usage(stderr);
+	}
+	if (i == argc || argv[i][0] == '-')
+		return usage(stderr);
+	for (j = i; j < argc; j++)
+		sandbox_folder_of(&s, argv[j], 0);
+	(void)sandbox_enter(&s, why, sizeof why);
+	return calls_run(&o, argv + i, (size_t)(argc - i));
+}
+
 /* Whether this user owns the log's folder, as the writers do: a log or a
  * lock file made by anyone else (root) could shut the writers out. */
 static int owns_folder_of(const char *log)
@@ -605,6 +640,14 @@ static const struct command {
 	{ "--replay", 0, -1, diff_command, "RULES LOG...",
 	  "--replay ...     how many logged calls each rule line decides, and the\n"
 	  "                 lines no call reaches.\n" },
+	{ "--calls", 1, -1, calls_command, "[--since TIME] [--until TIME] [--format json|csv] LOG...",
+	  "--calls ...      one record per call from the event logs (JSON Lines, any\n"
+	  "                 order, several servers, rotated files): numbers, caller,\n"
+	  "                 users, times, ring and talk seconds, keys typed, the rule\n"
+	  "                 and the outcome; as JSON Lines or CSV.  A call is printed\n"
+	  "                 a minute after it ended, one silent for 4 hours as open.\n"
+	  "                 --since/--until keep the calls whose first event is in\n"
+	  "                 [since, until).  Exit 0, or 2.\n" },
 	{ "--restore", 1, -1, restore_command, "FILE...",
 	  "--restore ...    puts event records rescued from syslog back into the log\n"
 	  "                 (SIPGATE_LOG), each as a writer appends it, under the\n"

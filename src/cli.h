@@ -1,6 +1,6 @@
 /* cli: the program run from a shell, never under a web server: the
  * commands of its table (--check, --check-audio, --diff, --replay,
- * --restore, --explain, --help, --version), which also gives the usage and
+ * --calls, --restore, --explain, --help, --version), which also gives the usage and
  * --help.  --explain, --diff and --replay run the request's own story as a
  * dry run; --restore is the one that writes, and only to the log. */
 #ifndef CLI_H

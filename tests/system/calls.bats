@@ -1,6 +1,9 @@
 #!/usr/bin/env bats
-# contrib/calls.jq and its recipes: calls from the event log, for the logs
-# of real life.  Each case writes its own log and compares field by field.
+# Call records from the event log, for the logs of real life: the
+# program's --calls and contrib/calls.jq with its recipes.  Each case
+# writes its own log and compares field by field, and every log a case
+# gives calls.jq is given to --calls too: the same records (as sets, in
+# any order) and the same count of lines skipped.
 
 load ../helpers
 
@@ -32,6 +35,9 @@ ev() {
 
 calls() {
 	jq -c -n -R -f "$CALLS" "$@" 2> "$T/calls.err" > "$T/calls"
+	env -i "$PROG" --calls "$@" 2> "$T/c.err" > "$T/c.calls"
+	assert_equal "$(jq -cS . "$T/c.calls" | sort)" "$(jq -cS . "$T/calls" | sort)"
+	assert_equal "$(sed 's/^sipgate-webhook: //' "$T/c.err")" "$(sed 's/^"calls.jq: //; s/"$//' "$T/calls.err")"
 }
 
 # field CALLID FILTER: the filter applied to that call's record.
@@ -48,7 +54,7 @@ field() {
 	ev 7 dtmf callId=A dtmf=2
 	ev 64.75 hangup callId=A cause=normalClearing
 	calls "$E"
-	assert_equal "$(cat "$T/calls")" '{"callId":"A","origCallId":"A","xcid":"x1","direction":"in","from":"492111234567","to":"492111234560","diversion":null,"users":["Alice","Bob"],"started":"2026-11-26T10:00:00.000Z","answered":"2026-11-26T10:00:04.250Z","ended":"2026-11-26T10:01:04.750Z","ring_s":4.25,"talk_s":60.5,"answeredBy":"Alice","cause":"normalClearing","dtmf":["1","1","2"],"rule":{"line":12,"action":"gather"},"outcome":"answered"}'
+	assert_equal "$(cat "$T/calls")" '{"callId":"A","origCallId":"A","xcid":"x1","direction":"in","from":"492111234567","caller":null,"to":"492111234560","diversion":null,"users":["Alice","Bob"],"started":"2026-11-26T10:00:00.000Z","answered":"2026-11-26T10:00:04.250Z","ended":"2026-11-26T10:01:04.750Z","ring_s":4.25,"talk_s":60.5,"answeredBy":"Alice","cause":"normalClearing","dtmf":["1","1","2"],"rule":{"line":12,"action":"gather"},"outcome":"answered"}'
 	assert_equal "$(cat "$T/calls.err")" ""
 }
 
@@ -160,7 +166,7 @@ field() {
 	} >> "$E"
 	ev 2 dtmf callId=M
 	calls "$E"
-	assert_equal "$(cat "$T/calls")" '{"callId":"M","origCallId":null,"xcid":null,"direction":null,"from":null,"to":null,"diversion":null,"users":null,"started":"2026-11-26T10:00:00.000Z","answered":null,"ended":"2026-11-26T10:00:01.000Z","ring_s":1,"talk_s":null,"answeredBy":null,"cause":null,"dtmf":["null"],"rule":null,"outcome":"failed"}'
+	assert_equal "$(cat "$T/calls")" '{"callId":"M","origCallId":null,"xcid":null,"direction":null,"from":null,"caller":null,"to":null,"diversion":null,"users":null,"started":"2026-11-26T10:00:00.000Z","answered":null,"ended":"2026-11-26T10:00:01.000Z","ring_s":1,"talk_s":null,"answeredBy":null,"cause":null,"dtmf":["null"],"rule":null,"outcome":"failed"}'
 	run cat "$T/calls.err"
 	assert_output '"calls.jq: skipped 5 lines that are not events"'
 }
@@ -220,15 +226,19 @@ field() {
 	ev 24 hangup callId=c cause=cancel
 	calls "$E"
 	jq -r -n -f "$TOP/contrib/calls-csv.jq" "$T/calls" > "$T/calls.csv"
-	assert_equal "$(head -n 1 "$T/calls.csv")" '"started","answered","ended","direction","from","to","diversion","outcome","ring_s","talk_s","answeredBy","cause","users","dtmf","rule_line","callId","origCallId"'
+	assert_equal "$(head -n 1 "$T/calls.csv")" '"started","answered","ended","direction","from","caller","to","diversion","outcome","ring_s","talk_s","answeredBy","cause","users","dtmf","rule_line","callId","origCallId"'
 	assert_equal "$(wc -l < "$T/calls.csv" | tr -d ' ')" 4
 	python3 -c 'import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 a = [r for r in rows if r["callId"] == "a"][0]
 assert a["outcome"] == "answered" and a["ring_s"] == "3" and a["talk_s"] == "60" and a["users"] == "Zentrale", a
 assert sorted(r["outcome"] for r in rows) == ["answered", "missed", "missed"]' "$T/calls.csv"
+	# --calls writes the same CSV, the rows in the order the calls finished.
+	env -i "$PROG" --calls --format csv "$E" > "$T/c.csv"
+	assert_equal "$(head -n 1 "$T/c.csv")" "$(head -n 1 "$T/calls.csv")"
+	assert_equal "$(tail -n +2 "$T/c.csv" | sort)" "$(tail -n +2 "$T/calls.csv" | sort)"
 	# Missed since a day (the README's one-liner, with a fixed "yesterday").
-	run sh -c "jq -c -n -R -f '$CALLS' '$E' | jq -r --arg since 2026-11-25 'select(.outcome == \"missed\" and (.started // .ended) >= \$since) | [.started, .from, .to] | @tsv'"
+	run sh -c "'$PROG' --calls --since 2026-11-25T00:00:00+01:00 '$E' | jq -r 'select(.outcome == \"missed\") | [.started, .from, .to] | @tsv'"
 	# In the order the calls finished.
 	assert_line --index 0 "$(printf '2026-11-26T10:00:20.000Z\t4950\t4922')"
 	assert_line --index 1 "$(printf '2026-11-26T10:00:10.000Z\t4940\t4921')"
@@ -286,4 +296,92 @@ for i in range(int(sys.argv[1])):
 	wait "$reader" || true
 	assert_equal "$(head -n 1 "$T/streamed" | jq -r '.callId + " " + .outcome + " " + .started')" \
 		"00000000000000000000000000000000 open 2026-11-26T10:00:00.000Z"
+}
+
+@test "--calls streams: a call comes out a minute after it ended, while the log is still being read" {
+	ev 0 newCall direction=in callId=first
+	ev 5 hangup callId=first cause=cancel
+	ev 100 newCall direction=in callId=second
+	mkfifo "$T/pipe"
+	{ cat "$E"; exec sleep 60; } > "$T/pipe" &
+	feeder=$!
+	"$PROG" --calls "$T/pipe" > "$T/streamed" &
+	reader=$!
+	for _ in $(seq 100); do [ -s "$T/streamed" ] && break; sleep 0.1; done
+	# While the input is open (the reader waits for more): the first only.
+	sleep 0.2
+	cp "$T/streamed" "$T/snapshot"
+	kill "$feeder" 2> /dev/null || true
+	wait "$reader" || true
+	assert_equal "$(jq -r .callId "$T/snapshot" | tr '\n' ' ')" 'first '
+	# The call still open is printed at the end of the input.
+	assert_equal "$(jq -r .callId "$T/streamed" | tr '\n' ' ')" 'first second '
+}
+
+@test "--calls: calls that never end are forgotten after 4 hours of silence; memory stays flat" {
+	command -v /usr/bin/time > /dev/null || { [ "${CI:-}" != true ] || false; skip "GNU time is needed"; }
+	silent_calls 20000 > "$T/short.jsonl"
+	silent_calls 80000 > "$T/long.jsonl"
+	for f in short long; do
+		/usr/bin/time -f %M -o "$T/$f.rss" "$PROG" --calls "$T/$f.jsonl" > "$T/$f.calls"
+	done
+	echo "peak RSS: 20,000 calls $(cat "$T/short.rss") kB, 80,000 calls $(cat "$T/long.rss") kB" >&3
+	assert_equal "$(jq -r .outcome "$T/long.calls" | sort | uniq -c | sed 's/^ *//')" "80000 open"
+	# Four times the calls over four times the time: at most 14,400 open at once either way.
+	[ "$(cat "$T/long.rss")" -lt $(( $(cat "$T/short.rss") * 5 / 4 )) ]
+}
+
+@test "--calls --since and --until keep the calls whose first event lies between them" {
+	ev 0 newCall direction=in callId=early
+	ev 10 hangup callId=early cause=cancel
+	ev 3600 newCall direction=in callId=middle
+	ev 3610 hangup callId=middle cause=cancel
+	ev 7200 newCall direction=in callId=late
+	run env -i "$PROG" --calls --since 2026-11-26T10:30:00Z --until 2026-11-26T12:30:00+01:00 "$E"
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | jq -r .callId | tr '\n' ' ')" 'middle '
+	run env -i "$PROG" --calls --since @1795690800 "$E"
+	assert_equal "$(printf '%s\n' "$output" | jq -r .callId | tr '\n' ' ')" 'middle late '
+}
+
+@test "--calls: a bad time, a missing log, a folder or a compressed rotation is refused with exit 2" {
+	run env -i "$PROG" --calls --since yesterday "$E"
+	assert_failure 2
+	assert_output --partial "--since yesterday: want @EPOCH_SECONDS or 2026-03-04T19:30:00+01:00"
+	run env -i "$PROG" --calls --format xml "$E"
+	assert_failure 2
+	assert_output --partial "usage:"
+	run env -i "$PROG" --calls "$T/missing.jsonl"
+	assert_failure 2
+	assert_output "sipgate-webhook: $T/missing.jsonl: No such file or directory"
+	run env -i "$PROG" --calls "$T"
+	assert_failure 2
+	assert_output --partial "a folder, not a log"
+	ev 0 newCall direction=in callId=z
+	gzip -k "$E"
+	run env -i "$PROG" --calls "$E.gz"
+	assert_failure 2
+	assert_output --partial "compressed (gzip)"
+}
+
+@test "--calls over the program's own records: the caller's name, the outcome and the users it rang" {
+	printf '0211 123456\tDr. Weber\n' > "$T/book"
+	LOG="$T/real.jsonl"
+	post 'event=newCall&direction=in&from=49211123456&to=4921199&callId=W&user%5B%5D=Alice' \
+		SIPGATE_STATE_KEY=calls-test-state-key SIPGATE_PHONEBOOK="$T/book" SIPGATE_WEBHOOK_URL=https://pbx.example/hook \
+		SIPGATE_NOW=@1795687200
+	assert_status 200
+	q=$(sed -n 's/.*onHangup="https:\/\/pbx.example\/hook?\([^"]*\)".*/\1/p' "$T/body" | sed 's/&amp;/\&/g')
+	post 'event=hangup&cause=busy&callId=W&from=49211123456&to=4921199&direction=in' \
+		SIPGATE_STATE_KEY=calls-test-state-key SIPGATE_PHONEBOOK="$T/book" SIPGATE_NOW=@1795687212 QUERY_STRING="$q"
+	assert_status 200
+	calls "$LOG"
+	# sipgate's busy is the program's "missed"; the record says so, and wins.
+	assert_equal "$(field W '[.caller, .outcome, .users, .ring_s, .cause]')" '["Dr. Weber","missed",["Alice"],12,"busy"]'
+}
+
+@test "--calls and calls.jq agree on a busy office's generated log of 20,000 events" {
+	"$TOP/tests/bench/make-calls-log" 20000 > "$E"
+	calls "$E"
+	[ "$(wc -l < "$T/calls")" -gt 5000 ]
 }
