@@ -165,7 +165,7 @@ static struct call **find(struct calls *cs, const char *id, size_t len)
 	struct call *c;
 
 	for (; (c = cs->slots[i]) != NULL; i = (i + 1) & (cs->nslots - 1))
-		if (c->id.b.len == len && memcmp(c->id.b.data, id, len) == 0)
+		if (c->id.b.len == len && (len == 0 || memcmp(c->id.b.data, id, len) == 0))
 			break;
 	return &cs->slots[i];
 }
@@ -643,7 +643,8 @@ static void print_call(struct calls *cs, struct call *c)
 {
 	if (c->first_ms < cs->o->since_ms || c->first_ms >= cs->o->until_ms)
 		return;
-	qsort(c->keys, c->nkeys, sizeof *c->keys, by_time);
+	if (c->nkeys > 1)
+		qsort(c->keys, c->nkeys, sizeof *c->keys, by_time);
 	if (cs->o->format == CALLS_CSV)
 		put_csv(&cs->out, c);
 	else
@@ -769,7 +770,8 @@ static void print_rest(struct calls *cs)
 {
 	size_t i;
 
-	qsort(cs->heap, cs->nheap, sizeof *cs->heap, by_end);
+	if (cs->nheap > 1)
+		qsort(cs->heap, cs->nheap, sizeof *cs->heap, by_end);
 	for (i = 0; i < cs->nheap; i++)
 		print_call(cs, cs->heap[i]);
 }

@@ -127,15 +127,11 @@ static int walk_one(struct logs_walk *w, const char *path, int fd, struct buf *b
 		}
 		if (w->idle && w->idle(w) < 0)
 			return -1;
-		if (b->cap - b->len < 65536) {
-			buf_put(b, "", 65536);	/* room: the bytes are overwritten */
-			b->len -= 65536;
-			if (b->oom) {
-				fprintf(stderr, "sipgate-webhook: out of memory\n");
-				return -1;
-			}
+		if (buf_reserve(b, 65536) < 0) {
+			fprintf(stderr, "sipgate-webhook: out of memory\n");
+			return -1;
 		}
-		if ((n = read(fd, b->data + b->len, b->cap - b->len - 1)) < 0) {
+		if ((n = read(fd, b->data + b->len, b->cap - b->len)) < 0) {
 			if (errno == EINTR)
 				continue;
 			fprintf(stderr, "sipgate-webhook: %s: %s\n", path, strerror(errno));

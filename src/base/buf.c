@@ -5,7 +5,7 @@
 
 #include "base/buf.h"
 
-static int buf_reserve(struct buf *b, size_t n)
+int buf_reserve(struct buf *b, size_t n)
 {
 	size_t cap;
 	char *p;

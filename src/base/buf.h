@@ -14,6 +14,9 @@ struct buf {
 	int oom;
 };
 
+/* Room for n more bytes after len (a read's target); -1, and oom set, if
+ * there is none. */
+int buf_reserve(struct buf *b, size_t n);
 void buf_put(struct buf *b, const void *p, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
