@@ -1,0 +1,391 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/hash.h"
+#include "history/fold.h"
+#include "push/logline.h"
+
+/* --- values --- */
+
+static void field_set(struct fold_field *f, const char *p, size_t n)
+{
+	f->b.len = 0;
+	buf_put(&f->b, p, n);
+	f->set = 1;
+}
+
+static void field_copy(struct fold_field *f, const struct buf *from)
+{
+	field_set(f, from->data ? from->data : "", from->len);
+}
+
+static void field_free(struct fold_field *f)
+{
+	buf_free(&f->b);
+	f->set = 0;
+}
+
+static int field_is(const struct fold_field *f, const char *s)
+{
+	return f->set && f->b.len == strlen(s) && memcmp(f->b.data, s, f->b.len) == 0;
+}
+
+int fold_param(const struct logline *l, const char *name, const char **v, size_t *vlen)
+{
+	size_t pos = 0, nlen, want = strlen(name);
+	const char *n;
+
+	while (logline_pair(l, &pos, &n, &nlen, v, vlen))
+		if (nlen == want && memcmp(n, name, want) == 0)
+			return 1;
+	return 0;
+}
+
+/* f keeps what an earlier event gave, else takes this one's. */
+static void keep_first(struct fold_field *f, const struct logline *l, const char *name)
+{
+	const char *v;
+	size_t n;
+
+	if (!f->set && fold_param(l, name, &v, &n))
+		field_set(f, v, n);
+}
+
+/* f takes this event's value when it has one. */
+static void take_own(struct fold_field *f, const struct logline *l, const char *name)
+{
+	const char *v;
+	size_t n;
+
+	if (fold_param(l, name, &v, &n))
+		field_set(f, v, n);
+}
+
+const char *fold_rule_member(const struct fold_call *c, const char *key, size_t *len)
+{
+	const char *p = c->rule.b.data, *end = p + c->rule.b.len, *v;
+	size_t klen = strlen(key);
+	int depth = 0;
+
+	for (; c->rule.set && p < end; p++) {
+		if (*p == '"') {
+			const char *s = ++p;
+
+			while (p < end && *p != '"')
+				p += *p == '\\' ? 2 : 1;
+			if (depth == 1 && p + 1 < end && p[1] == ':' && (size_t)(p - s) == klen &&
+			    memcmp(s, key, klen) == 0) {
+				for (v = p += 2; p < end && *p != ',' && *p != '}'; p++)
+					;
+				*len = (size_t)(p - v);
+				return v;
+			}
+		} else if (*p == '{' || *p == '[')
+			depth++;
+		else if (*p == '}' || *p == ']')
+			depth--;
+	}
+	return NULL;
+}
+
+int fold_rejected(const struct fold_call *c)
+{
+	size_t n;
+	const char *v = fold_rule_member(c, "action", &n);
+
+	return v && n == 8 && memcmp(v, "\"reject\"", 8) == 0;
+}
+
+/* --- one call --- */
+
+int fold_start(struct fold_call *c, const char *id, size_t len)
+{
+	memset(c, 0, sizeof *c);
+	field_set(&c->id, id, len);
+	c->first_ms = c->last_ms = c->started_ms = c->answered_ms = c->ended_ms = FOLD_NONE;
+	return c->id.b.oom ? -1 : 0;
+}
+
+void fold_clear(struct fold_call *c)
+{
+	struct fold_field *fields[] = {
+		&c->orig, &c->xcid, &c->direction, &c->from, &c->to, &c->diversion, &c->caller,
+		&c->started, &c->answered, &c->ended, &c->answered_by, &c->cause, &c->outcome, &c->rule
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof fields / sizeof *fields; i++)
+		field_free(fields[i]);
+	buf_free(&c->users);
+	for (i = 0; i < c->nkeys; i++)
+		field_free(&c->keys[i].digit);
+	free(c->keys);
+	free(c->seen);
+	c->keys = NULL;
+	c->seen = NULL;
+	c->nkeys = c->nseen = 0;
+}
+
+void fold_free(struct fold_call *c)
+{
+	fold_clear(c);
+	field_free(&c->id);
+}
+
+static long long min_set(long long a, long long b)
+{
+	return a == FOLD_NONE ? b : b == FOLD_NONE || a < b ? a : b;
+}
+
+long long fold_final_ms(const struct fold_call *c)
+{
+	if (fold_rejected(c))
+		return min_set(c->started_ms, c->ended_ms);
+	return c->ended_ms;
+}
+
+/* Whether this event was merged already; remembered if not. */
+static int seen_before(struct fold_call *c, const struct logline *l, int dtmf)
+{
+	uint64_t d = hash_fnv64(HASH_FNV64_BASIS, l->pairs.data ? l->pairs.data : "", l->pairs.len);
+	uint64_t *s;
+	size_t i;
+
+	if (dtmf)
+		d = hash_fnv64(d, l->received.data, l->received.len);
+	for (i = 0; i < c->nseen; i++)
+		if (c->seen[i] == d)
+			return 1;
+	if ((s = realloc(c->seen, (c->nseen + 1) * sizeof *s)) == NULL)
+		return -1;
+	c->seen = s;
+	c->seen[c->nseen++] = d;
+	return 0;
+}
+
+static void take_users(struct fold_call *c, const struct logline *l)
+{
+	size_t pos = 0, nlen, vlen;
+	const char *n, *v;
+
+	buf_free(&c->users);
+	c->users_set = 0;
+	while (logline_pair(l, &pos, &n, &nlen, &v, &vlen))
+		if (nlen == 4 && memcmp(n, "user", 4) == 0) {
+			buf_put(&c->users, &vlen, sizeof vlen);
+			buf_put(&c->users, v, vlen);
+			c->users_set = 1;
+		}
+}
+
+int fold_user(const struct fold_call *c, size_t *pos, const char **name, size_t *len)
+{
+	if (*pos + sizeof *len > c->users.len)
+		return 0;
+	memcpy(len, c->users.data + *pos, sizeof *len);
+	*name = c->users.data + *pos + sizeof *len;
+	*pos += sizeof *len + *len;
+	return 1;
+}
+
+static void newcall(struct fold_call *c, const struct logline *l, long long ms)
+{
+	field_copy(&c->started, &l->received);
+	c->started_ms = ms;
+	take_users(c, l);
+	field_free(&c->rule);
+	if (l->rule.len > 0)
+		field_copy(&c->rule, &l->rule);
+	/* A newCall's own numbers win over those a later event repeated. */
+	take_own(&c->from, l, "from");
+	take_own(&c->to, l, "to");
+	take_own(&c->direction, l, "direction");
+	take_own(&c->diversion, l, "diversion");
+}
+
+static void answer(struct fold_call *c, const struct logline *l, long long ms)
+{
+	const char *v;
+	size_t n;
+
+	field_copy(&c->answered, &l->received);
+	c->answered_ms = ms;
+	field_free(&c->answered_by);
+	c->voicemail = 0;
+	if (fold_param(l, "user", &v, &n) && n > 0) {
+		field_set(&c->answered_by, v, n);
+		c->voicemail = n == 9 && memcmp(v, "voicemail", 9) == 0;
+	} else
+		keep_first(&c->answered_by, l, "answeringNumber");
+}
+
+static void hangup(struct fold_call *c, const struct logline *l, long long ms)
+{
+	field_copy(&c->ended, &l->received);
+	c->ended_ms = ms;
+	field_free(&c->cause);
+	keep_first(&c->cause, l, "cause");
+	field_free(&c->outcome);
+	if (l->outcome.len > 0)
+		field_copy(&c->outcome, &l->outcome);
+}
+
+static int keypress(struct fold_call *c, const struct logline *l, long long ms)
+{
+	struct fold_key *k = realloc(c->keys, (c->nkeys + 1) * sizeof *k);
+	const char *v;
+	size_t n;
+
+	if (k == NULL)
+		return -1;
+	c->keys = k;
+	memset(&k[c->nkeys], 0, sizeof *k);
+	k[c->nkeys].ms = ms;
+	if (fold_param(l, "dtmf", &v, &n))
+		field_set(&k[c->nkeys].digit, v, n);
+	else
+		field_set(&k[c->nkeys].digit, "null", 4);
+	c->nkeys++;
+	return 0;
+}
+
+int fold_merge(struct fold_call *c, const struct logline *l, long long ms)
+{
+	const char *ev = l->event.data;
+	int dtmf = strcmp(ev, "dtmf") == 0, seen;
+
+	if ((seen = seen_before(c, l, dtmf)) != 0)
+		return seen < 0 ? -1 : 0;
+	c->last_ms = c->last_ms > ms ? c->last_ms : ms;
+	c->first_ms = min_set(c->first_ms, ms);
+	keep_first(&c->orig, l, "origCallId");
+	keep_first(&c->xcid, l, "xcid");
+	keep_first(&c->direction, l, "direction");
+	keep_first(&c->from, l, "from");
+	keep_first(&c->to, l, "to");
+	keep_first(&c->diversion, l, "diversion");
+	if (!c->caller.set && l->caller.len > 0)
+		field_copy(&c->caller, &l->caller);
+	if (strcmp(ev, "newCall") == 0 && (c->started_ms == FOLD_NONE || ms < c->started_ms))
+		newcall(c, l, ms);
+	else if (strcmp(ev, "answer") == 0 && (c->answered_ms == FOLD_NONE || ms < c->answered_ms))
+		answer(c, l, ms);
+	else if (strcmp(ev, "hangup") == 0 && (c->ended_ms == FOLD_NONE || ms < c->ended_ms))
+		hangup(c, l, ms);
+	else if (dtmf && keypress(c, l, ms) < 0)
+		return -1;
+	return 1;
+}
+
+const char *fold_outcome(const struct fold_call *c)
+{
+	if (fold_rejected(c))
+		return "rejected";
+	if (c->ended_ms == FOLD_NONE)
+		return "open";
+	/* The program's own word, where the hangup's record has it. */
+	if (c->outcome.set)
+		return c->outcome.b.data;
+	if (c->answered_ms != FOLD_NONE)
+		return c->voicemail ? "voicemail" : "answered";
+	if (field_is(&c->cause, "cancel") || field_is(&c->cause, "noAnswer"))
+		return "missed";
+	if (field_is(&c->cause, "busy"))
+		return "busy";
+	if (field_is(&c->cause, "forwarded"))
+		return "forwarded";
+	return "failed";
+}
+
+long long fold_ring_end(const struct fold_call *c)
+{
+	return c->answered_ms != FOLD_NONE ? c->answered_ms : c->ended_ms;
+}
+
+long long fold_talk_end(const struct fold_call *c)
+{
+	return c->answered_ms != FOLD_NONE ? c->ended_ms : FOLD_NONE;
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct fold_key *x = a, *y = b;
+
+	return x->ms < y->ms ? -1 : x->ms > y->ms;
+}
+
+void fold_sort_keys(struct fold_call *c)
+{
+	if (c->nkeys > 1)
+		qsort(c->keys, c->nkeys, sizeof *c->keys, by_time);
+}
+
+/* --- the table --- */
+
+static size_t slot_of(const struct fold_table *t, const char *id, size_t len)
+{
+	return (size_t)hash_fnv64(HASH_FNV64_BASIS, id, len) & (t->nslots - 1);
+}
+
+struct fold_call **fold_find(struct fold_table *t, const char *id, size_t len)
+{
+	size_t i = slot_of(t, id, len);
+	struct fold_call *c;
+
+	for (; (c = t->slots[i]) != NULL; i = (i + 1) & (t->nslots - 1))
+		if (c->id.b.len == len && (len == 0 || memcmp(c->id.b.data, id, len) == 0))
+			break;
+	return &t->slots[i];
+}
+
+int fold_reserve(struct fold_table *t)
+{
+	struct fold_call **old = t->slots;
+	size_t n = t->nslots, i;
+
+	if ((t->nused + 1) * 2 <= n)
+		return 0;
+	if ((t->slots = calloc(n ? n * 2 : 1024, sizeof *t->slots)) == NULL) {
+		t->slots = old;
+		return -1;
+	}
+	t->nslots = n ? n * 2 : 1024;
+	for (i = 0; i < n; i++)
+		if (old[i])
+			*fold_find(t, old[i]->id.b.data, old[i]->id.b.len) = old[i];
+	free(old);
+	return 0;
+}
+
+void fold_insert(struct fold_table *t, struct fold_call **slot, struct fold_call *c)
+{
+	*slot = c;
+	t->nused++;
+}
+
+/* Linear probing's deletion: the calls after the hole move up into it
+ * when their home slot allows. */
+void fold_remove(struct fold_table *t, struct fold_call *c)
+{
+	size_t hole = (size_t)(fold_find(t, c->id.b.data, c->id.b.len) - t->slots);
+	size_t i = hole, mask = t->nslots - 1, home;
+
+	t->slots[hole] = NULL;
+	t->nused--;
+	for (i = (i + 1) & mask; t->slots[i] != NULL; i = (i + 1) & mask) {
+		home = slot_of(t, t->slots[i]->id.b.data, t->slots[i]->id.b.len);
+		if (((i - home) & mask) >= ((i - hole) & mask)) {
+			t->slots[hole] = t->slots[i];
+			t->slots[i] = NULL;
+			hole = i;
+		}
+	}
+}
+
+void fold_table_free(struct fold_table *t)
+{
+	free(t->slots);
+	t->slots = NULL;
+	t->nslots = t->nused = 0;
+}
