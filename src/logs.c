@@ -75,7 +75,7 @@ static long long received_ms(const char *s)
 /* One line: its record to the callback, or counted as none. */
 static int take_line(struct logs_walk *w, const char *line, size_t n)
 {
-	struct logline l;
+	struct logline l = { 0 };
 	long long ms;
 	int rc;
 

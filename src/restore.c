@@ -191,7 +191,7 @@ static int append(const char *log_path, const char *line, size_t len)
 static int restore_line(struct seen *s, struct tally *t, const char *log_path,
     const char *file, unsigned long lineno, char *line, size_t n)
 {
-	struct logline l;
+	struct logline l = { 0 };
 	char *copy;
 	int rc;
 

@@ -40,6 +40,26 @@ void buf_put(struct buf *b, const void *p, size_t n)
 	b->data[b->len] = '\0';
 }
 
+void buf_assign(struct buf *b, const void *p, size_t n)
+{
+	char *d;
+
+	if (b->oom)
+		return;
+	if (b->cap < n + 1) {
+		if ((d = realloc(b->data, n + 1)) == NULL) {
+			b->oom = 1;
+			return;
+		}
+		b->data = d;
+		b->cap = n + 1;
+	}
+	if (n > 0)
+		memcpy(b->data, p, n);
+	b->data[n] = '\0';
+	b->len = n;
+}
+
 void buf_puts(struct buf *b, const char *s)
 {
 	buf_put(b, s, strlen(s));

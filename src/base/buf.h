@@ -18,6 +18,9 @@ struct buf {
  * there is none. */
 int buf_reserve(struct buf *b, size_t n);
 void buf_put(struct buf *b, const void *p, size_t n);
+/* b holds p[0..n) instead, in no more memory than that and a NUL when it
+ * must grow: for the many small values a table keeps. */
+void buf_assign(struct buf *b, const void *p, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...)

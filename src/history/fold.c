@@ -10,8 +10,7 @@
 
 static void field_set(struct fold_field *f, const char *p, size_t n)
 {
-	f->b.len = 0;
-	buf_put(&f->b, p, n);
+	buf_assign(&f->b, p, n);
 	f->set = 1;
 }
 
@@ -42,24 +41,49 @@ int fold_param(const struct logline *l, const char *name, const char **v, size_t
 	return 0;
 }
 
-/* f keeps what an earlier event gave, else takes this one's. */
-static void keep_first(struct fold_field *f, const struct logline *l, const char *name)
-{
-	const char *v;
-	size_t n;
+/* The first value of each parameter a call takes, found in one pass. */
+enum { P_ORIG, P_XCID, P_DIRECTION, P_FROM, P_TO, P_DIVERSION, P_USER, P_ANSWERING,
+	P_CAUSE, P_DTMF, P_NAMES };
 
-	if (!f->set && fold_param(l, name, &v, &n))
-		field_set(f, v, n);
+static const char *const names[P_NAMES] = {
+	"origCallId", "xcid", "direction", "from", "to", "diversion", "user", "answeringNumber",
+	"cause", "dtmf"
+};
+
+struct firsts {
+	const char *v[P_NAMES];
+	size_t n[P_NAMES];
+	int set[P_NAMES];
+};
+
+static void firsts_of(const struct logline *l, struct firsts *f)
+{
+	size_t pos = 0, nlen, vlen, i;
+	const char *n, *v;
+
+	memset(f->set, 0, sizeof f->set);
+	while (logline_pair(l, &pos, &n, &nlen, &v, &vlen))
+		for (i = 0; i < P_NAMES; i++)
+			if (!f->set[i] && nlen == strlen(names[i]) && memcmp(n, names[i], nlen) == 0) {
+				f->v[i] = v;
+				f->n[i] = vlen;
+				f->set[i] = 1;
+				break;
+			}
 }
 
-/* f takes this event's value when it has one. */
-static void take_own(struct fold_field *f, const struct logline *l, const char *name)
+/* to keeps what an earlier event gave, else takes this one's. */
+static void keep_first(struct fold_field *to, const struct firsts *f, int which)
 {
-	const char *v;
-	size_t n;
+	if (!to->set && f->set[which])
+		field_set(to, f->v[which], f->n[which]);
+}
 
-	if (fold_param(l, name, &v, &n))
-		field_set(f, v, n);
+/* to takes this event's value when it has one. */
+static void take_own(struct fold_field *to, const struct firsts *f, int which)
+{
+	if (f->set[which])
+		field_set(to, f->v[which], f->n[which]);
 }
 
 const char *fold_rule_member(const struct fold_call *c, const char *key, size_t *len)
@@ -145,21 +169,42 @@ long long fold_final_ms(const struct fold_call *c)
 	return c->ended_ms;
 }
 
+/* A digest of p[0..n) eight bytes at a time: it only tells events of one
+ * call apart in memory, so it need not be FNV's, only fast and 64 bits. */
+static uint64_t digest(uint64_t h, const char *p, size_t n)
+{
+	uint64_t w;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0x9E3779B97F4A7C15u;
+		h ^= h >> 29;
+	}
+	w = n;
+	memcpy(&w, p, n);
+	h = (h ^ w ^ (uint64_t)n << 59) * 0x9E3779B97F4A7C15u;
+	return h ^ h >> 32;
+}
+
 /* Whether this event was merged already; remembered if not. */
 static int seen_before(struct fold_call *c, const struct logline *l, int dtmf)
 {
-	uint64_t d = hash_fnv64(HASH_FNV64_BASIS, l->pairs.data ? l->pairs.data : "", l->pairs.len);
+	uint64_t d = digest(HASH_FNV64_BASIS, l->pairs.data ? l->pairs.data : "", l->pairs.len);
 	uint64_t *s;
 	size_t i;
 
 	if (dtmf)
-		d = hash_fnv64(d, l->received.data, l->received.len);
+		d = digest(d, l->received.data, l->received.len);
 	for (i = 0; i < c->nseen; i++)
 		if (c->seen[i] == d)
 			return 1;
-	if ((s = realloc(c->seen, (c->nseen + 1) * sizeof *s)) == NULL)
+	/* Most calls have two to four events: room for four at first. */
+	if ((c->nseen & (c->nseen - 1)) == 0 && c->nseen >= 4) {
+		if ((s = realloc(c->seen, c->nseen * 2 * sizeof *s)) == NULL)
+			return -1;
+		c->seen = s;
+	} else if (c->seen == NULL && (c->seen = malloc(4 * sizeof *c->seen)) == NULL)
 		return -1;
-	c->seen = s;
 	c->seen[c->nseen++] = d;
 	return 0;
 }
@@ -189,7 +234,8 @@ int fold_user(const struct fold_call *c, size_t *pos, const char **name, size_t 
 	return 1;
 }
 
-static void newcall(struct fold_call *c, const struct logline *l, long long ms)
+static void newcall(struct fold_call *c, const struct logline *l, const struct firsts *f,
+    long long ms)
 {
 	field_copy(&c->started, &l->received);
 	c->started_ms = ms;
@@ -198,52 +244,49 @@ static void newcall(struct fold_call *c, const struct logline *l, long long ms)
 	if (l->rule.len > 0)
 		field_copy(&c->rule, &l->rule);
 	/* A newCall's own numbers win over those a later event repeated. */
-	take_own(&c->from, l, "from");
-	take_own(&c->to, l, "to");
-	take_own(&c->direction, l, "direction");
-	take_own(&c->diversion, l, "diversion");
+	take_own(&c->from, f, P_FROM);
+	take_own(&c->to, f, P_TO);
+	take_own(&c->direction, f, P_DIRECTION);
+	take_own(&c->diversion, f, P_DIVERSION);
 }
 
-static void answer(struct fold_call *c, const struct logline *l, long long ms)
+static void answer(struct fold_call *c, const struct logline *l, const struct firsts *f,
+    long long ms)
 {
-	const char *v;
-	size_t n;
-
 	field_copy(&c->answered, &l->received);
 	c->answered_ms = ms;
 	field_free(&c->answered_by);
 	c->voicemail = 0;
-	if (fold_param(l, "user", &v, &n) && n > 0) {
-		field_set(&c->answered_by, v, n);
-		c->voicemail = n == 9 && memcmp(v, "voicemail", 9) == 0;
+	if (f->set[P_USER] && f->n[P_USER] > 0) {
+		take_own(&c->answered_by, f, P_USER);
+		c->voicemail = f->n[P_USER] == 9 && memcmp(f->v[P_USER], "voicemail", 9) == 0;
 	} else
-		keep_first(&c->answered_by, l, "answeringNumber");
+		keep_first(&c->answered_by, f, P_ANSWERING);
 }
 
-static void hangup(struct fold_call *c, const struct logline *l, long long ms)
+static void hangup(struct fold_call *c, const struct logline *l, const struct firsts *f,
+    long long ms)
 {
 	field_copy(&c->ended, &l->received);
 	c->ended_ms = ms;
 	field_free(&c->cause);
-	keep_first(&c->cause, l, "cause");
+	keep_first(&c->cause, f, P_CAUSE);
 	field_free(&c->outcome);
 	if (l->outcome.len > 0)
 		field_copy(&c->outcome, &l->outcome);
 }
 
-static int keypress(struct fold_call *c, const struct logline *l, long long ms)
+static int keypress(struct fold_call *c, const struct firsts *f, long long ms)
 {
 	struct fold_key *k = realloc(c->keys, (c->nkeys + 1) * sizeof *k);
-	const char *v;
-	size_t n;
 
 	if (k == NULL)
 		return -1;
 	c->keys = k;
 	memset(&k[c->nkeys], 0, sizeof *k);
 	k[c->nkeys].ms = ms;
-	if (fold_param(l, "dtmf", &v, &n))
-		field_set(&k[c->nkeys].digit, v, n);
+	if (f->set[P_DTMF])
+		take_own(&k[c->nkeys].digit, f, P_DTMF);
 	else
 		field_set(&k[c->nkeys].digit, "null", 4);
 	c->nkeys++;
@@ -254,26 +297,28 @@ int fold_merge(struct fold_call *c, const struct logline *l, long long ms)
 {
 	const char *ev = l->event.data;
 	int dtmf = strcmp(ev, "dtmf") == 0, seen;
+	struct firsts f;
 
 	if ((seen = seen_before(c, l, dtmf)) != 0)
 		return seen < 0 ? -1 : 0;
+	firsts_of(l, &f);
 	c->last_ms = c->last_ms > ms ? c->last_ms : ms;
 	c->first_ms = min_set(c->first_ms, ms);
-	keep_first(&c->orig, l, "origCallId");
-	keep_first(&c->xcid, l, "xcid");
-	keep_first(&c->direction, l, "direction");
-	keep_first(&c->from, l, "from");
-	keep_first(&c->to, l, "to");
-	keep_first(&c->diversion, l, "diversion");
+	keep_first(&c->orig, &f, P_ORIG);
+	keep_first(&c->xcid, &f, P_XCID);
+	keep_first(&c->direction, &f, P_DIRECTION);
+	keep_first(&c->from, &f, P_FROM);
+	keep_first(&c->to, &f, P_TO);
+	keep_first(&c->diversion, &f, P_DIVERSION);
 	if (!c->caller.set && l->caller.len > 0)
 		field_copy(&c->caller, &l->caller);
 	if (strcmp(ev, "newCall") == 0 && (c->started_ms == FOLD_NONE || ms < c->started_ms))
-		newcall(c, l, ms);
+		newcall(c, l, &f, ms);
 	else if (strcmp(ev, "answer") == 0 && (c->answered_ms == FOLD_NONE || ms < c->answered_ms))
-		answer(c, l, ms);
+		answer(c, l, &f, ms);
 	else if (strcmp(ev, "hangup") == 0 && (c->ended_ms == FOLD_NONE || ms < c->ended_ms))
-		hangup(c, l, ms);
-	else if (dtmf && keypress(c, l, ms) < 0)
+		hangup(c, l, &f, ms);
+	else if (dtmf && keypress(c, &f, ms) < 0)
 		return -1;
 	return 1;
 }

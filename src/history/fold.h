@@ -36,6 +36,7 @@ struct fold_call {
 	size_t nkeys;
 	uint64_t *seen;		/* digests of the events merged */
 	size_t nseen;
+	size_t mark;		/* the owner's (the page: the call's row) */
 };
 
 /* A call of this id with nothing merged yet; -1 when out of memory. */

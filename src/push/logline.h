@@ -19,10 +19,14 @@ struct logline {
 	struct buf pairs;	/* each value with its name, in order: logline_pair */
 	struct buf rule;	/* the "rule" object as written, or empty */
 	struct buf caller, outcome;	/* as the record has them, or empty */
+	struct buf name, value;		/* the parser's own */
+	int no_body;		/* set by the caller: body is left empty */
 };
 
-/* 1: a record; 0: not one; -1: out of memory.  Fills l, which the caller
- * frees with logline_free (also after 0 and -1). */
+/* 1: a record; 0: not one; -1: out of memory.  Fills l, zeroed or as an
+ * earlier parse left it (its buffers are reused, so a reader of many lines
+ * allocates once), which the caller frees with logline_free (also after 0
+ * and -1). */
 int logline_parse(const char *line, size_t len, struct logline *l);
 void logline_free(struct logline *l);
 

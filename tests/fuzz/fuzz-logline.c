@@ -31,7 +31,7 @@ static int urlencoded(const char *p, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct logline l;
+	struct logline l = { 0 };
 	int rc = logline_parse((const char *)data, size, &l);
 
 	if (rc < 0)
