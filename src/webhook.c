@@ -9,6 +9,8 @@
  * subscribes its later events.  Every failure on the way is a struct
  * fail; answer() turns it into the response (err.c has the table).  The
  * request comes in a struct req: its variables, body, clock and error log.
+ * A GET of PATH_INFO /calls is the calls page instead, for a user the web
+ * server authenticated; any other GET or HEAD is the health check.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,7 @@
 #include "call/state.h"
 #include "crypto/key.h"
 #include "crypto/sig.h"
+#include "history/page.h"
 #include "os/sandbox.h"
 #include "log/log.h"
 #include "push/allow.h"
@@ -50,6 +53,9 @@ struct request {
 	struct buf gather_url;	/* a Gather's onData, with the menu state */
 	struct buf record;	/* the log line */
 	const struct rsa_key *key;	/* whose signature counts */
+	int calls_page;		/* a GET of the calls page */
+	struct buf page;	/* its HTML */
+	enum page_lang lang;
 };
 
 /* What of the sandbox this process lacks ("" for none), for the health
@@ -459,6 +465,50 @@ int webhook_restrict_worker(const struct req *env)
 	return -1;
 }
 
+/* Whether user is one of list's names (separated by commas or spaces). */
+static int user_listed(const char *list, const char *user)
+{
+	size_t n = strlen(user), k;
+
+	while (*list) {
+		list += strspn(list, ", \t");
+		k = strcspn(list, ", \t");
+		if (k == n && k > 0 && memcmp(list, user, n) == 0)
+			return 1;
+		list += k;
+	}
+	return 0;
+}
+
+/* The calls page holds personal data: only for a user the web server
+ * authenticated (its REMOTE_USER), and one SIPGATE_CALLS_USERS names when
+ * it names any.  The sender allow-list is sipgate's, not the office's. */
+static enum err calls_page(const struct conf *c, struct request *rq, struct fail *f)
+{
+	const char *user = req_param(rq->in, "REMOTE_USER");
+	struct page_filter flt;
+	struct timespec now;
+	enum err rc;
+
+	if (user == NULL || *user == '\0')
+		return err_fail(f, ERR_AUTH, "the calls page is only for users the web server "
+		    "authenticated: turn on basic auth for it (README, \"The calls page\")");
+	if (c->calls_users && !user_listed(c->calls_users, user))
+		return err_fail(f, ERR_AUTH, "user %.64s may not see the calls page (SIPGATE_CALLS_USERS)", user);
+	if ((rc = page_query(req_param(rq->in, "QUERY_STRING"), &flt, f)) != ERR_OK)
+		return rc;
+	rq->lang = page_lang(req_param(rq->in, "HTTP_ACCEPT_LANGUAGE"));
+	request_time(c, rq, &now);
+	return page_build(&rq->page, c->log_path, &flt, rq->lang, now.tv_sec, f);
+}
+
+static int is_calls_page(const struct request *rq)
+{
+	const char *info = req_param(rq->in, "PATH_INFO");
+
+	return (rq->method == CGI_GET || rq->method == CGI_HEAD) && info && strcmp(info, "/calls") == 0;
+}
+
 static enum err handle(struct request *rq, struct conf *c, struct fail *f)
 {
 	enum err rc;
@@ -470,6 +520,8 @@ static enum err handle(struct request *rq, struct conf *c, struct fail *f)
 #ifdef SANDBOX_PROBE
 	sandbox_probe(req_param(rq->in, "SANDBOX_PROBE"), c->log_path);
 #endif
+	if ((rq->calls_page = is_calls_page(rq)) != 0)
+		return calls_page(c, rq, f);
 	if (rq->method == CGI_OTHER)
 		return err_fail(f, ERR_METHOD, "method not allowed; use POST");
 	if ((rc = allow_check(c->allow_from, req_param(rq->in, "REMOTE_ADDR"),
@@ -499,6 +551,8 @@ static int answer(struct request *rq, const struct conf *c,
 		else if (err_to_stderr(f->code))
 			diag(rq->in, f->why);
 		reply_error(&out, f, with_body);
+	} else if (rq->calls_page) {
+		reply_page(&out, &rq->page, rq->lang == PAGE_DE ? "de" : "en", page_csp(), with_body);
 	} else if (rq->method != CGI_POST) {
 		reply_ok(&out, sandbox_missing, with_body);
 	} else {
@@ -536,5 +590,6 @@ int webhook_serve(const struct req *in)
 	buf_free(&rq.follow_url);
 	buf_free(&rq.gather_url);
 	buf_free(&rq.record);
+	buf_free(&rq.page);
 	return rc;
 }

@@ -22,6 +22,10 @@ static const struct {
 	[ERR_SIGNATURE]  = { "403 Forbidden", NULL, 1, "refused" },
 	/* A menu state sipgate never sends: the requester's problem, not the admin's. */
 	[ERR_STATE]      = { "403 Forbidden", NULL, 0 },
+	/* The calls page: a filter it does not take, a user the web server did
+	 * not authenticate or SIPGATE_CALLS_USERS does not name. */
+	[ERR_QUERY]      = { "400 Bad Request", NULL },
+	[ERR_AUTH]       = { "403 Forbidden", NULL, 1 },
 	[ERR_LOG]        = { "503 Service Unavailable", "event log unavailable; see the server's error log", 1, "log" },
 	[ERR_CONFIG]     = { "500 Internal Server Error", "server misconfigured; see the server's error log", 1, "config" },
 	[ERR_INTERNAL]   = { "500 Internal Server Error", "internal error; see the server's error log", 1 },

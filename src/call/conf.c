@@ -193,6 +193,8 @@ static const struct conf_setting {
 	  "a PEM file", "sipgate's key as a PEM file; unset: built in" },
 	{ "SIPGATE_ALLOW_FROM", CONF_REQUEST, text, offsetof(struct conf, allow_from), NULL, 0,
 	  "addresses and CIDR ranges", "the senders allowed, by address or range" },
+	{ "SIPGATE_CALLS_USERS", CONF_REQUEST, text, offsetof(struct conf, calls_users), NULL, 0,
+	  "user names separated by commas", "who may open the calls page; unset: every user the web server authenticated" },
 	{ "SIPGATE_RULES", CONF_REQUEST, absolute_path, offsetof(struct conf, rules), NULL, 0,
 	  "an absolute path", "the call rules file" },
 	{ "SIPGATE_PHONEBOOK", CONF_REQUEST, absolute_path, offsetof(struct conf, phonebook), NULL, 0,

@@ -51,6 +51,7 @@ struct conf {
 		char value[CONF_SECRET_MAX + 1];
 	} state_key_file;
 	int rules_strict;		/* SIPGATE_RULES_STRICT */
+	const char *calls_users;	/* SIPGATE_CALLS_USERS; NULL: any authenticated */
 	struct conf_now {
 		int set;
 		time_t t;

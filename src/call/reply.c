@@ -160,3 +160,21 @@ void reply_ok(struct buf *out, const char *note, int with_body)
 	put_response(out, err_status(ERR_OK), "", "text/plain; charset=utf-8", &text, with_body);
 	buf_free(&text);
 }
+
+void reply_page(struct buf *out, const struct buf *html, const char *lang,
+    const char *policy, int with_body)
+{
+	struct buf extra = { 0 };
+
+	buf_printf(&extra, "Content-Security-Policy: %s\r\nContent-Language: %s\r\n"
+	    "X-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n"
+	    "Vary: Accept-Language\r\n", policy, lang);
+	buf_printf(out, "Status: %s\r\n%s", err_status(ERR_OK), extra.data);
+	buf_printf(out, "Content-Type: text/html; charset=utf-8\r\nContent-Length: %zu\r\n"
+	    "Cache-Control: no-store, private\r\n\r\n", html->len);
+	if (with_body)
+		buf_put(out, html->data, html->len);
+	if (html->oom || extra.oom)
+		out->oom = 1;
+	buf_free(&extra);
+}

@@ -24,4 +24,9 @@ void reply_error(struct buf *out, const struct fail *f, int with_body);
  * without failing it (note NULL or empty: nothing). */
 void reply_ok(struct buf *out, const char *note, int with_body);
 
+/* 200 with the calls page: html in lang ("de", "en") under policy, a
+ * Content-Security-Policy; never kept by a cache (it holds personal data). */
+void reply_page(struct buf *out, const struct buf *html, const char *lang,
+    const char *policy, int with_body);
+
 #endif

@@ -54,3 +54,27 @@ long base64_decode(const char *in, size_t len, unsigned char *out, size_t size)
 	}
 	return (long)n;
 }
+
+void base64_encode(const unsigned char *in, size_t len, char *out)
+{
+	static const char alphabet[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i;
+	unsigned long v;
+
+	for (i = 0; i + 2 < len; i += 3) {
+		v = (unsigned long)in[i] << 16 | (unsigned long)in[i + 1] << 8 | in[i + 2];
+		*out++ = alphabet[v >> 18 & 63];
+		*out++ = alphabet[v >> 12 & 63];
+		*out++ = alphabet[v >> 6 & 63];
+		*out++ = alphabet[v & 63];
+	}
+	if (i < len) {
+		v = (unsigned long)in[i] << 16 | (i + 1 < len ? (unsigned long)in[i + 1] << 8 : 0);
+		*out++ = alphabet[v >> 18 & 63];
+		*out++ = alphabet[v >> 12 & 63];
+		*out++ = i + 1 < len ? alphabet[v >> 6 & 63] : '=';
+		*out++ = '=';
+	}
+	*out = '\0';
+}
