@@ -17,9 +17,12 @@
 #include "push/form.h"
 #include "push/logline.h"
 
-/* Lines of two servers or two writers may stand out of order by this much:
- * the log is read back until a line is this far before the first day. */
+/* Lines of two servers or two writers may stand out of order by this much,
+ * and records put back by --restore stand at the end whatever their time:
+ * the log is read back until this many lines in a row are this far before
+ * the first day. */
 #define SLACK_MS (3600LL * 1000)
+#define OLD_RUN 4096
 /* Rotations looked at beyond the live log (logrotate's path.1, path.2...). */
 #define ROTATIONS_MAX 30
 
@@ -322,7 +325,7 @@ static int read_file(struct run *r, const char *path, struct fail *f)
 	size_t len;
 	long long ms;
 	char why[300];
-	int rc, got;
+	int rc, got, old = 0;
 
 	l.no_body = 1;
 	if ((rc = tail_open(&t, path, why, sizeof why)) != 0) {
@@ -339,8 +342,12 @@ static int read_file(struct run *r, const char *path, struct fail *f)
 			r->skipped++;
 			continue;
 		}
-		if (ms < r->first_ms - SLACK_MS)
-			break;
+		if (ms < r->first_ms - SLACK_MS) {
+			if (++old == OLD_RUN)
+				break;
+			continue;
+		}
+		old = 0;
 		if (ms >= r->first_ms && add_event(r, &l, ms) < 0) {
 			rc = -1;
 			break;

@@ -65,6 +65,7 @@ srv_prepare() {
 # The shipped settings with this instance's paths and signature mode.
 srv_settings() {
 	sed -e "s|/usr/local/lib/cgi-bin|$SRV_DIR/cgi-bin|g" \
+	    -e "s|/etc/sipgate-webhook/calls.htpasswd|$SRV_DIR/calls.htpasswd|" \
 	    -e "s|/var/log/sipgate-webhook/events.jsonl|$SRV_LOG|" \
 	    -e "s|SIPGATE_SIGNATURE require|SIPGATE_SIGNATURE ${SRV_SIGNATURE:-require}|" \
 	    -e "s|/run/fcgiwrap.socket|$SRV_DIR/run/fcgiwrap.socket|" \
