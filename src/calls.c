@@ -107,6 +107,20 @@ static void put_json_field(struct buf *out, const struct fold_field *f)
 		buf_puts(out, "null");
 }
 
+/* A time as the log has it, quoted, or in JSON null (CSV: nothing). */
+static void put_time(struct buf *out, long long ms, int json)
+{
+	char t[FOLD_TIME_LEN];
+
+	if (ms == NONE) {
+		if (json)
+			buf_puts(out, "null");
+		return;
+	}
+	fold_time(ms, t);
+	buf_printf(out, "\"%s\"", t);
+}
+
 /* Seconds from a to b, as calls.jq prints them (4.25, 60, null). */
 static void put_seconds(struct buf *out, long long a, long long b)
 {
@@ -159,11 +173,11 @@ static void put_json(struct buf *out, const struct fold_call *c)
 	} else
 		buf_puts(out, "null");
 	buf_puts(out, ",\"started\":");
-	put_json_field(out, &c->started);
+	put_time(out, c->started_ms, 1);
 	buf_puts(out, ",\"answered\":");
-	put_json_field(out, &c->answered);
+	put_time(out, c->answered_ms, 1);
 	buf_puts(out, ",\"ended\":");
-	put_json_field(out, &c->ended);
+	put_time(out, c->ended_ms, 1);
 	buf_puts(out, ",\"ring_s\":");
 	put_seconds(out, c->started_ms, fold_ring_end(c));
 	buf_puts(out, ",\"talk_s\":");
@@ -220,13 +234,18 @@ static void csv_seconds(struct buf *out, long long a, long long b)
 static void put_csv(struct buf *out, const struct fold_call *c)
 {
 	const struct fold_field *head[] = {
-		&c->started, &c->answered, &c->ended, &c->direction, &c->from, &c->caller, &c->to,
-		&c->diversion
+		&c->direction, &c->from, &c->caller, &c->to, &c->diversion
 	};
 	const char *line, *o = fold_outcome(c), *u;
 	struct buf cell = { 0 };
 	size_t i, n, pos = 0;
 
+	put_time(out, c->started_ms, 0);
+	buf_putc(out, ',');
+	put_time(out, c->answered_ms, 0);
+	buf_putc(out, ',');
+	put_time(out, c->ended_ms, 0);
+	buf_putc(out, ',');
 	for (i = 0; i < sizeof head / sizeof *head; i++) {
 		csv_field(out, head[i]);
 		buf_putc(out, ',');

@@ -1,7 +1,9 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/date.h"
 #include "base/hash.h"
 #include "history/fold.h"
 #include "push/logline.h"
@@ -123,6 +125,18 @@ int fold_rejected(const struct fold_call *c)
 
 /* --- one call --- */
 
+void fold_time(long long ms, char out[FOLD_TIME_LEN])
+{
+	long long days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+	long long in_day = ms - days * 86400000;
+	int y, m, d;
+
+	date_civil(days, &y, &m, &d);
+	snprintf(out, FOLD_TIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d,
+	    (int)(in_day / 3600000), (int)(in_day / 60000 % 60), (int)(in_day / 1000 % 60),
+	    (int)(in_day % 1000));
+}
+
 int fold_start(struct fold_call *c, const char *id, size_t len)
 {
 	memset(c, 0, sizeof *c);
@@ -135,7 +149,7 @@ void fold_clear(struct fold_call *c)
 {
 	struct fold_field *fields[] = {
 		&c->orig, &c->xcid, &c->direction, &c->from, &c->to, &c->diversion, &c->caller,
-		&c->started, &c->answered, &c->ended, &c->answered_by, &c->cause, &c->outcome, &c->rule
+		&c->answered_by, &c->cause, &c->outcome, &c->rule
 	};
 	size_t i;
 
@@ -209,13 +223,26 @@ static int seen_before(struct fold_call *c, const struct logline *l, int dtmf)
 	return 0;
 }
 
+/* The users as counted strings, in one allocation of their size. */
 static void take_users(struct fold_call *c, const struct logline *l)
 {
-	size_t pos = 0, nlen, vlen;
+	size_t pos = 0, nlen, vlen, size = 0;
 	const char *n, *v;
+	char *p;
 
-	buf_free(&c->users);
 	c->users_set = 0;
+	while (logline_pair(l, &pos, &n, &nlen, &v, &vlen))
+		if (nlen == 4 && memcmp(n, "user", 4) == 0)
+			size += sizeof vlen + vlen;
+	c->users.len = 0;
+	if (size == 0 || buf_reserve(&c->users, size + 1) < 0)
+		return;
+	/* buf_reserve rounds up to 256: a table of calls keeps the size. */
+	if (c->users.cap > size + 1 && (p = realloc(c->users.data, size + 1)) != NULL) {
+		c->users.data = p;
+		c->users.cap = size + 1;
+	}
+	pos = 0;
 	while (logline_pair(l, &pos, &n, &nlen, &v, &vlen))
 		if (nlen == 4 && memcmp(n, "user", 4) == 0) {
 			buf_put(&c->users, &vlen, sizeof vlen);
@@ -237,7 +264,6 @@ int fold_user(const struct fold_call *c, size_t *pos, const char **name, size_t 
 static void newcall(struct fold_call *c, const struct logline *l, const struct firsts *f,
     long long ms)
 {
-	field_copy(&c->started, &l->received);
 	c->started_ms = ms;
 	take_users(c, l);
 	field_free(&c->rule);
@@ -250,10 +276,8 @@ static void newcall(struct fold_call *c, const struct logline *l, const struct f
 	take_own(&c->diversion, f, P_DIVERSION);
 }
 
-static void answer(struct fold_call *c, const struct logline *l, const struct firsts *f,
-    long long ms)
+static void answer(struct fold_call *c, const struct firsts *f, long long ms)
 {
-	field_copy(&c->answered, &l->received);
 	c->answered_ms = ms;
 	field_free(&c->answered_by);
 	c->voicemail = 0;
@@ -267,7 +291,6 @@ static void answer(struct fold_call *c, const struct logline *l, const struct fi
 static void hangup(struct fold_call *c, const struct logline *l, const struct firsts *f,
     long long ms)
 {
-	field_copy(&c->ended, &l->received);
 	c->ended_ms = ms;
 	field_free(&c->cause);
 	keep_first(&c->cause, f, P_CAUSE);
@@ -315,7 +338,7 @@ int fold_merge(struct fold_call *c, const struct logline *l, long long ms)
 	if (strcmp(ev, "newCall") == 0 && (c->started_ms == FOLD_NONE || ms < c->started_ms))
 		newcall(c, l, &f, ms);
 	else if (strcmp(ev, "answer") == 0 && (c->answered_ms == FOLD_NONE || ms < c->answered_ms))
-		answer(c, l, &f, ms);
+		answer(c, &f, ms);
 	else if (strcmp(ev, "hangup") == 0 && (c->ended_ms == FOLD_NONE || ms < c->ended_ms))
 		hangup(c, l, &f, ms);
 	else if (dtmf && keypress(c, &f, ms) < 0)

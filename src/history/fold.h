@@ -28,7 +28,7 @@ struct fold_key {
 
 struct fold_call {
 	struct fold_field id, orig, xcid, direction, from, to, diversion, caller;
-	struct fold_field started, answered, ended, answered_by, cause, outcome, rule;
+	struct fold_field answered_by, cause, outcome, rule;
 	struct buf users;	/* counted strings: fold_user */
 	int users_set, voicemail;
 	long long first_ms, last_ms, started_ms, answered_ms, ended_ms;	/* or FOLD_NONE */
@@ -38,6 +38,12 @@ struct fold_call {
 	size_t nseen;
 	size_t mark;		/* the owner's (the page: the call's row) */
 };
+
+/* ms as the log writes a time: 2026-03-04T07:30:00.000Z (a leap second,
+ * :60, comes out as the next minute's :00).  The call keeps its times as
+ * milliseconds only: a table of thousands of calls stays small. */
+#define FOLD_TIME_LEN 40	/* room for any int year */
+void fold_time(long long ms, char out[FOLD_TIME_LEN]);
 
 /* A call of this id with nothing merged yet; -1 when out of memory. */
 int fold_start(struct fold_call *c, const char *id, size_t len);

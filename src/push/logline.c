@@ -8,13 +8,13 @@ struct cursor {
 	const char *p, *end;
 };
 
-static void space(struct cursor *c)
+static inline void space(struct cursor *c)
 {
 	while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\r' || *c->p == '\n'))
 		c->p++;
 }
 
-static int eat(struct cursor *c, char ch)
+static inline int eat(struct cursor *c, char ch)
 {
 	space(c);
 	if (c->p < c->end && *c->p == ch) {
@@ -206,24 +206,33 @@ int logline_pair(const struct logline *l, size_t *pos, const char **name, size_t
 	return 1;
 }
 
-/* One value of name: into the rebuilt body and, if wanted, kept. */
+/* One value of name, decoded straight into the list (its length written
+ * once it is known), and into the rebuilt body. */
 static int take_value(struct cursor *c, struct logline *l, const struct buf *name,
-    struct buf *value, int bracketed)
+    int bracketed)
 {
-	value->len = 0;
-	if (string(c, value) < 0)
-		return -1;
-	if (!l->no_body)
-		put_pair(&l->body, name, value, bracketed);
-	remember(l, name, value);
+	size_t at, len;
+
 	put_counted(&l->pairs, name);
-	put_counted(&l->pairs, value);
+	at = l->pairs.len;
+	buf_put(&l->pairs, &at, sizeof at);	/* room for the length */
+	if (string(c, &l->pairs) < 0 || l->pairs.oom)
+		return -1;
+	len = l->pairs.len - at - sizeof len;
+	memcpy(l->pairs.data + at, &len, sizeof len);
+	{
+		const struct buf v = { l->pairs.data + at + sizeof len, len, len, 0 };
+
+		if (!l->no_body)
+			put_pair(&l->body, name, &v, bracketed);
+		remember(l, name, &v);
+	}
 	return 0;
 }
 
 static int params(struct cursor *c, struct logline *l)
 {
-	struct buf *name = &l->name, *value = &l->value;
+	struct buf *name = &l->name;
 
 	if (!eat(c, '{'))
 		return -1;
@@ -236,13 +245,13 @@ static int params(struct cursor *c, struct logline *l)
 		if (eat(c, '[')) {
 			if (!eat(c, ']')) {
 				do {
-					if (take_value(c, l, name, value, 1) < 0)
+					if (take_value(c, l, name, 1) < 0)
 						return -1;
 				} while (eat(c, ','));
 				if (!eat(c, ']'))
 					return -1;
 			}
-		} else if (take_value(c, l, name, value, 0) < 0)
+		} else if (take_value(c, l, name, 0) < 0)
 			return -1;
 	} while (eat(c, ','));
 	return eat(c, '}') ? 0 : -1;
@@ -255,12 +264,20 @@ static void terminate(struct buf *b)
 		b->len--;
 }
 
+/* Whether the key read (NUL-terminated, so an inner NUL stops it) is k. */
+static int is_key(const struct buf *key, const char *k)
+{
+	size_t n = strlen(k);
+
+	return key->len == n + 1 && memcmp(key->data, k, n + 1) == 0;
+}
+
 /* Every buffer of l emptied, its memory kept. */
 static void reset(struct logline *l)
 {
 	struct buf *all[] = {
 		&l->received, &l->event, &l->body, &l->call_id, &l->from, &l->to, &l->pairs,
-		&l->rule, &l->caller, &l->outcome, &l->name, &l->value
+		&l->rule, &l->caller, &l->outcome, &l->name
 	};
 	size_t i;
 
@@ -288,12 +305,12 @@ int logline_parse(const char *line, size_t len, struct logline *l)
 			rc = -1;
 			goto out;
 		}
-		if (strcmp(key.data, "received") == 0 ? string(&c, &l->received) < 0 :
-		    strcmp(key.data, "event") == 0 ? string(&c, &l->event) < 0 :
-		    strcmp(key.data, "params") == 0 ? params(&c, l) < 0 :
-		    strcmp(key.data, "caller") == 0 ? string(&c, &l->caller) < 0 :
-		    strcmp(key.data, "outcome") == 0 ? string(&c, &l->outcome) < 0 :
-		    strcmp(key.data, "rule") == 0 ? kept(&c, &l->rule) < 0 :
+		if (is_key(&key, "received") ? string(&c, &l->received) < 0 :
+		    is_key(&key, "event") ? string(&c, &l->event) < 0 :
+		    is_key(&key, "params") ? params(&c, l) < 0 :
+		    is_key(&key, "caller") ? string(&c, &l->caller) < 0 :
+		    is_key(&key, "outcome") ? string(&c, &l->outcome) < 0 :
+		    is_key(&key, "rule") ? kept(&c, &l->rule) < 0 :
 		    skip(&c, 0) < 0)
 			goto out;
 	} while (eat(&c, ','));
@@ -333,5 +350,4 @@ void logline_free(struct logline *l)
 	buf_free(&l->caller);
 	buf_free(&l->outcome);
 	buf_free(&l->name);
-	buf_free(&l->value);
 }

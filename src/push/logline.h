@@ -19,7 +19,7 @@ struct logline {
 	struct buf pairs;	/* each value with its name, in order: logline_pair */
 	struct buf rule;	/* the "rule" object as written, or empty */
 	struct buf caller, outcome;	/* as the record has them, or empty */
-	struct buf name, value;		/* the parser's own */
+	struct buf name;		/* the parser's own */
 	int no_body;		/* set by the caller: body is left empty */
 };
 
