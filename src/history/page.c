@@ -23,6 +23,9 @@
  * the first day. */
 #define SLACK_MS (3600LL * 1000)
 #define OLD_RUN 4096
+/* Numbers in the missed-calls block, the newest: a morning's backlog
+ * must not push the rest of the page off a phone's screen. */
+#define MISSED_MAX 25
 /* Rotations looked at beyond the live log (logrotate's path.1, path.2...). */
 #define ROTATIONS_MAX 30
 
@@ -38,7 +41,7 @@ enum word {
 	W_TITLE, W_MISSED_BLOCK, W_NONE_MISSED, W_PER_DAY, W_GRID, W_CALLS, W_TIME, W_CALLER,
 	W_LINE, W_USERS, W_OUTCOME, W_RING, W_TALK, W_ANSWERED, W_VOICEMAIL, W_MISSED, W_OTHER,
 	W_FILTER, W_ALL, W_DAY, W_USER, W_NO_CALLS, W_SHOWN, W_SKIPPED, W_TIMES, W_LAST, W_OUT,
-	W_ANONYMOUS, W_CALLS_SHORT, W_WORDS
+	W_ANONYMOUS, W_MORE_MISSED, W_WORDS
 };
 
 static const char *const words[2][W_WORDS] = {
@@ -49,7 +52,7 @@ static const char *const words[2][W_WORDS] = {
 		"other", "Show", "all", "Day", "User", "No calls.",
 		"The newest %zu of %zu calls; choose a day or a filter to see the others.",
 		"%lu lines of the log are not call events.", "times", "last", "outgoing",
-		"anonymous", "calls",
+		"anonymous", "and %zu more numbers, the oldest: the list below with outcome missed shows them.",
 	},
 	[PAGE_DE] = {
 		"Anrufe", "Verpasst, nicht zurückgerufen", "Kein verpasster Anruf wartet auf einen Rückruf.",
@@ -58,7 +61,7 @@ static const char *const words[2][W_WORDS] = {
 		"Mailbox", "verpasst", "sonstige", "Anzeigen", "alle", "Tag", "Benutzer", "Keine Anrufe.",
 		"Die neuesten %zu von %zu Anrufen; ein Tag oder ein Filter zeigt die übrigen.",
 		"%lu Zeilen des Protokolls sind keine Anrufereignisse.", "mal", "zuletzt", "ausgehend",
-		"anonym", "Anrufe",
+		"anonym", "und %zu weitere Nummern, die ältesten: die Liste unten mit Ergebnis verpasst zeigt sie.",
 	},
 };
 
@@ -526,8 +529,9 @@ static void esc_field(struct buf *b, const struct fold_field *v)
 		esc(b, v->b.data ? v->b.data : "", v->b.len);
 }
 
-/* A number sipgate sends (E.164 digits without +) as a tel: link. */
-static void put_number(struct buf *b, const struct fold_field *v, enum page_lang lang)
+/* A number sipgate sends (E.164 digits without +), the other party's as
+ * a tel: link. */
+static void put_number(struct buf *b, const struct fold_field *v, enum page_lang lang, int link)
 {
 	size_t i;
 
@@ -539,6 +543,12 @@ static void put_number(struct buf *b, const struct fold_field *v, enum page_lang
 		;
 	if (i < v->b.len || v->b.len > 20) {
 		esc_field(b, v);
+		return;
+	}
+	if (!link) {
+		buf_puts(b, "<span class=\"num\">+");
+		buf_put(b, v->b.data, v->b.len);
+		buf_puts(b, "</span>");
 		return;
 	}
 	buf_puts(b, "<a class=\"num\" href=\"tel:+");
@@ -588,7 +598,7 @@ static void put_caller(struct buf *b, const struct fold_call *c, enum page_lang 
 		esc_field(b, &c->caller);
 		buf_puts(b, "<br>");
 	}
-	put_number(b, party_of(c), lang);
+	put_number(b, party_of(c), lang, 1);
 	if (outgoing(c)) {
 		buf_puts(b, " (");
 		escs(b, words[lang][W_OUT]);
@@ -617,7 +627,7 @@ static void put_row(struct buf *b, const struct row *row, enum page_lang lang)
 	buf_puts(b, "</td><td>");
 	put_caller(b, c, lang);
 	buf_puts(b, "</td><td>");
-	put_number(b, line_of(c), lang);
+	put_number(b, line_of(c), lang, 0);
 	buf_puts(b, "</td><td>");
 	put_users(b, c);
 	buf_puts(b, "</td><td>");
@@ -814,7 +824,7 @@ static void put_missed(struct buf *b, const struct row *rows, size_t n, enum pag
 		b->oom = 1;
 	if (nlist > 0)
 		buf_puts(b, "<ul>\n");
-	for (i = 0; i < nlist; i++) {
+	for (i = 0; i < nlist && i < MISSED_MAX; i++) {
 		const struct row *row = &rows[list[i].row];
 
 		buf_puts(b, "<li>");
@@ -826,12 +836,16 @@ static void put_missed(struct buf *b, const struct row *rows, size_t n, enum pag
 		buf_putc(b, ' ');
 		put_when(b, row->ms, lang);
 		buf_puts(b, " · ");
-		put_number(b, line_of(row->c), lang);
+		put_number(b, line_of(row->c), lang, 0);
 		buf_puts(b, "</li>\n");
 	}
 	if (nlist > 0)
 		buf_puts(b, "</ul>\n");
-	else {
+	if (nlist > MISSED_MAX) {
+		buf_puts(b, "<p class=\"note\">");
+		buf_printf(b, words[lang][W_MORE_MISSED], nlist - MISSED_MAX);
+		buf_puts(b, "</p>\n");
+	} else if (nlist == 0) {
 		buf_puts(b, "<p>");
 		escs(b, words[lang][W_NONE_MISSED]);
 		buf_puts(b, "</p>\n");

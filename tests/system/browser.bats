@@ -113,7 +113,7 @@ credentials() { echo "http://anna:office%20secret@127.0.0.1:$apache_PORT/sipgate
 	rows=$(grep -c '^<tr><td>' "$T/dom")
 	[ "$rows" -gt 10 ]
 	assert_equal "$(grep '^<tr><td>' "$T/dom" | grep -c '<span class="o voicemail">voicemail</span>')" "$rows"
-	assert_equal "$(grep '^<tr><td>' "$T/dom" | grep -c 'tel:+4921112345601')" "$rows"
+	assert_equal "$(grep '^<tr><td>' "$T/dom" | grep -c '<span class="num">+4921112345601</span>')" "$rows"
 	grep -q '<option value="voicemail" selected="">' "$T/dom"
 	grep -q '<option value="Clara" selected="">' "$T/dom"
 	run curl -s -o "$T/page" -w '%{http_code}' -u 'anna:office secret' "$URL?outcome=lost"

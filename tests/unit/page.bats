@@ -60,7 +60,7 @@ page() {
 	assert_line --index 0 --partial 'Dr. Weber<br><a class="num" href="tel:+4930222">+4930222</a>'
 	assert_line --index 0 --partial '<span class="o missed">missed</span>'
 	assert_line --index 1 --partial 'Wed 2026-12-02 14:30'
-	assert_line --index 1 --partial '<td><a class="num" href="tel:+4921100">+4921100</a></td><td>Anna, Ben</td>'
+	assert_line --index 1 --partial '<td><span class="num">+4921100</span></td><td>Anna, Ben</td>'
 	assert_line --index 1 --partial '<span class="o answered">answered</span></td><td>0:00</td><td>1:00</td>'
 	# 20 days ago is not on the page.
 	refute_output --partial 4930999
@@ -312,4 +312,14 @@ page() {
 	assert_status 200
 	grep -q '<h2>Calls (1)</h2>' "$T/body"
 	grep -q 4930111 "$T/body"
+}
+
+@test "the missed-calls block shows the newest 25 numbers and says how many more wait" {
+	for i in $(seq 30); do call $((300 - i)) "M$i" "49301$i" 4921100 cancel; done
+	page
+	run sed -n '/<section class="missed-block">/,/<\/section>/p' "$T/body"
+	assert_equal "$(grep -c '^<li>' <<< "$output")" 25
+	assert_output --partial 'tel:+4930130"'
+	refute_output --partial 'tel:+493015"'
+	assert_output --partial 'and 5 more numbers, the oldest'
 }
