@@ -21,6 +21,14 @@
 # time) after its call was printed starts a second record for that callId.
 # Lines that are not events (not JSON, no event or no callId) are skipped
 # and counted on stderr.
+#
+# A forward (to the voicemail, a transfer) makes a leg with a callId of its
+# own whose origCallId names the call it came from.  A leg whose call is
+# still open is tied to it: the call is printed no sooner than its last
+# leg, as one record with "legs" (their callIds), the first answer of any
+# leg, the end once every leg has ended, and the last leg's cause and
+# outcome, so a call that went on to the voicemail is one call that went to
+# the voicemail.
 
 # The log's "received" (2026-11-26T14:15:30.123Z) in milliseconds.
 def ms:
@@ -44,6 +52,7 @@ def next_line:
 def merge($e; $t):
   ($e.params // {}) as $p
   | .last_ms = ([.last_ms, $t] | max)
+  | .first_ms = ([.first_ms, $t] | map(select(. != null)) | min)
   | .callId = ($p.callId | first_value)
   | .origCallId = (.origCallId // ($p.origCallId | first_value))
   | .xcid = (.xcid // ($p.xcid | first_value))
@@ -81,8 +90,9 @@ def final_ms:
   else .ended_ms end;
 
 # When the call is printed and forgotten: a minute after it is final, or
-# 4 hours after its last event while it is open.
-def due_ms:
+# 4 hours after its last event while it is open (and for a call with legs,
+# no sooner than each of them).
+def own_due:
   if .final != null then .final + 60000 else .last_ms + 14400000 end;
 
 def seconds($a; $b): if $a == null or $b == null then null else ($b - $a) / 1000 end;
@@ -98,20 +108,72 @@ def outcome:
   elif .cause == "forwarded" then "forwarded"
   else "failed" end;
 
+# Open calls are kept in buckets by the last two characters of their
+# callId: jq 1.6 copies an object to change it, so a change costs what the
+# bucket holds (1/256 of the open calls for hex ids), not what all do.
+def bucket: .[-2:];
+
 def record:
-  {callId, origCallId, xcid, direction, from, caller, to, diversion, users, started,
-   answered, ended,
+  {callId, origCallId, xcid, direction, from, caller, to, diversion, legs: (.leg_ids // []),
+   users, started, answered, ended,
    ring_s: (if .started_ms == null then null
             else seconds(.started_ms; .answered_ms // .ended_ms) end),
    talk_s: (if .answered_ms == null then null else seconds(.answered_ms; .ended_ms) end),
    answeredBy, cause,
    dtmf: ((.dtmf // []) | sort_by(.[0]) | map(.[1])),
-   rule, outcome: outcome};
+   rule, outcome: (.outcome_word // outcome)};
 
-# Open calls are kept in buckets by the last two characters of their
-# callId: jq 1.6 copies an object to change it, so a change costs what the
-# bucket holds (1/256 of the open calls for hex ids), not what all do.
-def bucket: .[-2:];
+# A call and its legs ($legs: their states) as one record: its own numbers,
+# users, start and rule; the first answer of any leg; the end when every
+# leg has ended, the latest; the last leg's cause and outcome; every leg's
+# keys.
+def merged($legs):
+  if ($legs | length) == 0 then record
+  else
+    ($legs | sort_by([.started_ms // .first_ms, .callId])) as $ls
+    | ([.] + $ls) as $all
+    | ($all | to_entries | max_by([.value.started_ms // .value.first_ms, .key]) | .value) as $last
+    | ([$all | to_entries[] | select(.value.answered_ms != null)]
+       | if length == 0 then null else min_by([.value.answered_ms, .key]) | .value end) as $ans
+    | (if any($all[]; .ended_ms == null) then null else ($all | map(.ended_ms) | max) end) as $fin
+    | .leg_ids = ($ls | map(.callId))
+    | if $ans != null then .answered = $ans.answered | .answered_ms = $ans.answered_ms
+        | .answeredBy = $ans.answeredBy | .voicemail = $ans.voicemail else . end
+    | .ended_ms = $fin
+    | .ended = (if $fin == null then null
+                else [$all[] | select(.ended_ms == $fin)][0].ended end)
+    | .cause = $last.cause
+    | .dtmf = [$all[] | (.dtmf // [])[]]
+    | .outcome_word = (if rejected then "rejected" elif $fin == null then "open"
+                       else ($last | outcome) end)
+    | record
+  end;
+
+# The state of an open call by its id, or null.
+def find($id): .open[$id | bucket][$id];
+
+# A leg whose origCallId names another call still open and not yet due is
+# tied to that call (to the one that call is tied to, if it is a leg
+# itself), once.
+def tie($id):
+  find($id) as $c
+  | if $c.parent == null and (($c.legs // []) | length) == 0
+       and ($c.origCallId | type) == "string" and $c.origCallId != "" and $c.origCallId != $id
+       and find($c.origCallId) != null
+    then (find($c.origCallId) | .parent // .callId) as $root
+    | if $root == $id or find($root).due < .now then .
+      else .open[$id | bucket][$id].parent = $root
+        | .open[$root | bucket][$root].legs += [$id]
+      end
+    else . end;
+
+# A call's due, its legs' too; the next flush no later than it.
+def redue($id):
+  (find($id).parent // $id) as $r
+  | . as $s
+  | ([find($r).own_due] + [(find($r).legs // [])[] as $l | $s | find($l) | .own_due] | max) as $d
+  | .open[$r | bucket][$r].due = $d
+  | if .next_due == null or $d < .next_due then .next_due = $d else . end;
 
 # Prints (into .emit) the calls that are due (final for more than a minute,
 # or silent for 4 hours), oldest first, and forgets them but for a minute
@@ -121,16 +183,18 @@ def bucket: .[-2:];
 # are open, and a call comes out that much later than due.
 def flush:
   .now as $now
-  | [.open[][] | select(.due < $now)] as $due
-  | .emit = ($due | sort_by(.due) | map(record))
-  | .nopen -= ($due | length)
+  | . as $s
+  | [.open[][] | select(.parent == null and .due < $now)] as $due
+  | .emit = ($due | sort_by(.due) | map(merged([(.legs // [])[] as $l | $s | find($l)])))
+  | ([$due[] | .callId, (.legs // [])[]]) as $gone
+  | .nopen -= ($gone | length)
   | .lines = 0
-  | reduce $due[] as $c (.; del(.open[$c.callId | bucket][$c.callId]) | .done[$c.callId] = $now)
+  | reduce $gone[] as $id (.; del(.open[$id | bucket][$id]) | .done[$id] = $now)
   # jq 1.6 does not reuse the room of a deleted key: built anew, an
   # object stays as small as what it holds, and so does copying it.
   | .open |= map_values(with_entries(.))
   | .done |= with_entries(select(.value >= $now - 60000))
-  | .next_due = ([([.open[][] | .due] | min), $now + 30000] | max);
+  | .next_due = ([([.open[][] | select(.parent == null) | .due] | min), $now + 30000] | max);
 
 # The state: open calls, calls printed within the last minute (to drop
 # their late duplicates), the latest time seen, when the next call is due,
@@ -153,9 +217,9 @@ def step($line):
       else
         (if .open[$b][$id] == null then .nopen += 1 else . end)
         | .open[$b][$id] = ((.open[$b][$id] // {dtmf: [], seen: {}}) | merge($e; $t) | .seen[$key] = true
-                          | .final = final_ms | .due = due_ms)
-        | .open[$b][$id].due as $d
-        | if .next_due == null or $d < .next_due then .next_due = $d else . end
+                          | .final = final_ms | .own_due = own_due)
+        | tie($id)
+        | redue($id)
       end
     | .lines += 1
     | if .next_due != null and .now > .next_due and .lines * 8 >= .nopen then flush else . end
@@ -166,10 +230,12 @@ def step($line):
 # The calls left at the end: the final ones in the order they finished,
 # then the open ones in the order they began.
 def rest:
-  ([.open[][] | select(.final != null)] | sort_by(.final) | map(record))
-  + ([.open[][] | select(.final == null)]
+  . as $s
+  | def whole: merged([(.legs // [])[] as $l | $s | find($l)]);
+  ([.open[][] | select(.parent == null and .final != null)] | sort_by(.final) | map(whole))
+  + ([.open[][] | select(.parent == null and .final == null)]
      | sort_by([.started_ms, .answered_ms, .ended_ms] | map(select(. != null)) | min)
-     | map(record));
+     | map(whole));
 
 label $out
 | foreach range(0; 1e18) as $_

@@ -18,13 +18,19 @@
 #define SILENT_MS (4LL * 3600 * 1000)
 #define NONE FOLD_NONE
 
-/* A call of the table: first its fold, which the table points at. */
+/* A call of the table: first its fold, which the table points at.  A leg
+ * whose origCallId names a call still open is tied to it (a forward to the
+ * voicemail, a transfer): it leaves the heap, and the call it came from is
+ * due no sooner than its last leg and printed as one call with it. */
 struct call {
 	struct fold_call f;
 	long long due_ms;
 	size_t heap;		/* where in the heap of open calls */
 	long long printed_ms;	/* NONE while open */
 	struct call *next_printed;
+	struct call *parent;	/* the call this leg is tied to, or NULL */
+	struct call *legs;	/* the legs tied to it, through next_leg */
+	struct call *next_leg;
 };
 
 struct calls {
@@ -84,6 +90,16 @@ static int heap_push(struct calls *cs, struct call *c)
 	heap_place(cs, cs->nheap++, c);
 	heap_fix(cs, cs->nheap - 1);
 	return 0;
+}
+
+static void heap_remove(struct calls *cs, struct call *c)
+{
+	size_t i = c->heap;
+
+	if (--cs->nheap > i) {
+		heap_place(cs, i, cs->heap[cs->nheap]);
+		heap_fix(cs, i);
+	}
 }
 
 static struct call *heap_pop(struct calls *cs)
@@ -146,14 +162,28 @@ static void put_seconds(struct buf *out, long long a, long long b)
 	}
 }
 
-static void put_json(struct buf *out, const struct fold_call *c)
+/* The legs tied to a call, by their callIds, through put. */
+static void put_legs(struct buf *out, const struct call *call, const char *sep,
+    void (*put)(struct buf *, const struct fold_field *))
+{
+	const struct call *l;
+
+	for (l = call->legs; l; l = l->next_leg) {
+		if (l != call->legs)
+			buf_puts(out, sep);
+		put(out, &l->f.id);
+	}
+}
+
+static void put_json(struct buf *out, const struct call *call, const struct fold_call *c,
+    const char *o)
 {
 	const struct { const char *name; const struct fold_field *f; } head[] = {
 		{ "callId", &c->id }, { "origCallId", &c->orig }, { "xcid", &c->xcid },
 		{ "direction", &c->direction }, { "from", &c->from }, { "caller", &c->caller },
 		{ "to", &c->to }, { "diversion", &c->diversion },
 	};
-	const char *o = fold_outcome(c), *u;
+	const char *u;
 	size_t i, pos = 0, n;
 
 	buf_putc(out, '{');
@@ -161,6 +191,9 @@ static void put_json(struct buf *out, const struct fold_call *c)
 		buf_printf(out, "%s\"%s\":", i ? "," : "", head[i].name);
 		put_json_field(out, head[i].f);
 	}
+	buf_puts(out, ",\"legs\":[");
+	put_legs(out, call, ",", put_json_field);
+	buf_putc(out, ']');
 	buf_puts(out, ",\"users\":");
 	if (c->users_set) {
 		buf_putc(out, '[');
@@ -213,6 +246,11 @@ static void csv_string(struct buf *out, const char *p, size_t n)
 	buf_putc(out, '"');
 }
 
+static void raw_field(struct buf *out, const struct fold_field *f)
+{
+	buf_put(out, f->b.data, f->b.len);
+}
+
 static void csv_field(struct buf *out, const struct fold_field *f)
 {
 	if (f->set)
@@ -223,7 +261,7 @@ static void csv_field(struct buf *out, const struct fold_field *f)
 static const char csv_header[] =
 	"\"started\",\"answered\",\"ended\",\"direction\",\"from\",\"caller\",\"to\",\"diversion\","
 	"\"outcome\",\"ring_s\",\"talk_s\",\"answeredBy\",\"cause\",\"users\",\"dtmf\",\"rule_line\","
-	"\"callId\",\"origCallId\"\n";
+	"\"callId\",\"origCallId\",\"legs\"\n";
 
 static void csv_seconds(struct buf *out, long long a, long long b)
 {
@@ -231,12 +269,13 @@ static void csv_seconds(struct buf *out, long long a, long long b)
 		put_seconds(out, a, b);
 }
 
-static void put_csv(struct buf *out, const struct fold_call *c)
+static void put_csv(struct buf *out, const struct call *call, const struct fold_call *c,
+    const char *o)
 {
 	const struct fold_field *head[] = {
 		&c->direction, &c->from, &c->caller, &c->to, &c->diversion
 	};
-	const char *line, *o = fold_outcome(c), *u;
+	const char *line, *u;
 	struct buf cell = { 0 };
 	size_t i, n, pos = 0;
 
@@ -279,7 +318,74 @@ static void put_csv(struct buf *out, const struct fold_call *c)
 	csv_field(out, &c->id);
 	buf_putc(out, ',');
 	csv_field(out, &c->orig);
+	buf_putc(out, ',');
+	put_legs(&cell, call, " ", raw_field);
+	csv_string(out, cell.data ? cell.data : "", cell.len);
+	buf_free(&cell);
 	buf_putc(out, '\n');
+}
+
+static long long started_or_first(const struct fold_call *c)
+{
+	return c->started_ms != NONE ? c->started_ms : c->first_ms;
+}
+
+static int by_key_time(const void *a, const void *b)
+{
+	const struct fold_key *x = a, *y = b;
+
+	return x->ms < y->ms ? -1 : x->ms > y->ms;
+}
+
+/* A call and its legs as one: its own numbers, users, start and rule; the
+ * first answer of any leg; the end when every leg has ended, the latest;
+ * the last leg's cause and outcome; every leg's keys.  The view shares
+ * what it shows with the calls (keys is its own, freed by the caller). */
+static int merged_view(const struct call *c, struct fold_call *v, const char **outcome)
+{
+	const struct fold_call *last = &c->f;
+	const struct call *l;
+	size_t n = c->f.nkeys;
+	int open = c->f.ended_ms == NONE;
+
+	*v = c->f;
+	*outcome = fold_outcome(&c->f);
+	if (c->legs == NULL)
+		return 0;
+	for (l = c->legs; l; l = l->next_leg) {
+		const struct fold_call *f = &l->f;
+
+		if (started_or_first(f) >= started_or_first(last))
+			last = f;
+		if (f->answered_ms != NONE && (v->answered_ms == NONE || f->answered_ms < v->answered_ms)) {
+			v->answered_ms = f->answered_ms;
+			v->answered_by = f->answered_by;
+			v->voicemail = f->voicemail;
+		}
+		open |= f->ended_ms == NONE;
+		if (f->ended_ms != NONE && f->ended_ms > v->ended_ms)
+			v->ended_ms = f->ended_ms;
+		n += f->nkeys;
+	}
+	if (open)
+		v->ended_ms = NONE;
+	v->cause = last->cause;
+	*outcome = fold_rejected(&c->f) ? "rejected" : open ? "open" : fold_outcome(last);
+	v->keys = NULL;
+	v->nkeys = 0;
+	if (n > 0 && (v->keys = malloc(n * sizeof *v->keys)) != NULL) {
+		for (l = NULL; ; l = l ? l->next_leg : c->legs) {
+			const struct fold_call *f = l ? &l->f : &c->f;
+
+			if (f->nkeys)
+				memcpy(v->keys + v->nkeys, f->keys, f->nkeys * sizeof *v->keys);
+			v->nkeys += f->nkeys;
+			if (l && l->next_leg == NULL)
+				break;
+		}
+		qsort(v->keys, v->nkeys, sizeof *v->keys, by_key_time);
+	}
+	return n > 0 && v->keys == NULL ? -1 : 0;
 }
 
 static void flush_out(struct calls *cs, int all)
@@ -293,25 +399,76 @@ static void flush_out(struct calls *cs, int all)
 	}
 }
 
+/* A leg's place among its call's legs: when it began, then its id. */
+static int leg_before(const struct call *a, const struct call *b)
+{
+	long long x = started_or_first(&a->f), y = started_or_first(&b->f);
+	size_t n = a->f.id.b.len < b->f.id.b.len ? a->f.id.b.len : b->f.id.b.len;
+	int d;
+
+	if (x != y)
+		return x < y;
+	d = n ? memcmp(a->f.id.b.data, b->f.id.b.data, n) : 0;
+	return d < 0 || (d == 0 && a->f.id.b.len < b->f.id.b.len);
+}
+
+/* The legs in that order (an insertion sort: a call has few). */
+static void sort_legs(struct call *c)
+{
+	struct call *sorted = NULL, *l, *next, **at;
+
+	for (l = c->legs; l; l = next) {
+		next = l->next_leg;
+		for (at = &sorted; *at && !leg_before(l, *at); at = &(*at)->next_leg)
+			;
+		l->next_leg = *at;
+		*at = l;
+	}
+	c->legs = sorted;
+}
+
 static void print_call(struct calls *cs, struct call *c)
 {
+	struct fold_call v;
+	const char *o;
+
 	if (c->f.first_ms < cs->o->since_ms || c->f.first_ms >= cs->o->until_ms)
 		return;
 	fold_sort_keys(&c->f);
+	sort_legs(c);
+	if (merged_view(c, &v, &o) < 0) {
+		fprintf(stderr, "sipgate-webhook: out of memory\n");
+		cs->failed = 1;
+		return;
+	}
 	if (cs->o->format == CALLS_CSV)
-		put_csv(&cs->out, &c->f);
+		put_csv(&cs->out, c, &v, o);
 	else
-		put_json(&cs->out, &c->f);
+		put_json(&cs->out, c, &v, o);
+	if (c->legs)
+		free(v.keys);
 	flush_out(cs, 0);
 }
 
 /* --- the stream --- */
 
+static long long own_due_ms(const struct fold_call *c)
+{
+	long long f = fold_final_ms(c);
+
+	return f != NONE ? f + SETTLE_MS : c->last_ms + SILENT_MS;
+}
+
+/* A call is due no sooner than any of its legs. */
 static long long due_ms(const struct call *c)
 {
-	long long f = fold_final_ms(&c->f);
+	long long d = own_due_ms(&c->f), ld;
+	const struct call *l;
 
-	return f != NONE ? f + SETTLE_MS : c->f.last_ms + SILENT_MS;
+	for (l = c->legs; l; l = l->next_leg)
+		if ((ld = own_due_ms(&l->f)) > d)
+			d = ld;
+	return d;
 }
 
 static void call_free(struct call *c)
@@ -320,10 +477,9 @@ static void call_free(struct call *c)
 	free(c);
 }
 
-/* Printed: what it held is freed, its id kept a minute longer. */
-static void retire(struct calls *cs, struct call *c)
+/* What it held is freed, its id kept a minute longer. */
+static void tombstone(struct calls *cs, struct call *c)
 {
-	print_call(cs, c);
 	fold_clear(&c->f);
 	c->printed_ms = cs->now;
 	c->next_printed = NULL;
@@ -332,6 +488,49 @@ static void retire(struct calls *cs, struct call *c)
 	else
 		cs->printed = c;
 	cs->printed_last = c;
+}
+
+/* Printed with its legs, and all of them kept as ids a minute longer. */
+static void retire(struct calls *cs, struct call *c)
+{
+	struct call *l, *next;
+
+	print_call(cs, c);
+	for (l = c->legs; l; l = next) {
+		next = l->next_leg;
+		l->next_leg = NULL;
+		l->parent = NULL;
+		tombstone(cs, l);
+	}
+	c->legs = NULL;
+	tombstone(cs, c);
+}
+
+/* A leg whose origCallId names another call still open and not yet due is
+ * tied to that call (to the one that call is tied to, if it is a leg
+ * itself), once. */
+static void tie(struct calls *cs, struct call *c)
+{
+	const struct fold_field *o = &c->f.orig;
+	struct call *p;
+
+	if (c->parent || c->legs || !o->set || o->b.len == 0 ||
+	    (o->b.len == c->f.id.b.len && memcmp(o->b.data, c->f.id.b.data, o->b.len) == 0))
+		return;
+	p = (struct call *)*fold_find(&cs->table, o->b.data, o->b.len);
+	if (p == NULL || p->printed_ms != NONE)
+		return;
+	if (p->parent)
+		p = p->parent;
+	/* One already due is as good as printed: the leg came too late. */
+	if (p->due_ms < cs->now)
+		return;
+	if (p == c)
+		return;
+	heap_remove(cs, c);
+	c->parent = p;
+	c->next_leg = p->legs;
+	p->legs = c;
 }
 
 static void forget_printed(struct calls *cs)
@@ -388,6 +587,9 @@ static int each_event(struct logs_walk *lw, const struct logline *l, long long m
 	if ((merged = fold_merge(&c->f, l, ms)) < 0)
 		goto oom;
 	if (merged) {
+		tie(cs, c);
+		if (c->parent)
+			c = c->parent;
 		c->due_ms = due_ms(c);
 		heap_fix(cs, c->heap);
 	}

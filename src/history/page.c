@@ -457,7 +457,10 @@ static void tie_legs(struct run *r, struct row *rows, size_t n)
 		slot = fold_find(&r->table, c->orig.b.data, c->orig.b.len);
 		if (*slot == NULL || (j = (*slot)->mark) >= n || rows[j].c != *slot)
 			continue;
-		if (rows[j].hidden || rows[j].ms > rows[i].ms)
+		/* As --calls ties them: not before the call, nor more than a
+		 * minute after it ended. */
+		if (rows[j].hidden || rows[j].ms > rows[i].ms ||
+		    (fold_final_ms(rows[j].c) != FOLD_NONE && c->first_ms > fold_final_ms(rows[j].c) + 60000))
 			continue;
 		rows[i].hidden = 1;
 		if (rows[j].leg == NULL || rows[j].leg->first_ms < c->first_ms) {

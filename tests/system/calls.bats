@@ -54,7 +54,7 @@ field() {
 	ev 7 dtmf callId=A dtmf=2
 	ev 64.75 hangup callId=A cause=normalClearing
 	calls "$E"
-	assert_equal "$(cat "$T/calls")" '{"callId":"A","origCallId":"A","xcid":"x1","direction":"in","from":"492111234567","caller":null,"to":"492111234560","diversion":null,"users":["Alice","Bob"],"started":"2026-11-26T10:00:00.000Z","answered":"2026-11-26T10:00:04.250Z","ended":"2026-11-26T10:01:04.750Z","ring_s":4.25,"talk_s":60.5,"answeredBy":"Alice","cause":"normalClearing","dtmf":["1","1","2"],"rule":{"line":12,"action":"gather"},"outcome":"answered"}'
+	assert_equal "$(cat "$T/calls")" '{"callId":"A","origCallId":"A","xcid":"x1","direction":"in","from":"492111234567","caller":null,"to":"492111234560","diversion":null,"legs":[],"users":["Alice","Bob"],"started":"2026-11-26T10:00:00.000Z","answered":"2026-11-26T10:00:04.250Z","ended":"2026-11-26T10:01:04.750Z","ring_s":4.25,"talk_s":60.5,"answeredBy":"Alice","cause":"normalClearing","dtmf":["1","1","2"],"rule":{"line":12,"action":"gather"},"outcome":"answered"}'
 	assert_equal "$(cat "$T/calls.err")" ""
 }
 
@@ -143,15 +143,51 @@ field() {
 	assert_equal "$(field O '[.ring_s, .talk_s, .dtmf, .outcome]')" '[2,8.002,["1","2"],"answered"]'
 }
 
-@test "several legs of one call are records of their own, tied by origCallId" {
-	ev 0 newCall direction=in from=1 to=2 callId=leg1 origCallId=leg1
+@test "a forward's leg is tied to its call by origCallId: one record, the last leg's outcome" {
+	ev 0 newCall direction=in from=1 to=2 callId=leg1 origCallId=leg1 'user[]=Anna'
 	ev 1 hangup callId=leg1 cause=forwarded
-	ev 1 newCall direction=in from=1 to=3 callId=leg2 origCallId=leg1 diversion=2
+	ev 1 newCall direction=in from=1 to=3 callId=leg2 origCallId=leg1 diversion=2 'user[]=Bob'
 	ev 3 answer callId=leg2 user=Bob
+	ev 4 dtmf callId=leg2 dtmf=5
 	ev 9 hangup callId=leg2 cause=normalClearing
 	calls "$E"
-	assert_equal "$(jq -c '[.callId, .origCallId, .diversion, .outcome]' "$T/calls" | tr '\n' ' ')" \
-		'["leg1","leg1",null,"forwarded"] ["leg2","leg1","2","answered"] '
+	assert_equal "$(jq -c '[.callId, .origCallId, .legs, .to, .diversion, .users, .answeredBy, .ring_s, .talk_s, .ended, .cause, .dtmf, .outcome]' "$T/calls")" \
+		'["leg1","leg1",["leg2"],"2",null,["Anna"],"Bob",3,6,"2026-11-26T10:00:09.000Z","normalClearing",["5"],"answered"]'
+}
+
+@test "a call nobody took that went on to the voicemail is one call that went to the voicemail" {
+	ev 0 newCall direction=in from=491 to=492 callId=A origCallId=A 'user[]=Anna'
+	ev 20 hangup direction=in from=491 to=492 callId=A origCallId=A cause=forwarded
+	ev 20.1 newCall direction=in from=491 to=492 callId=V origCallId=A 'user[]=voicemail'
+	ev 20.6 answer callId=V origCallId=A user=voicemail
+	ev 50 hangup callId=V origCallId=A cause=normalClearing
+	ev 30 newCall direction=in from=493 to=492 callId=B origCallId=B
+	ev 40 hangup callId=B cause=cancel
+	calls "$E"
+	assert_equal "$(jq -c 'select(.callId == "A") | [.legs, .outcome, .ring_s, .talk_s]' "$T/calls")" '[["V"],"voicemail",20.6,29.4]'
+	assert_equal "$(jq -c '.callId' "$T/calls" | sort | tr '\n' ' ')" '"A" "B" '
+	"$PROG" --calls --format csv "$E" > "$T/calls.csv"
+	grep -q '"A","A","V"$' "$T/calls.csv"
+}
+
+@test "legs: a leg of a leg joins the first call; a leg still open keeps the call open" {
+	ev 0 newCall direction=in from=1 to=2 callId=A origCallId=A
+	ev 1 hangup callId=A cause=forwarded
+	ev 1 newCall direction=in from=1 to=3 callId=B origCallId=A
+	ev 2 hangup callId=B cause=forwarded
+	ev 2 newCall direction=in from=1 to=4 callId=C origCallId=B
+	ev 3 answer callId=C user=Carol
+	calls "$E"
+	assert_equal "$(jq -c '[.callId, .legs, .ended, .outcome]' "$T/calls")" '["A",["B","C"],null,"open"]'
+}
+
+@test "legs: a leg that comes after its call was printed is a record of its own" {
+	ev 0 newCall direction=in from=1 to=2 callId=A origCallId=A
+	ev 1 hangup callId=A cause=forwarded
+	ev 200 newCall direction=in from=1 to=3 callId=L origCallId=A
+	ev 201 hangup callId=L cause=normalClearing
+	calls "$E"
+	assert_equal "$(jq -c '[.callId, .legs, .outcome]' "$T/calls" | sort | tr '\n' ' ')" '["A",[],"forwarded"] ["L",[],"failed"] '
 }
 
 @test "missing fields are null; lines that are not events are skipped and counted" {
@@ -166,7 +202,7 @@ field() {
 	} >> "$E"
 	ev 2 dtmf callId=M
 	calls "$E"
-	assert_equal "$(cat "$T/calls")" '{"callId":"M","origCallId":null,"xcid":null,"direction":null,"from":null,"caller":null,"to":null,"diversion":null,"users":null,"started":"2026-11-26T10:00:00.000Z","answered":null,"ended":"2026-11-26T10:00:01.000Z","ring_s":1,"talk_s":null,"answeredBy":null,"cause":null,"dtmf":["null"],"rule":null,"outcome":"failed"}'
+	assert_equal "$(cat "$T/calls")" '{"callId":"M","origCallId":null,"xcid":null,"direction":null,"from":null,"caller":null,"to":null,"diversion":null,"legs":[],"users":null,"started":"2026-11-26T10:00:00.000Z","answered":null,"ended":"2026-11-26T10:00:01.000Z","ring_s":1,"talk_s":null,"answeredBy":null,"cause":null,"dtmf":["null"],"rule":null,"outcome":"failed"}'
 	run cat "$T/calls.err"
 	assert_output '"calls.jq: skipped 5 lines that are not events"'
 }
@@ -226,7 +262,7 @@ field() {
 	ev 24 hangup callId=c cause=cancel
 	calls "$E"
 	jq -r -n -f "$TOP/contrib/calls-csv.jq" "$T/calls" > "$T/calls.csv"
-	assert_equal "$(head -n 1 "$T/calls.csv")" '"started","answered","ended","direction","from","caller","to","diversion","outcome","ring_s","talk_s","answeredBy","cause","users","dtmf","rule_line","callId","origCallId"'
+	assert_equal "$(head -n 1 "$T/calls.csv")" '"started","answered","ended","direction","from","caller","to","diversion","outcome","ring_s","talk_s","answeredBy","cause","users","dtmf","rule_line","callId","origCallId","legs"'
 	assert_equal "$(wc -l < "$T/calls.csv" | tr -d ' ')" 4
 	python3 -c 'import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
@@ -384,4 +420,12 @@ for i in range(int(sys.argv[1])):
 	"$TOP/tests/bench/make-calls-log" 20000 > "$E"
 	calls "$E"
 	[ "$(wc -l < "$T/calls")" -gt 5000 ]
+}
+
+@test "--calls and calls.jq agree on a generated office's log with forwards to the voicemail and calls back" {
+	"$TOP/tests/lib/make-office-month" 150 10 1796223600 > "$E"
+	calls "$E"
+	[ "$(jq -c 'select(.legs != [])' "$T/calls" | wc -l)" -gt 20 ]
+	[ "$(jq -c 'select(.outcome == "voicemail")' "$T/calls" | wc -l)" -gt 20 ]
+	assert_equal "$(jq -c 'select(.outcome == "forwarded")' "$T/calls" | wc -l)" 0
 }
