@@ -194,6 +194,22 @@ EOF
 	assert_equal "$(wc -l < "$LOGDIR/events.jsonl")" 1
 }
 
+@test "through the system Apache: the calls page stays closed until the README's htpasswd, then asks for it" {
+	run a2enmod -q cgid
+	a2enconf -q sipgate-webhook
+	apache2ctl start 2> /dev/null || apache2ctl graceful
+	sleep 1
+	rm -f /etc/sipgate-webhook/calls.htpasswd
+	assert_equal "$(curl -s -o "$T/body" -w '%{http_code}' -u anna:pw http://127.0.0.1/sipgate/calls)" 500
+	refute grep -q 'newCall\|49[0-9]' "$T/body"
+	# The README's command, its password from stdin as htpasswd asks it twice.
+	printf 'pw\npw\n' | htpasswd -B -c /etc/sipgate-webhook/calls.htpasswd anna
+	assert_equal "$(curl -s -o "$T/body" -w '%{http_code}' http://127.0.0.1/sipgate/calls)" 401
+	assert_equal "$(curl -s -o "$T/body" -w '%{http_code}' -u anna:pw http://127.0.0.1/sipgate/calls)" 200
+	grep -q '<h2>Calls (' "$T/body"
+	rm /etc/sipgate-webhook/calls.htpasswd
+}
+
 @test "a reinstall keeps an edited conffile and the log" {
 	echo '# edited by the admin' >> "$PKGCONF"
 	run apt install --reinstall "$DEB"
@@ -316,10 +332,11 @@ readme_line() {
 	assert_failure
 }
 
-@test "purge removes configuration, log, the synced address book and Apache's state of it" {
-	# What the address book's sync would have left.
+@test "purge removes configuration, log, the synced address book, the page's passwords and Apache's state of it" {
+	# What the address book's sync and the admin's htpasswd would have left.
 	mkdir -p /var/lib/sipgate-webhook-phonebook/contacts
 	echo 'BEGIN:VCARD' > /var/lib/sipgate-webhook-phonebook/contacts/a.vcf
+	printf 'pw\npw\n' | htpasswd -B -c /etc/sipgate-webhook/calls.htpasswd anna
 	run apt purge sipgate-webhook
 	assert_success
 	for f in "$PKGCONF" /etc/apache2/conf-enabled/sipgate-webhook.conf /etc/nginx/snippets/sipgate-webhook.conf \
