@@ -90,11 +90,13 @@ static void take_own(struct fold_field *to, const struct firsts *f, int which)
 
 const char *fold_rule_member(const struct fold_call *c, const char *key, size_t *len)
 {
-	const char *p = c->rule.b.data, *end = p + c->rule.b.len, *v;
+	const char *p = c->rule.b.data, *end, *v;
 	size_t klen = strlen(key);
 	int depth = 0;
 
-	for (; c->rule.set && p < end; p++) {
+	if (!c->rule.set || p == NULL)
+		return NULL;
+	for (end = p + c->rule.b.len; p < end; p++) {
 		if (*p == '"') {
 			const char *s = ++p;
 

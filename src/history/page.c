@@ -676,7 +676,7 @@ struct choices {
 
 static void choose(struct choices *ch, struct buf *b, const char *v, size_t n, const char *chosen)
 {
-	const char *p = ch->seen.data, *end = p + ch->seen.len;
+	const char *p = ch->seen.data, *end = p ? p + ch->seen.len : NULL;
 
 	if (n == 0 || n > PAGE_VALUE_MAX || !utf8_ok(v, n) || !value_ok(v, n) || memchr(v, '\n', n))
 		return;
@@ -1071,7 +1071,8 @@ enum err page_build(struct buf *html, const char *path, const struct page_filter
 	}
 	if (rc == ERR_OK) {
 		tie_legs(&r, rows, n);
-		qsort(rows, n, sizeof *rows, by_time_desc);
+		if (n > 1)
+			qsort(rows, n, sizeof *rows, by_time_desc);
 		for (i = 0; i < n; i++)
 			rows[i].shown = passes(&rows[i], flt);
 		put_page(html, &r, rows, n, flt, lang);

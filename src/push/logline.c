@@ -211,13 +211,16 @@ int logline_pair(const struct logline *l, size_t *pos, const char **name, size_t
 static int take_value(struct cursor *c, struct logline *l, const struct buf *name,
     int bracketed)
 {
-	size_t at, len;
+	size_t start = l->pairs.len, at, len;
 
 	put_counted(&l->pairs, name);
 	at = l->pairs.len;
 	buf_put(&l->pairs, &at, sizeof at);	/* room for the length */
-	if (string(c, &l->pairs) < 0 || l->pairs.oom)
+	if (string(c, &l->pairs) < 0 || l->pairs.oom) {
+		/* The list holds whole pairs only, whatever the line. */
+		l->pairs.len = start;
 		return -1;
+	}
 	len = l->pairs.len - at - sizeof len;
 	memcpy(l->pairs.data + at, &len, sizeof len);
 	{

@@ -3,7 +3,9 @@
  * that the form body it rebuilds is well-formed x-www-form-urlencoded, and
  * that every field is NUL-terminated whatever the line, and that the list
  * of parameters --calls walks ends exactly at its end, one pair per
- * '=' of the body. */
+ * '=' of the body; and that a logline reused from the last input (a
+ * reader's buffers are reused line after line) gives what a fresh one
+ * gives. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +59,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < l.body.len; i++)
 			eqs += l.body.data[i] == '=';
 		if (pairs != eqs)
+			abort();
+	}
+	{
+		static struct logline reused;
+		int again = logline_parse((const char *)data, size, &reused);
+
+		if (again != rc || reused.pairs.len != l.pairs.len ||
+		    (l.pairs.len && memcmp(reused.pairs.data, l.pairs.data, l.pairs.len)) ||
+		    reused.body.len != l.body.len ||
+		    (l.body.len && memcmp(reused.body.data, l.body.data, l.body.len)) ||
+		    strcmp(reused.received.data, l.received.data) || strcmp(reused.event.data, l.event.data) ||
+		    strcmp(reused.call_id.data, l.call_id.data) || strcmp(reused.rule.data, l.rule.data) ||
+		    strcmp(reused.caller.data, l.caller.data) || strcmp(reused.outcome.data, l.outcome.data))
 			abort();
 	}
 	logline_free(&l);

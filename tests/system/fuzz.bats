@@ -78,3 +78,7 @@ fuzz() {
 @test "fuzz the event log reader of --diff (records and the form bodies they rebuild)" {
 	fuzz logline
 }
+
+@test "fuzz the calls page over any query, language and log (UTF-8, no markup from the log)" {
+	fuzz page
+}
