@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,7 +43,7 @@ enum word {
 	W_TITLE, W_MISSED_BLOCK, W_NONE_MISSED, W_PER_DAY, W_GRID, W_CALLS, W_TIME, W_CALLER,
 	W_LINE, W_USERS, W_OUTCOME, W_RING, W_TALK, W_ANSWERED, W_VOICEMAIL, W_MISSED, W_OTHER,
 	W_FILTER, W_ALL, W_DAY, W_USER, W_NO_CALLS, W_SHOWN, W_SKIPPED, W_TIMES, W_LAST, W_OUT,
-	W_ANONYMOUS, W_MORE_MISSED, W_WORDS
+	W_ANONYMOUS, W_MORE_MISSED, W_COMPRESSED, W_WORDS
 };
 
 static const char *const words[2][W_WORDS] = {
@@ -53,6 +55,8 @@ static const char *const words[2][W_WORDS] = {
 		"The newest %zu of %zu calls; choose a day or a filter to see the others.",
 		"%lu lines of the log are not call events.", "times", "last", "outgoing",
 		"anonymous", "and %zu more numbers, the oldest: the list below with outcome missed shows them.",
+		"is compressed and not read: the days in it and before are missing here. Keep the rotations "
+		"uncompressed (the shipped logrotate configuration does).",
 	},
 	[PAGE_DE] = {
 		"Anrufe", "Verpasst, nicht zurückgerufen", "Kein verpasster Anruf wartet auf einen Rückruf.",
@@ -62,6 +66,8 @@ static const char *const words[2][W_WORDS] = {
 		"Die neuesten %zu von %zu Anrufen; ein Tag oder ein Filter zeigt die übrigen.",
 		"%lu Zeilen des Protokolls sind keine Anrufereignisse.", "mal", "zuletzt", "ausgehend",
 		"anonym", "und %zu weitere Nummern, die ältesten: die Liste unten mit Ergebnis verpasst zeigt sie.",
+		"ist komprimiert und wird nicht gelesen: die Tage darin und davor fehlen hier. Die Rotationen "
+		"bitte unkomprimiert lassen (wie die mitgelieferte logrotate-Konfiguration).",
 	},
 };
 
@@ -274,6 +280,7 @@ struct run {
 	long long first_ms;		/* the first day's start */
 	long long today;		/* its day number */
 	unsigned long skipped;
+	char compressed[128];		/* a rotation not read, or "" */
 };
 
 static long long received_ms(const struct logline *l)
@@ -319,7 +326,8 @@ static int add_event(struct run *r, const struct logline *l, long long ms)
 }
 
 /* One file read back: 1 when it ended before the first day (the older
- * rotations are not needed), 0 when they may be, -1 on a failure. */
+ * rotations are not needed), 2 when there is no such file, 0 when the
+ * older ones may be needed, -1 on a failure. */
 static int read_file(struct run *r, const char *path, struct fail *f)
 {
 	struct logline l = { 0 };
@@ -333,7 +341,7 @@ static int read_file(struct run *r, const char *path, struct fail *f)
 	l.no_body = 1;
 	if ((rc = tail_open(&t, path, why, sizeof why)) != 0) {
 		if (rc > 0)
-			return 1;
+			return 2;
 		err_fail(f, ERR_LOG, "the calls page cannot read the log: %s", why);
 		return -1;
 	}
@@ -374,11 +382,21 @@ static enum err read_logs(struct run *r, const char *path, struct fail *f)
 	int i, rc = read_file(r, path, f);
 
 	for (i = 1; rc == 0 && i <= ROTATIONS_MAX; i++) {
+		struct stat st;
+
 		name.len = 0;
 		buf_printf(&name, "%s.%d", path, i);
 		if (name.oom)
 			return err_fail(f, ERR_INTERNAL, "out of memory");
 		rc = read_file(r, name.data, f);
+		/* A logrotate told to compress: the days in it are missing, and
+		 * the page says so rather than show fewer calls in silence. */
+		buf_puts(&name, ".gz");
+		if (rc == 2 && !name.oom && stat(name.data, &st) == 0) {
+			const char *base = strrchr(name.data, '/');
+
+			snprintf(r->compressed, sizeof r->compressed, "%s", base ? base + 1 : name.data);
+		}
 	}
 	buf_free(&name);
 	return rc < 0 ? f->code : ERR_OK;
@@ -1034,13 +1052,20 @@ static void put_page(struct buf *b, const struct run *r, const struct row *rows,
 		buf_printf(b, words[lang][W_SKIPPED], r->skipped);
 		buf_puts(b, "</p>\n");
 	}
+	if (r->compressed[0]) {
+		buf_puts(b, "<p class=\"note\">");
+		escs(b, r->compressed);
+		buf_putc(b, ' ');
+		escs(b, words[lang][W_COMPRESSED]);
+		buf_puts(b, "</p>\n");
+	}
 	buf_puts(b, "</body></html>\n");
 }
 
 enum err page_build(struct buf *html, const char *path, const struct page_filter *flt,
     enum page_lang lang, time_t now, struct fail *f)
 {
-	struct run r = { { NULL, 0, 0 }, NULL, 0, 0, 0, 0, 0 };
+	struct run r = { 0 };
 	struct row *rows = NULL;
 	struct tm tm;
 	size_t i, n = 0;

@@ -323,3 +323,15 @@ page() {
 	refute_output --partial 'tel:+493015"'
 	assert_output --partial 'and 5 more numbers, the oldest'
 }
+
+@test "a compressed rotation the page cannot read is named at its foot, not passed over in silence" {
+	call 60 A 4930111 4921100 cancel
+	# The live log begins within the window: the page looks for .1, finds .1.gz.
+	gzip -c < /dev/null > "$LOG.1.gz"
+	page
+	assert_status 200
+	grep -q '<p class="note">events.jsonl.1.gz is compressed and not read' "$T/body"
+	rm "$LOG.1.gz"
+	page
+	refute grep -q 'compressed' "$T/body"
+}
