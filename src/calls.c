@@ -118,7 +118,7 @@ static struct call *heap_pop(struct calls *cs)
 static void put_json_field(struct buf *out, const struct fold_field *f)
 {
 	if (f->set)
-		json_put_string(out, f->b.data ? f->b.data : "", f->b.len);
+		json_put_string(out, f->data ? f->data : "", f->len);
 	else
 		buf_puts(out, "null");
 }
@@ -226,7 +226,7 @@ static void put_json(struct buf *out, const struct call *call, const struct fold
 		put_json_field(out, &c->keys[i].digit);
 	}
 	buf_puts(out, "],\"rule\":");
-	buf_puts(out, c->rule.set ? c->rule.b.data : "null");
+	buf_puts(out, c->rule.set ? c->rule.data : "null");
 	buf_puts(out, ",\"outcome\":");
 	json_put_string(out, o, strlen(o));
 	buf_puts(out, "}\n");
@@ -248,13 +248,13 @@ static void csv_string(struct buf *out, const char *p, size_t n)
 
 static void raw_field(struct buf *out, const struct fold_field *f)
 {
-	buf_put(out, f->b.data, f->b.len);
+	buf_put(out, f->data, f->len);
 }
 
 static void csv_field(struct buf *out, const struct fold_field *f)
 {
 	if (f->set)
-		csv_string(out, f->b.data ? f->b.data : "", f->b.len);
+		csv_string(out, f->data ? f->data : "", f->len);
 }
 
 /* The columns of calls-csv.jq. */
@@ -308,7 +308,7 @@ static void put_csv(struct buf *out, const struct call *call, const struct fold_
 	cell.len = 0;
 	buf_putc(out, ',');
 	for (i = 0; i < c->nkeys; i++)
-		buf_put(&cell, c->keys[i].digit.b.data, c->keys[i].digit.b.len);
+		buf_put(&cell, c->keys[i].digit.data, c->keys[i].digit.len);
 	csv_string(out, cell.data ? cell.data : "", cell.len);
 	buf_free(&cell);
 	buf_putc(out, ',');
@@ -403,13 +403,13 @@ static void flush_out(struct calls *cs, int all)
 static int leg_before(const struct call *a, const struct call *b)
 {
 	long long x = started_or_first(&a->f), y = started_or_first(&b->f);
-	size_t n = a->f.id.b.len < b->f.id.b.len ? a->f.id.b.len : b->f.id.b.len;
+	size_t n = a->f.id.len < b->f.id.len ? a->f.id.len : b->f.id.len;
 	int d;
 
 	if (x != y)
 		return x < y;
-	d = n ? memcmp(a->f.id.b.data, b->f.id.b.data, n) : 0;
-	return d < 0 || (d == 0 && a->f.id.b.len < b->f.id.b.len);
+	d = n ? memcmp(a->f.id.data, b->f.id.data, n) : 0;
+	return d < 0 || (d == 0 && a->f.id.len < b->f.id.len);
 }
 
 /* The legs in that order (an insertion sort: a call has few). */
@@ -514,10 +514,10 @@ static void tie(struct calls *cs, struct call *c)
 	const struct fold_field *o = &c->f.orig;
 	struct call *p;
 
-	if (c->parent || c->legs || !o->set || o->b.len == 0 ||
-	    (o->b.len == c->f.id.b.len && memcmp(o->b.data, c->f.id.b.data, o->b.len) == 0))
+	if (c->parent || c->legs || !o->set || o->len == 0 ||
+	    (o->len == c->f.id.len && memcmp(o->data, c->f.id.data, o->len) == 0))
 		return;
-	p = (struct call *)*fold_find(&cs->table, o->b.data, o->b.len);
+	p = (struct call *)*fold_find(&cs->table, o->data, o->len);
 	if (p == NULL || p->printed_ms != NONE)
 		return;
 	if (p->parent)

@@ -31,7 +31,7 @@ int buf_reserve(struct buf *b, size_t n)
 	return 0;
 }
 
-void buf_put(struct buf *b, const void *p, size_t n)
+void buf_put_grow(struct buf *b, const void *p, size_t n)
 {
 	if (n == 0 || buf_reserve(b, n + 1) < 0)
 		return;

@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct buf {
 	char *data;
@@ -17,7 +18,19 @@ struct buf {
 /* Room for n more bytes after len (a read's target); -1, and oom set, if
  * there is none. */
 int buf_reserve(struct buf *b, size_t n);
-void buf_put(struct buf *b, const void *p, size_t n);
+/* buf_put's way when the room must grow (or the buffer failed). */
+void buf_put_grow(struct buf *b, const void *p, size_t n);
+
+/* Inline where the room is there: a reader of many lines puts millions. */
+static inline void buf_put(struct buf *b, const void *p, size_t n)
+{
+	if (n < b->cap - b->len && !b->oom) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+	} else
+		buf_put_grow(b, p, n);
+}
 /* b holds p[0..n) instead, in no more memory than that and a NUL when it
  * must grow: for the many small values a table keeps. */
 void buf_assign(struct buf *b, const void *p, size_t n);

@@ -10,26 +10,40 @@
 
 /* --- values --- */
 
-static void field_set(struct fold_field *f, const char *p, size_t n)
+/* Fields are set through the call, which hears of a value it could not
+ * keep. */
+static void field_set(struct fold_call *c, struct fold_field *f, const char *p, size_t n)
 {
-	buf_assign(&f->b, p, n);
+	char *d;
+
+	if (n >= UINT32_MAX || (d = realloc(f->data, n + 1)) == NULL) {
+		c->oom = 1;
+		return;
+	}
+	if (n > 0)
+		memcpy(d, p, n);
+	d[n] = '\0';
+	f->data = d;
+	f->len = (uint32_t)n;
 	f->set = 1;
 }
 
-static void field_copy(struct fold_field *f, const struct buf *from)
+static void field_copy(struct fold_call *c, struct fold_field *f, const struct buf *from)
 {
-	field_set(f, from->data ? from->data : "", from->len);
+	field_set(c, f, from->data ? from->data : "", from->len);
 }
 
 static void field_free(struct fold_field *f)
 {
-	buf_free(&f->b);
+	free(f->data);
+	f->data = NULL;
+	f->len = 0;
 	f->set = 0;
 }
 
 static int field_is(const struct fold_field *f, const char *s)
 {
-	return f->set && f->b.len == strlen(s) && memcmp(f->b.data, s, f->b.len) == 0;
+	return f->set && f->len == strlen(s) && memcmp(f->data, s, f->len) == 0;
 }
 
 int fold_param(const struct logline *l, const char *name, const char **v, size_t *vlen)
@@ -47,9 +61,11 @@ int fold_param(const struct logline *l, const char *name, const char **v, size_t
 enum { P_ORIG, P_XCID, P_DIRECTION, P_FROM, P_TO, P_DIVERSION, P_USER, P_ANSWERING,
 	P_CAUSE, P_DTMF, P_NAMES };
 
-static const char *const names[P_NAMES] = {
-	"origCallId", "xcid", "direction", "from", "to", "diversion", "user", "answeringNumber",
-	"cause", "dtmf"
+static const struct { const char *s; size_t n; } names[P_NAMES] = {
+#define NAME(s) { s, sizeof s - 1 }
+	NAME("origCallId"), NAME("xcid"), NAME("direction"), NAME("from"), NAME("to"),
+	NAME("diversion"), NAME("user"), NAME("answeringNumber"), NAME("cause"), NAME("dtmf")
+#undef NAME
 };
 
 struct firsts {
@@ -66,7 +82,7 @@ static void firsts_of(const struct logline *l, struct firsts *f)
 	memset(f->set, 0, sizeof f->set);
 	while (logline_pair(l, &pos, &n, &nlen, &v, &vlen))
 		for (i = 0; i < P_NAMES; i++)
-			if (!f->set[i] && nlen == strlen(names[i]) && memcmp(n, names[i], nlen) == 0) {
+			if (!f->set[i] && nlen == names[i].n && memcmp(n, names[i].s, nlen) == 0) {
 				f->v[i] = v;
 				f->n[i] = vlen;
 				f->set[i] = 1;
@@ -75,28 +91,28 @@ static void firsts_of(const struct logline *l, struct firsts *f)
 }
 
 /* to keeps what an earlier event gave, else takes this one's. */
-static void keep_first(struct fold_field *to, const struct firsts *f, int which)
+static void keep_first(struct fold_call *c, struct fold_field *to, const struct firsts *f, int which)
 {
 	if (!to->set && f->set[which])
-		field_set(to, f->v[which], f->n[which]);
+		field_set(c, to, f->v[which], f->n[which]);
 }
 
 /* to takes this event's value when it has one. */
-static void take_own(struct fold_field *to, const struct firsts *f, int which)
+static void take_own(struct fold_call *c, struct fold_field *to, const struct firsts *f, int which)
 {
 	if (f->set[which])
-		field_set(to, f->v[which], f->n[which]);
+		field_set(c, to, f->v[which], f->n[which]);
 }
 
 const char *fold_rule_member(const struct fold_call *c, const char *key, size_t *len)
 {
-	const char *p = c->rule.b.data, *end, *v;
+	const char *p = c->rule.data, *end, *v;
 	size_t klen = strlen(key);
 	int depth = 0;
 
 	if (!c->rule.set || p == NULL)
 		return NULL;
-	for (end = p + c->rule.b.len; p < end; p++) {
+	for (end = p + c->rule.len; p < end; p++) {
 		if (*p == '"') {
 			const char *s = ++p;
 
@@ -142,9 +158,9 @@ void fold_time(long long ms, char out[FOLD_TIME_LEN])
 int fold_start(struct fold_call *c, const char *id, size_t len)
 {
 	memset(c, 0, sizeof *c);
-	field_set(&c->id, id, len);
+	field_set(c, &c->id, id, len);
 	c->first_ms = c->last_ms = c->started_ms = c->answered_ms = c->ended_ms = FOLD_NONE;
-	return c->id.b.oom ? -1 : 0;
+	return c->oom ? -1 : 0;
 }
 
 void fold_clear(struct fold_call *c)
@@ -185,8 +201,9 @@ long long fold_final_ms(const struct fold_call *c)
 	return c->ended_ms;
 }
 
-/* A digest of p[0..n) eight bytes at a time: it only tells events of one
- * call apart in memory, so it need not be FNV's, only fast and 64 bits. */
+/* A digest of p[0..n) eight bytes at a time: it tells the events of one
+ * call apart and places calls in the table, in one process's memory, so it
+ * need not be FNV's (byte by byte), only fast and 64 bits. */
 static uint64_t digest(uint64_t h, const char *p, size_t n)
 {
 	uint64_t w;
@@ -197,7 +214,8 @@ static uint64_t digest(uint64_t h, const char *p, size_t n)
 		h ^= h >> 29;
 	}
 	w = n;
-	memcpy(&w, p, n);
+	if (n > 0)
+		memcpy(&w, p, n);
 	h = (h ^ w ^ (uint64_t)n << 59) * 0x9E3779B97F4A7C15u;
 	return h ^ h >> 32;
 }
@@ -270,12 +288,12 @@ static void newcall(struct fold_call *c, const struct logline *l, const struct f
 	take_users(c, l);
 	field_free(&c->rule);
 	if (l->rule.len > 0)
-		field_copy(&c->rule, &l->rule);
+		field_copy(c, &c->rule, &l->rule);
 	/* A newCall's own numbers win over those a later event repeated. */
-	take_own(&c->from, f, P_FROM);
-	take_own(&c->to, f, P_TO);
-	take_own(&c->direction, f, P_DIRECTION);
-	take_own(&c->diversion, f, P_DIVERSION);
+	take_own(c, &c->from, f, P_FROM);
+	take_own(c, &c->to, f, P_TO);
+	take_own(c, &c->direction, f, P_DIRECTION);
+	take_own(c, &c->diversion, f, P_DIVERSION);
 }
 
 static void answer(struct fold_call *c, const struct firsts *f, long long ms)
@@ -284,10 +302,10 @@ static void answer(struct fold_call *c, const struct firsts *f, long long ms)
 	field_free(&c->answered_by);
 	c->voicemail = 0;
 	if (f->set[P_USER] && f->n[P_USER] > 0) {
-		take_own(&c->answered_by, f, P_USER);
+		take_own(c, &c->answered_by, f, P_USER);
 		c->voicemail = f->n[P_USER] == 9 && memcmp(f->v[P_USER], "voicemail", 9) == 0;
 	} else
-		keep_first(&c->answered_by, f, P_ANSWERING);
+		keep_first(c, &c->answered_by, f, P_ANSWERING);
 }
 
 static void hangup(struct fold_call *c, const struct logline *l, const struct firsts *f,
@@ -295,10 +313,10 @@ static void hangup(struct fold_call *c, const struct logline *l, const struct fi
 {
 	c->ended_ms = ms;
 	field_free(&c->cause);
-	keep_first(&c->cause, f, P_CAUSE);
+	keep_first(c, &c->cause, f, P_CAUSE);
 	field_free(&c->outcome);
 	if (l->outcome.len > 0)
-		field_copy(&c->outcome, &l->outcome);
+		field_copy(c, &c->outcome, &l->outcome);
 }
 
 static int keypress(struct fold_call *c, const struct firsts *f, long long ms)
@@ -311,9 +329,9 @@ static int keypress(struct fold_call *c, const struct firsts *f, long long ms)
 	memset(&k[c->nkeys], 0, sizeof *k);
 	k[c->nkeys].ms = ms;
 	if (f->set[P_DTMF])
-		take_own(&k[c->nkeys].digit, f, P_DTMF);
+		take_own(c, &k[c->nkeys].digit, f, P_DTMF);
 	else
-		field_set(&k[c->nkeys].digit, "null", 4);
+		field_set(c, &k[c->nkeys].digit, "null", 4);
 	c->nkeys++;
 	return 0;
 }
@@ -329,14 +347,14 @@ int fold_merge(struct fold_call *c, const struct logline *l, long long ms)
 	firsts_of(l, &f);
 	c->last_ms = c->last_ms > ms ? c->last_ms : ms;
 	c->first_ms = min_set(c->first_ms, ms);
-	keep_first(&c->orig, &f, P_ORIG);
-	keep_first(&c->xcid, &f, P_XCID);
-	keep_first(&c->direction, &f, P_DIRECTION);
-	keep_first(&c->from, &f, P_FROM);
-	keep_first(&c->to, &f, P_TO);
-	keep_first(&c->diversion, &f, P_DIVERSION);
+	keep_first(c, &c->orig, &f, P_ORIG);
+	keep_first(c, &c->xcid, &f, P_XCID);
+	keep_first(c, &c->direction, &f, P_DIRECTION);
+	keep_first(c, &c->from, &f, P_FROM);
+	keep_first(c, &c->to, &f, P_TO);
+	keep_first(c, &c->diversion, &f, P_DIVERSION);
 	if (!c->caller.set && l->caller.len > 0)
-		field_copy(&c->caller, &l->caller);
+		field_copy(c, &c->caller, &l->caller);
 	if (strcmp(ev, "newCall") == 0 && (c->started_ms == FOLD_NONE || ms < c->started_ms))
 		newcall(c, l, &f, ms);
 	else if (strcmp(ev, "answer") == 0 && (c->answered_ms == FOLD_NONE || ms < c->answered_ms))
@@ -345,7 +363,7 @@ int fold_merge(struct fold_call *c, const struct logline *l, long long ms)
 		hangup(c, l, &f, ms);
 	else if (dtmf && keypress(c, &f, ms) < 0)
 		return -1;
-	return 1;
+	return c->oom ? -1 : 1;
 }
 
 const char *fold_outcome(const struct fold_call *c)
@@ -356,7 +374,7 @@ const char *fold_outcome(const struct fold_call *c)
 		return "open";
 	/* The program's own word, where the hangup's record has it. */
 	if (c->outcome.set)
-		return c->outcome.b.data;
+		return c->outcome.data;
 	if (c->answered_ms != FOLD_NONE)
 		return c->voicemail ? "voicemail" : "answered";
 	if (field_is(&c->cause, "cancel") || field_is(&c->cause, "noAnswer"))
@@ -395,7 +413,7 @@ void fold_sort_keys(struct fold_call *c)
 
 static size_t slot_of(const struct fold_table *t, const char *id, size_t len)
 {
-	return (size_t)hash_fnv64(HASH_FNV64_BASIS, id, len) & (t->nslots - 1);
+	return (size_t)digest(HASH_FNV64_BASIS, id, len) & (t->nslots - 1);
 }
 
 struct fold_call **fold_find(struct fold_table *t, const char *id, size_t len)
@@ -404,7 +422,7 @@ struct fold_call **fold_find(struct fold_table *t, const char *id, size_t len)
 	struct fold_call *c;
 
 	for (; (c = t->slots[i]) != NULL; i = (i + 1) & (t->nslots - 1))
-		if (c->id.b.len == len && (len == 0 || memcmp(c->id.b.data, id, len) == 0))
+		if (c->id.len == len && (len == 0 || memcmp(c->id.data, id, len) == 0))
 			break;
 	return &t->slots[i];
 }
@@ -423,7 +441,7 @@ int fold_reserve(struct fold_table *t)
 	t->nslots = n ? n * 2 : 1024;
 	for (i = 0; i < n; i++)
 		if (old[i])
-			*fold_find(t, old[i]->id.b.data, old[i]->id.b.len) = old[i];
+			*fold_find(t, old[i]->id.data, old[i]->id.len) = old[i];
 	free(old);
 	return 0;
 }
@@ -438,13 +456,13 @@ void fold_insert(struct fold_table *t, struct fold_call **slot, struct fold_call
  * when their home slot allows. */
 void fold_remove(struct fold_table *t, struct fold_call *c)
 {
-	size_t hole = (size_t)(fold_find(t, c->id.b.data, c->id.b.len) - t->slots);
+	size_t hole = (size_t)(fold_find(t, c->id.data, c->id.len) - t->slots);
 	size_t i = hole, mask = t->nslots - 1, home;
 
 	t->slots[hole] = NULL;
 	t->nused--;
 	for (i = (i + 1) & mask; t->slots[i] != NULL; i = (i + 1) & mask) {
-		home = slot_of(t, t->slots[i]->id.b.data, t->slots[i]->id.b.len);
+		home = slot_of(t, t->slots[i]->id.data, t->slots[i]->id.len);
 		if (((i - home) & mask) >= ((i - hole) & mask)) {
 			t->slots[hole] = t->slots[i];
 			t->slots[i] = NULL;

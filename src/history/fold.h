@@ -15,10 +15,12 @@
 
 struct logline;
 
-/* A value that may be null (not set) or empty. */
+/* A value that may be null (not set) or empty; NUL-terminated when set.
+ * Small, as a table holds thousands: a record's value is at most 1 MiB. */
 struct fold_field {
-	struct buf b;
-	int set;
+	char *data;
+	uint32_t len;
+	uint32_t set;
 };
 
 struct fold_key {
@@ -37,6 +39,7 @@ struct fold_call {
 	uint64_t *seen;		/* digests of the events merged */
 	size_t nseen;
 	size_t mark;		/* the owner's (the page: the call's row) */
+	int oom;		/* a value could not be kept: fold_merge says -1 */
 };
 
 /* ms as the log writes a time: 2026-03-04T07:30:00.000Z (a leap second,

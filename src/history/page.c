@@ -406,13 +406,13 @@ static enum err read_logs(struct run *r, const char *path, struct fail *f)
 
 static int is(const struct fold_field *v, const char *s)
 {
-	return v->set && v->b.len == strlen(s) && memcmp(v->b.data, s, v->b.len) == 0;
+	return v->set && v->len == strlen(s) && memcmp(v->data, s, v->len) == 0;
 }
 
 static int same(const struct fold_field *a, const struct fold_field *b)
 {
-	return a->set && b->set && a->b.len == b->b.len && a->b.len > 0 &&
-	    memcmp(a->b.data, b->b.data, a->b.len) == 0;
+	return a->set && b->set && a->len == b->len && a->len > 0 &&
+	    memcmp(a->data, b->data, a->len) == 0;
 }
 
 static size_t outcome_index(const char *o)
@@ -470,9 +470,9 @@ static void tie_legs(struct run *r, struct row *rows, size_t n)
 		const struct fold_call *c = rows[i].c;
 		struct fold_call **slot;
 
-		if (!c->orig.set || c->orig.b.len == 0 || same(&c->orig, &c->id))
+		if (!c->orig.set || c->orig.len == 0 || same(&c->orig, &c->id))
 			continue;
-		slot = fold_find(&r->table, c->orig.b.data, c->orig.b.len);
+		slot = fold_find(&r->table, c->orig.data, c->orig.len);
 		if (*slot == NULL || (j = (*slot)->mark) >= n || rows[j].c != *slot)
 			continue;
 		/* As --calls ties them: not before the call, nor more than a
@@ -547,7 +547,7 @@ static void escs(struct buf *b, const char *s)
 static void esc_field(struct buf *b, const struct fold_field *v)
 {
 	if (v->set)
-		esc(b, v->b.data ? v->b.data : "", v->b.len);
+		esc(b, v->data ? v->data : "", v->len);
 }
 
 /* A number sipgate sends (E.164 digits without +), the other party's as
@@ -556,26 +556,26 @@ static void put_number(struct buf *b, const struct fold_field *v, enum page_lang
 {
 	size_t i;
 
-	if (!v->set || v->b.len == 0 || is(v, "anonymous")) {
+	if (!v->set || v->len == 0 || is(v, "anonymous")) {
 		escs(b, words[lang][W_ANONYMOUS]);
 		return;
 	}
-	for (i = 0; i < v->b.len && v->b.data[i] >= '0' && v->b.data[i] <= '9'; i++)
+	for (i = 0; i < v->len && v->data[i] >= '0' && v->data[i] <= '9'; i++)
 		;
-	if (i < v->b.len || v->b.len > 20) {
+	if (i < v->len || v->len > 20) {
 		esc_field(b, v);
 		return;
 	}
 	if (!link) {
 		buf_puts(b, "<span class=\"num\">+");
-		buf_put(b, v->b.data, v->b.len);
+		buf_put(b, v->data, v->len);
 		buf_puts(b, "</span>");
 		return;
 	}
 	buf_puts(b, "<a class=\"num\" href=\"tel:+");
-	buf_put(b, v->b.data, v->b.len);
+	buf_put(b, v->data, v->len);
 	buf_puts(b, "\">+");
-	buf_put(b, v->b.data, v->b.len);
+	buf_put(b, v->data, v->len);
 	buf_puts(b, "</a>");
 }
 
@@ -615,7 +615,7 @@ static void put_outcome(struct buf *b, size_t o, enum page_lang lang)
 
 static void put_caller(struct buf *b, const struct fold_call *c, enum page_lang lang)
 {
-	if (c->caller.set && c->caller.b.len > 0) {
+	if (c->caller.set && c->caller.len > 0) {
 		esc_field(b, &c->caller);
 		buf_puts(b, "<br>");
 	}
@@ -729,7 +729,7 @@ static void put_form(struct buf *b, const struct run *r, const struct row *rows,
 			const struct fold_field *l = line_of(rows[i].c);
 
 			if (l->set)
-				choose(&ch, b, l->b.data, l->b.len, flt->line);
+				choose(&ch, b, l->data, l->len, flt->line);
 		}
 	buf_free(&ch.seen);
 	buf_puts(b, "</select></label><label>");
@@ -785,13 +785,13 @@ struct numbers {
 
 static struct number_state *number_at(struct numbers *ns, const struct fold_field *v)
 {
-	size_t i = (size_t)hash_fnv64(HASH_FNV64_BASIS, v->b.data, v->b.len) & ns->mask;
+	size_t i = (size_t)hash_fnv64(HASH_FNV64_BASIS, v->data, v->len) & ns->mask;
 
 	for (; ns->slots[i].p != NULL; i = (i + 1) & ns->mask)
-		if (ns->slots[i].n == v->b.len && memcmp(ns->slots[i].p, v->b.data, v->b.len) == 0)
+		if (ns->slots[i].n == v->len && memcmp(ns->slots[i].p, v->data, v->len) == 0)
 			return &ns->slots[i];
-	ns->slots[i].p = v->b.data;
-	ns->slots[i].n = v->b.len;
+	ns->slots[i].p = v->data;
+	ns->slots[i].n = v->len;
 	ns->slots[i].entry = SIZE_MAX;
 	return &ns->slots[i];
 }
@@ -822,7 +822,7 @@ static void put_missed(struct buf *b, const struct row *rows, size_t n, enum pag
 		const struct fold_field *other = party_of(c);
 		struct number_state *st;
 
-		if (rows[i].hidden || !other->set || other->b.len == 0 || is(other, "anonymous"))
+		if (rows[i].hidden || !other->set || other->len == 0 || is(other, "anonymous"))
 			continue;
 		st = number_at(&ns, other);
 		if (outgoing(c) || kind_of(rows[i].outcome) != K_MISSED) {
