@@ -24,6 +24,8 @@ void buf_put_grow(struct buf *b, const void *p, size_t n);
 /* Inline where the room is there: a reader of many lines puts millions. */
 static inline void buf_put(struct buf *b, const void *p, size_t n)
 {
+	if (n == 0)
+		return;
 	if (n < b->cap - b->len && !b->oom) {
 		memcpy(b->data + b->len, p, n);
 		b->len += n;
