@@ -77,3 +77,15 @@ void json_put_string(struct buf *b, const char *s, size_t len)
 	}
 	buf_putc(b, '"');
 }
+
+int json_utf8_valid(const char *s, size_t len)
+{
+	size_t i = 0, n;
+
+	while (i < len) {
+		if ((n = json_utf8_len((const unsigned char *)s + i, len - i)) == 0)
+			return 0;
+		i += n;
+	}
+	return 1;
+}

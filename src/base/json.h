@@ -14,4 +14,7 @@ void json_put_string(struct buf *b, const char *s, size_t len);
 /* The length of the valid UTF-8 sequence at s, or 0 if none starts there. */
 size_t json_utf8_len(const unsigned char *s, size_t len);
 
+/* Whether s[0..len) is valid UTF-8 throughout. */
+int json_utf8_valid(const char *s, size_t len);
+
 #endif

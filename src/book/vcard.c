@@ -102,18 +102,6 @@ static void card_name(struct card *c, struct buf *name)
 	}
 }
 
-static int valid_utf8(const char *s, size_t len)
-{
-	size_t i = 0, n;
-
-	while (i < len) {
-		if ((n = json_utf8_len((const unsigned char *)s + i, len - i)) == 0)
-			return 0;
-		i += n;
-	}
-	return 1;
-}
-
 /* END:VCARD: the card's numbers go into the book. */
 static int card_end(const struct book_at *at, struct card *c, struct buf *name)
 {
@@ -129,7 +117,7 @@ static int card_end(const struct book_at *at, struct card *c, struct buf *name)
 	if (c->tels.len == 0)
 		return 0;
 	card_name(c, name);
-	if (name->len == 0 || !valid_utf8(name->data, name->len)) {
+	if (name->len == 0 || !json_utf8_valid(name->data, name->len)) {
 		book_warn(at, c->line, name->len ? "the card's name is not UTF-8; skipped" :
 		    "the card has no FN, N or ORG; skipped");
 		at->b->nskipped++;

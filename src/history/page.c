@@ -113,22 +113,9 @@ static int value_ok(const char *v, size_t n)
 	return 1;
 }
 
-/* Whether v[0..n) is all valid UTF-8. */
-static int utf8_ok(const char *v, size_t n)
-{
-	size_t i = 0, k;
-
-	while (i < n) {
-		if ((k = json_utf8_len((const unsigned char *)v + i, n - i)) == 0)
-			return 0;
-		i += k;
-	}
-	return 1;
-}
-
 static enum err take_value(const struct form_param *p, char *to, size_t size, struct fail *f)
 {
-	if (p->value_len >= size || !utf8_ok(p->value, p->value_len) || !value_ok(p->value, p->value_len))
+	if (p->value_len >= size || !json_utf8_valid(p->value, p->value_len) || !value_ok(p->value, p->value_len))
 		return err_fail(f, ERR_QUERY, "%.*s must be at most %zu bytes of text",
 		    (int)p->name_len, p->name, size - 1);
 	memcpy(to, p->value, p->value_len);
@@ -696,7 +683,7 @@ static void choose(struct choices *ch, struct buf *b, const char *v, size_t n, c
 {
 	const char *p = ch->seen.data, *end = p ? p + ch->seen.len : NULL;
 
-	if (n == 0 || n > PAGE_VALUE_MAX || !utf8_ok(v, n) || !value_ok(v, n) || memchr(v, '\n', n))
+	if (n == 0 || n > PAGE_VALUE_MAX || !json_utf8_valid(v, n) || !value_ok(v, n) || memchr(v, '\n', n))
 		return;
 	for (; p && p + n + 2 <= end; p++) {
 		p = memchr(p, '\n', (size_t)(end - p));
