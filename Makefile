@@ -64,7 +64,7 @@ OBJS    = $(SRCS:src/%.c=build/%.o)
 # The program's entry and the commands around the story (they call
 # webhook_serve); the rest, the story included, is what tools and fuzzers
 # link.
-PROGOBJS = main.o cli.o replay.o diff.o logs.o restore.o calls.o
+PROGOBJS = main.o cli.o replay.o diff.o logs.o restore.o calls.o privacy.o
 LIBOBJS = $(filter-out $(addprefix build/,$(PROGOBJS)),$(OBJS))
 TOOLS   = $(patsubst tests/tools/%.c,build/tools/%,$(wildcard tests/tools/*.c)) build/tools/bn-tool-portable
 
@@ -166,7 +166,7 @@ check:
 # The files whose tests start the program or a module's driver themselves
 # (through cgi() or $$MEMCHECK); a new file joins the list by name.
 VALGRIND_TESTS ?= $(addprefix tests/unit/,allow.bats audio.bats bn.bats decide.bats diff.bats \
-	form.bats harden.bats log.bats menu.bats number.bats reply.bats request.bats restore.bats rules.bats \
+	form.bats harden.bats log.bats menu.bats number.bats reply.bats request.bats restore.bats export.bats rules.bats \
 	signature.bats when.bats) $(addprefix tests/system/,faults.bats hostile.bats syslog.bats watched.bats)
 valgrind:
 	$(MAKE) LINK_STATIC= SANDBOX=0 all $(TOOLS)

@@ -651,7 +651,7 @@ static void print_rest(struct calls *cs)
 
 int calls_run(const struct calls_opts *o, char **logs, size_t nlogs)
 {
-	struct calls cs = { { each_event, idle, 0 }, o, { NULL, 0, 0 }, NULL, 0, 0, NULL, NULL, 0, { 0 }, 0 };
+	struct calls cs = { { each_event, idle, 0, NULL, 0 }, o, { NULL, 0, 0 }, NULL, 0, 0, NULL, NULL, 0, { 0 }, 0 };
 	size_t i;
 	int rc;
 

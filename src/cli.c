@@ -24,6 +24,7 @@
 #include "os/sandbox.h"
 #include "push/wav.h"
 #include "replay.h"
+#include "privacy.h"
 #include "restore.h"
 #include "rules/rules.h"
 #include "webhook.h"
@@ -550,6 +551,22 @@ static int restore_command(int argc, char **argv)
 	return restore_records(log, argv + 2, (size_t)argc - 2);
 }
 
+/* --export NUMBER LOG...: reads only the logs' folders. */
+static int export_command(int argc, char **argv)
+{
+	const char *country = conf_env("SIPGATE_COUNTRY");
+	struct sandbox s = { .role = SANDBOX_READER };
+	char why[512];
+	int i;
+
+	if (argv[2][0] == '-' && argv[2][1] == '-')
+		return usage(stderr);
+	for (i = 3; i < argc; i++)
+		sandbox_folder_of(&s, argv[i], 0);
+	(void)sandbox_enter(&s, why, sizeof why);
+	return privacy_export(argv[2], country ? country : "49", argv + 3, (size_t)argc - 3);
+}
+
 /* --phonebook-index BOOK: the address book as an index on stdout, read
  * as SIPGATE_COUNTRY says, with what it leaves out on stderr. */
 static int phonebook_index_command(int argc, char **argv)
@@ -655,6 +672,13 @@ static const struct command {
 	  "                 out, as is a line that is not an event record (named on\n"
 	  "                 stderr).  Exit 0, 1 (lines that are not records) or 2 (a\n"
 	  "                 file that cannot be read, or the log refused a record).\n" },
+	{ "--export", 2, -1, export_command, "NUMBER LOG...",
+	  "--export ...     prints, as the logs hold them, every record of every call\n"
+	  "                 NUMBER took part in (as caller, callee, diversion or\n"
+	  "                 answering number, in any form it arrived in; the legs tied\n"
+	  "                 by origCallId too): what the logs hold about a person who\n"
+	  "                 asks.  How many records and calls goes to stderr.  Exit 0,\n"
+	  "                 1 (none) or 2 (not a number, a log that cannot be read).\n" },
 	{ "--phonebook-index", 1, 1, phonebook_index_command, "BOOK",
 	  "--phonebook-index BOOK  writes the address book (a vCard file, a folder of\n"
 	  "                 .vcf files or number<TAB>name lines) to stdout as an index:\n"

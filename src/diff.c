@@ -134,7 +134,7 @@ static void compare(struct walk *w, const struct logline *l, time_t t)
 int diff_logs(const struct diff_rules *old, const struct diff_rules *new,
     char **logs, size_t nlogs)
 {
-	struct diff_walk d = { { { each_newcall, NULL, 0 }, compare, 0 }, old, new, 0, NULL, 0 };
+	struct diff_walk d = { { { each_newcall, NULL, 0, NULL, 0 }, compare, 0 }, old, new, 0, NULL, 0 };
 	size_t i;
 	int rc = logs_walk(&d.w.lw, logs, nlogs);
 
@@ -174,7 +174,7 @@ int diff_replay(const struct diff_rules *r, char **logs, size_t nlogs)
 {
 	struct buf errors = { 0 };
 	const struct rules *rules = rules_cache_get(r->path, &errors);
-	struct line_walk lw = { { { each_newcall, NULL, 0 }, tally, 0 }, r, NULL, 0 };
+	struct line_walk lw = { { { each_newcall, NULL, 0, NULL, 0 }, tally, 0 }, r, NULL, 0 };
 	size_t i;
 	int rc, last = 0;
 

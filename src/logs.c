@@ -87,8 +87,12 @@ static int take_line(struct logs_walk *w, const char *line, size_t n)
 		fprintf(stderr, "sipgate-webhook: out of memory\n");
 	else if (rc == 0 || (ms = received_ms(l.received.data)) < 0)
 		w->skipped++;
-	else if (w->each(w, &l, ms) < 0)
-		rc = -1;
+	else {
+		w->line = line;
+		w->line_len = n && line[n - 1] == '\n' ? n - 1 : n;
+		if (w->each(w, &l, ms) < 0)
+			rc = -1;
+	}
 	logline_free(&l);
 	return rc < 0 ? -1 : 0;
 }

@@ -21,6 +21,8 @@ struct logs_walk {
 	int (*each)(struct logs_walk *w, const struct logline *l, long long ms);	/* <0: stop */
 	int (*idle)(struct logs_walk *w);	/* or NULL: before a read that may wait */
 	unsigned long skipped;
+	const char *line;	/* the record's line as the log holds it, for each */
+	size_t line_len;	/* without its newline */
 };
 
 /* 0; -1 after saying why on stderr (a log that cannot be read, out of
