@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/csv.h"
 #include "base/json.h"
 #include "calls.h"
 #include "history/fold.h"
@@ -232,20 +233,6 @@ static void put_json(struct buf *out, const struct call *call, const struct fold
 	buf_puts(out, "}\n");
 }
 
-/* A CSV field as jq's @csv writes a string: quoted, quotes doubled. */
-static void csv_string(struct buf *out, const char *p, size_t n)
-{
-	size_t i;
-
-	buf_putc(out, '"');
-	for (i = 0; i < n; i++) {
-		if (p[i] == '"')
-			buf_putc(out, '"');
-		buf_putc(out, p[i]);
-	}
-	buf_putc(out, '"');
-}
-
 static void raw_field(struct buf *out, const struct fold_field *f)
 {
 	buf_put(out, f->data, f->len);
@@ -254,7 +241,7 @@ static void raw_field(struct buf *out, const struct fold_field *f)
 static void csv_field(struct buf *out, const struct fold_field *f)
 {
 	if (f->set)
-		csv_string(out, f->data ? f->data : "", f->len);
+		csv_put_string(out, f->data ? f->data : "", f->len);
 }
 
 /* The columns of calls-csv.jq. */
@@ -289,7 +276,7 @@ static void put_csv(struct buf *out, const struct call *call, const struct fold_
 		csv_field(out, head[i]);
 		buf_putc(out, ',');
 	}
-	csv_string(out, o, strlen(o));
+	csv_put_string(out, o, strlen(o));
 	buf_putc(out, ',');
 	csv_seconds(out, c->started_ms, fold_ring_end(c));
 	buf_putc(out, ',');
@@ -304,12 +291,12 @@ static void put_csv(struct buf *out, const struct call *call, const struct fold_
 			buf_putc(&cell, ' ');
 		buf_put(&cell, u, n);
 	}
-	csv_string(out, cell.data ? cell.data : "", cell.len);
+	csv_put_string(out, cell.data ? cell.data : "", cell.len);
 	cell.len = 0;
 	buf_putc(out, ',');
 	for (i = 0; i < c->nkeys; i++)
 		buf_put(&cell, c->keys[i].digit.data, c->keys[i].digit.len);
-	csv_string(out, cell.data ? cell.data : "", cell.len);
+	csv_put_string(out, cell.data ? cell.data : "", cell.len);
 	buf_free(&cell);
 	buf_putc(out, ',');
 	if ((line = fold_rule_member(c, "line", &n)) != NULL && !(n == 4 && memcmp(line, "null", 4) == 0))
@@ -320,7 +307,7 @@ static void put_csv(struct buf *out, const struct call *call, const struct fold_
 	csv_field(out, &c->orig);
 	buf_putc(out, ',');
 	put_legs(&cell, call, " ", raw_field);
-	csv_string(out, cell.data ? cell.data : "", cell.len);
+	csv_put_string(out, cell.data ? cell.data : "", cell.len);
 	buf_free(&cell);
 	buf_putc(out, '\n');
 }

@@ -551,20 +551,26 @@ static int restore_command(int argc, char **argv)
 	return restore_records(log, argv + 2, (size_t)argc - 2);
 }
 
-/* --export NUMBER LOG...: reads only the logs' folders. */
+/* --export [--format json|csv] NUMBER LOG...: reads only the logs' folders. */
 static int export_command(int argc, char **argv)
 {
 	const char *country = conf_env("SIPGATE_COUNTRY");
 	struct sandbox s = { .role = SANDBOX_READER };
 	char why[512];
-	int i;
+	int i = 2, j, csv = 0;
 
-	if (argv[2][0] == '-' && argv[2][1] == '-')
+	if (i + 1 < argc && strcmp(argv[i], "--format") == 0) {
+		if (strcmp(argv[i + 1], "csv") != 0 && strcmp(argv[i + 1], "json") != 0)
+			return usage(stderr);
+		csv = strcmp(argv[i + 1], "csv") == 0;
+		i += 2;
+	}
+	if (argc - i < 2 || (argv[i][0] == '-' && argv[i][1] == '-'))
 		return usage(stderr);
-	for (i = 3; i < argc; i++)
-		sandbox_folder_of(&s, argv[i], 0);
+	for (j = i + 1; j < argc; j++)
+		sandbox_folder_of(&s, argv[j], 0);
 	(void)sandbox_enter(&s, why, sizeof why);
-	return privacy_export(argv[2], country ? country : "49", argv + 3, (size_t)argc - 3);
+	return privacy_export(argv[i], country ? country : "49", csv, argv + i + 1, (size_t)(argc - i - 1));
 }
 
 /* --phonebook-index BOOK: the address book as an index on stdout, read
@@ -672,12 +678,13 @@ static const struct command {
 	  "                 out, as is a line that is not an event record (named on\n"
 	  "                 stderr).  Exit 0, 1 (lines that are not records) or 2 (a\n"
 	  "                 file that cannot be read, or the log refused a record).\n" },
-	{ "--export", 2, -1, export_command, "NUMBER LOG...",
+	{ "--export", 2, -1, export_command, "[--format json|csv] NUMBER LOG...",
 	  "--export ...     prints, as the logs hold them, every record of every call\n"
 	  "                 NUMBER took part in (as caller, callee, diversion or\n"
 	  "                 answering number, in any form it arrived in; the legs tied\n"
 	  "                 by origCallId too): what the logs hold about a person who\n"
-	  "                 asks.  How many records and calls goes to stderr.  Exit 0,\n"
+	  "                 asks; --format csv: a row of each record's main fields.\n"
+	  "                 How many records and calls goes to stderr.  Exit 0,\n"
 	  "                 1 (none) or 2 (not a number, a log that cannot be read).\n" },
 	{ "--phonebook-index", 1, 1, phonebook_index_command, "BOOK",
 	  "--phonebook-index BOOK  writes the address book (a vCard file, a folder of\n"

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
+#include "base/csv.h"
 #include "base/hash.h"
 #include "history/fold.h"
 #include "logs.h"
@@ -148,8 +150,63 @@ struct export {
 	struct wanted want;
 	const char *country;
 	struct ids ids;
+	int csv;
+	struct buf row, cell;
 	unsigned long records, calls;
 };
+
+/* The columns of --export --format csv; the record's users, one cell. */
+static const char csv_header[] = "received,event,callId,origCallId,direction,from,to,"
+    "diversion,answeringNumber,user,caller,outcome\n";
+static const char *const csv_params[] = { "callId", "origCallId", "direction", "from", "to",
+    "diversion", "answeringNumber" };
+
+static void put_cell(struct buf *b, const char *p, size_t n)
+{
+	buf_putc(b, ',');
+	csv_put_string(b, p, n);
+}
+
+/* Every value of user (an array) in one cell, ", " between. */
+static void put_users(struct buf *b, struct buf *cell, const struct logline *l)
+{
+	const char *name, *v;
+	size_t pos = 0, nlen, vlen;
+
+	cell->len = 0;
+	while (logline_pair(l, &pos, &name, &nlen, &v, &vlen))
+		if (nlen == 4 && memcmp(name, "user", 4) == 0) {
+			if (cell->len)
+				buf_puts(cell, ", ");
+			buf_put(cell, v, vlen);
+		}
+	b->oom |= cell->oom;
+	put_cell(b, cell->len ? cell->data : "", cell->len);
+}
+
+static int put_row(struct export *x, const struct logline *l)
+{
+	const char *v;
+	size_t i, n;
+
+	x->row.len = 0;
+	csv_put_string(&x->row, l->received.data, l->received.len);
+	put_cell(&x->row, l->event.data, l->event.len);
+	for (i = 0; i < sizeof csv_params / sizeof *csv_params; i++) {
+		if (fold_param(l, csv_params[i], &v, &n))
+			put_cell(&x->row, v, n);
+		else
+			buf_putc(&x->row, ',');
+	}
+	put_users(&x->row, &x->cell, l);
+	put_cell(&x->row, l->caller.data, l->caller.len);
+	put_cell(&x->row, l->outcome.data, l->outcome.len);
+	buf_putc(&x->row, '\n');
+	if (x->row.oom)
+		return -1;
+	fwrite(x->row.data, 1, x->row.len, stdout);
+	return 0;
+}
 
 static int mentions(const struct export *x, const struct logline *l)
 {
@@ -218,8 +275,13 @@ static int print(struct logs_walk *w, const struct logline *l, long long ms)
 			x->calls++;
 		}
 	}
-	fwrite(w->line, 1, w->line_len, stdout);
-	putchar('\n');
+	if (x->csv) {
+		if (put_row(x, l) < 0)
+			return out_of_memory();
+	} else {
+		fwrite(w->line, 1, w->line_len, stdout);
+		putchar('\n');
+	}
 	x->records++;
 	return 0;
 }
@@ -239,19 +301,23 @@ static int wanted_number(const char *arg, const char *country, struct wanted *w)
 	return 0;
 }
 
-int privacy_export(const char *number, const char *country, char **logs, size_t nlogs)
+int privacy_export(const char *number, const char *country, int csv, char **logs, size_t nlogs)
 {
-	struct export x = { .walk = { .each = collect }, .country = country };
+	struct export x = { .walk = { .each = collect }, .country = country, .csv = csv };
 	int rc;
 
 	if (wanted_number(number, country, &x.want) < 0)
 		return 2;
 	rc = logs_walk(&x.walk, logs, nlogs);
 	if (rc == 0) {
+		if (csv)
+			fputs(csv_header, stdout);
 		x.walk.each = print;
 		rc = logs_walk(&x.walk, logs, nlogs);
 	}
 	ids_free(&x.ids);
+	buf_free(&x.row);
+	buf_free(&x.cell);
 	if (rc == 0 && fflush(stdout) != 0) {
 		perror("sipgate-webhook: stdout");
 		rc = -1;

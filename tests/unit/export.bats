@@ -107,5 +107,29 @@ ids() {
 	export_number 4921112345
 	assert_failure 2
 	assert_output ""
-	assert_equal "$(grep -c -- '--export NUMBER LOG\.\.\.$' <<< "$STDERR")" 1
+	assert_equal "$(grep -cF -- '--export [--format json|csv] NUMBER LOG...' <<< "$STDERR")" 1
+}
+
+@test "--format csv: a header, then a row of each record's main fields" {
+	export_number --format csv 4921112345 events.jsonl.1
+	assert_success
+	assert_equal "${lines[0]}" "received,event,callId,origCallId,direction,from,to,diversion,answeringNumber,user,caller,outcome"
+	assert_equal "${lines[3]}" '"2026-12-01T09:00:05.100Z","newCall","A2","A1","in","4930777","4930999",,,"voicemail","",""'
+	assert_equal "${#lines[@]}" 4
+}
+
+@test "--format csv: several users share a cell, a quote in a value is doubled" {
+	printf '%s\n' '{"received":"2026-12-03T09:00:00.000Z","event":"newCall","signature":"valid","caller":"Max \"Der\" Muster","params":{"event":"newCall","direction":"in","from":"4921112345","to":"4930999","callId":"D1","user":["Alice","Bob"]}}' > users.jsonl
+	export_number --format csv 4921112345 users.jsonl
+	assert_success
+	assert_equal "${lines[1]}" '"2026-12-03T09:00:00.000Z","newCall","D1",,"in","4921112345","4930999",,,"Alice, Bob","Max ""Der"" Muster",""'
+}
+
+@test "--format takes json or csv, nothing else" {
+	export_number --format xml 4921112345 events.jsonl
+	assert_failure 2
+	assert_output ""
+	export_number --format json 4921112345 events.jsonl
+	assert_success
+	assert_equal "$(ids)" "C1/newCall C1/answer C1/hangup "
 }
